@@ -1,0 +1,489 @@
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+
+#define STATION_PREFIX "station "
+
+struct parse_state {
+	struct mp_config *config;
+	const char *text;
+	size_t pos;
+	int line;        // line number of the line last handed to inih
+	int cur_station; // index into config->stations, -1 outside one
+	bool in_compositor;
+	bool in_unknown;
+};
+
+static void add_error(struct mp_config *config, int line, const char *fmt, ...) {
+	char msg[512];
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+
+	char *full = NULL;
+	const char *path = config->path ? config->path : "<config>";
+	int n = line > 0 ? asprintf(&full, "%s:%d: %s", path, line, msg)
+		: asprintf(&full, "%s: %s", path, msg);
+	if (n < 0) {
+		return;
+	}
+	char **errors = realloc(config->errors,
+		(config->n_errors + 1) * sizeof(*errors));
+	if (errors == NULL) {
+		free(full);
+		return;
+	}
+	config->errors = errors;
+	config->errors[config->n_errors++] = full;
+}
+
+static char *trim(char *s) {
+	while (isspace((unsigned char)*s)) {
+		s++;
+	}
+	char *end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1])) {
+		*--end = '\0';
+	}
+	return s;
+}
+
+/* Splits a list separated by commas and/or spaces. */
+static size_t split_list(const char *value, char ***out) {
+	char *copy = strdup(value);
+	size_t n = 0;
+	char **items = NULL;
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, ", \t", &save); tok != NULL;
+			tok = strtok_r(NULL, ", \t", &save)) {
+		char **grown = realloc(items, (n + 1) * sizeof(*items));
+		if (grown == NULL) {
+			break;
+		}
+		items = grown;
+		items[n++] = strdup(tok);
+	}
+	free(copy);
+	*out = items;
+	return n;
+}
+
+static void free_list(char **items, size_t n) {
+	for (size_t i = 0; i < n; i++) {
+		free(items[i]);
+	}
+	free(items);
+}
+
+static bool parse_color(const char *value, float out[4]) {
+	const char *hex = value[0] == '#' ? value + 1 : value;
+	size_t len = strlen(hex);
+	if (len != 6 && len != 8) {
+		return false;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)hex[i])) {
+			return false;
+		}
+	}
+	unsigned long v = strtoul(hex, NULL, 16);
+	if (len == 6) {
+		v = (v << 8) | 0xff;
+	}
+	out[0] = ((v >> 24) & 0xff) / 255.0f;
+	out[1] = ((v >> 16) & 0xff) / 255.0f;
+	out[2] = ((v >> 8) & 0xff) / 255.0f;
+	out[3] = (v & 0xff) / 255.0f;
+	return true;
+}
+
+static bool valid_station_name(const char *name) {
+	if (*name == '\0' || strlen(name) > 64) {
+		return false;
+	}
+	for (const char *p = name; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+				*p != '.') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Called by our reader for every [section] header, with its real line. */
+static void begin_section(struct parse_state *st, char *header) {
+	struct mp_config *config = st->config;
+	st->cur_station = -1;
+	st->in_compositor = false;
+	st->in_unknown = false;
+
+	char *end = strchr(header, ']');
+	if (end == NULL) {
+		st->in_unknown = true;
+		return; // inih reports the syntax error itself
+	}
+	*end = '\0';
+	char *name = trim(header + 1);
+
+	if (strcmp(name, "compositor") == 0) {
+		st->in_compositor = true;
+		return;
+	}
+	if (strncmp(name, STATION_PREFIX, strlen(STATION_PREFIX)) != 0) {
+		add_error(config, st->line, "unknown section [%s] (expected "
+			"[compositor] or [station NAME])", name);
+		st->in_unknown = true;
+		return;
+	}
+	char *station = trim(name + strlen(STATION_PREFIX));
+	if (!valid_station_name(station)) {
+		add_error(config, st->line, "invalid station name '%s' (1 to 64 "
+			"letters, digits, '-', '_' or '.')", station);
+		st->in_unknown = true;
+		return;
+	}
+	for (size_t i = 0; i < config->n_stations; i++) {
+		if (strcmp(config->stations[i].name, station) == 0) {
+			add_error(config, st->line, "duplicate station '%s' (first "
+				"defined on line %d)", station, config->stations[i].line);
+			st->in_unknown = true;
+			return;
+		}
+	}
+	struct mp_station_config *grown = realloc(config->stations,
+		(config->n_stations + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		st->in_unknown = true;
+		return;
+	}
+	config->stations = grown;
+	struct mp_station_config *sc = &config->stations[config->n_stations];
+	memset(sc, 0, sizeof(*sc));
+	sc->name = strdup(station);
+	sc->line = st->line;
+	st->cur_station = (int)config->n_stations++;
+}
+
+/* inih reader: hands out one line at a time so that we know line numbers
+ * (the packaged inih is built without INI_HANDLER_LINENO). */
+static char *reader(char *str, int num, void *data) {
+	struct parse_state *st = data;
+	if (st->text[st->pos] == '\0') {
+		return NULL;
+	}
+	st->line++;
+	const char *start = st->text + st->pos;
+	const char *nl = strchr(start, '\n');
+	size_t len = nl ? (size_t)(nl - start) : strlen(start);
+	st->pos += len + (nl ? 1 : 0);
+	if (len >= (size_t)num - 1) {
+		add_error(st->config, st->line, "line too long (at most %d "
+			"characters)", num - 2);
+		len = 0;
+	}
+	memcpy(str, start, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+
+	char line[1024];
+	size_t copy = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+	memcpy(line, start, copy);
+	line[copy] = '\0';
+	char *t = trim(line);
+	if (t[0] == '[') {
+		begin_section(st, t);
+	}
+	return str;
+}
+
+static bool set_string(char **field, const char *value) {
+	free(*field);
+	*field = strdup(value);
+	return *field != NULL;
+}
+
+static void handle_station_key(struct parse_state *st,
+		struct mp_station_config *sc, const char *key, const char *value) {
+	struct mp_config *config = st->config;
+	if (strcmp(key, "outputs") == 0) {
+		free_list(sc->outputs, sc->n_outputs);
+		sc->n_outputs = split_list(value, &sc->outputs);
+		sc->outputs_line = st->line;
+		if (sc->n_outputs == 0) {
+			add_error(config, st->line, "station '%s': outputs is empty",
+				sc->name);
+		}
+	} else if (strcmp(key, "split") == 0) {
+		sc->split_line = st->line;
+		if (strcmp(value, "left") == 0) {
+			sc->split = MP_SPLIT_LEFT;
+		} else if (strcmp(value, "right") == 0) {
+			sc->split = MP_SPLIT_RIGHT;
+		} else if (strcmp(value, "none") == 0 || value[0] == '\0') {
+			sc->split = MP_SPLIT_NONE;
+		} else {
+			add_error(config, st->line, "station '%s': bad split value "
+				"'%s' (expected left, right or none)", sc->name, value);
+		}
+	} else if (strcmp(key, "devices") == 0) {
+		free_list(sc->devices, sc->n_devices);
+		sc->n_devices = split_list(value, &sc->devices);
+		sc->devices_line = st->line;
+	} else if (strcmp(key, "layout") == 0) {
+		set_string(&sc->xkb_layout, value);
+	} else if (strcmp(key, "variant") == 0) {
+		set_string(&sc->xkb_variant, value);
+	} else if (strcmp(key, "options") == 0) {
+		set_string(&sc->xkb_options, value);
+	} else if (strcmp(key, "model") == 0) {
+		set_string(&sc->xkb_model, value);
+	} else if (strcmp(key, "rules") == 0) {
+		set_string(&sc->xkb_rules, value);
+	} else if (strcmp(key, "command") == 0) {
+		if (value[0] == '\0') {
+			add_error(config, st->line, "station '%s': command is empty",
+				sc->name);
+		} else {
+			set_string(&sc->command, value);
+		}
+	} else {
+		add_error(config, st->line, "station '%s': unknown key '%s'",
+			sc->name, key);
+	}
+}
+
+static void handle_compositor_key(struct parse_state *st, const char *key,
+		const char *value) {
+	struct mp_config *config = st->config;
+	if (strcmp(key, "background") == 0) {
+		if (!parse_color(value, config->background)) {
+			add_error(config, st->line, "bad colour '%s' (expected "
+				"#RRGGBB or #RRGGBBAA)", value);
+		}
+	} else if (strcmp(key, "font") == 0) {
+		if (value[0] == '\0') {
+			add_error(config, st->line, "font is empty");
+		} else {
+			set_string(&config->font, value);
+		}
+	} else {
+		add_error(config, st->line, "[compositor]: unknown key '%s'", key);
+	}
+}
+
+static int handler(void *data, const char *section, const char *key,
+		const char *value) {
+	struct parse_state *st = data;
+	if (st->in_unknown) {
+		return 1; // the section header was already reported
+	}
+	if (st->in_compositor) {
+		handle_compositor_key(st, key, value);
+	} else if (st->cur_station >= 0) {
+		handle_station_key(st, &st->config->stations[st->cur_station],
+			key, value);
+	} else {
+		add_error(st->config, st->line, "key '%s' outside of any section",
+			key);
+	}
+	return 1;
+}
+
+static bool outputs_overlap(const struct mp_station_config *a,
+		const struct mp_station_config *b) {
+	// Two halves of one output only overlap when they are the same half;
+	// a whole output overlaps with anything on it.
+	return a->split == MP_SPLIT_NONE || b->split == MP_SPLIT_NONE ||
+		a->split == b->split;
+}
+
+static void validate(struct mp_config *config) {
+	for (size_t i = 0; i < config->n_stations; i++) {
+		struct mp_station_config *sc = &config->stations[i];
+		if (sc->n_outputs == 0 && sc->outputs_line == 0) {
+			add_error(config, sc->line, "station '%s' has no outputs = line",
+				sc->name);
+		}
+		if (sc->split != MP_SPLIT_NONE && sc->n_outputs > 1) {
+			add_error(config, sc->split_line, "station '%s': split needs "
+				"exactly one output, it has %zu", sc->name, sc->n_outputs);
+		}
+		for (size_t o = 0; o < sc->n_outputs; o++) {
+			for (size_t p = 0; p < o; p++) {
+				if (strcmp(sc->outputs[o], sc->outputs[p]) == 0) {
+					add_error(config, sc->outputs_line, "station '%s': "
+						"output %s listed twice", sc->name, sc->outputs[o]);
+				}
+			}
+			for (size_t j = 0; j < i; j++) {
+				struct mp_station_config *other = &config->stations[j];
+				for (size_t q = 0; q < other->n_outputs; q++) {
+					if (strcmp(sc->outputs[o], other->outputs[q]) != 0) {
+						continue;
+					}
+					if (!outputs_overlap(sc, other)) {
+						continue;
+					}
+					if (sc->split != MP_SPLIT_NONE &&
+							sc->split == other->split) {
+						add_error(config, sc->split_line, "station '%s': "
+							"%s half of %s overlaps station '%s' (line %d)",
+							sc->name, config_split_name(sc->split),
+							sc->outputs[o], other->name, other->split_line);
+					} else {
+						add_error(config, sc->outputs_line, "station '%s': "
+							"output %s already claimed by station '%s' "
+							"(line %d)", sc->name, sc->outputs[o],
+							other->name, other->outputs_line);
+					}
+				}
+			}
+		}
+		for (size_t d = 0; d < sc->n_devices; d++) {
+			for (size_t j = 0; j < i; j++) {
+				struct mp_station_config *other = &config->stations[j];
+				for (size_t q = 0; q < other->n_devices; q++) {
+					if (strcmp(sc->devices[d], other->devices[q]) == 0) {
+						add_error(config, sc->devices_line, "station '%s': "
+							"device %s already claimed by station '%s' "
+							"(line %d)", sc->name, sc->devices[d],
+							other->name, other->devices_line);
+					}
+				}
+			}
+		}
+	}
+}
+
+static struct mp_config *config_alloc(const char *path) {
+	struct mp_config *config = calloc(1, sizeof(*config));
+	if (config == NULL) {
+		return NULL;
+	}
+	config->path = path ? strdup(path) : NULL;
+	config->background[0] = 0.16f;
+	config->background[1] = 0.22f;
+	config->background[2] = 0.30f;
+	config->background[3] = 1.0f;
+	config->font = strdup("DejaVu Sans");
+	return config;
+}
+
+struct mp_config *config_create_default(void) {
+	return config_alloc(NULL);
+}
+
+struct mp_config *config_parse_string(const char *path, const char *text) {
+	struct mp_config *config = config_alloc(path);
+	if (config == NULL) {
+		return NULL;
+	}
+	struct parse_state st = {
+		.config = config,
+		.text = text,
+		.cur_station = -1,
+	};
+	int err = ini_parse_stream(reader, &st, handler, &st);
+	if (err > 0) {
+		// inih returns the first line it could not parse; it went on
+		// after it, so report that one as a syntax error.
+		add_error(config, err, "syntax error (expected [section], "
+			"key = value or a comment)");
+	} else if (err < 0) {
+		add_error(config, 0, "cannot parse (out of memory)");
+	}
+	validate(config);
+	return config;
+}
+
+struct mp_config *config_load(const char *path) {
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		struct mp_config *config = config_alloc(path);
+		if (config != NULL) {
+			add_error(config, 0, "cannot open: %s", strerror(errno));
+		}
+		return config;
+	}
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		fwrite(buf, 1, n, mem);
+	}
+	bool read_error = ferror(f);
+	fclose(f);
+	fclose(mem);
+
+	struct mp_config *config;
+	if (memchr(text, '\0', size) != NULL || read_error) {
+		config = config_alloc(path);
+		if (config != NULL) {
+			add_error(config, 0, read_error ? "read error" :
+				"not a text file (contains a NUL byte)");
+		}
+	} else {
+		config = config_parse_string(path, text);
+	}
+	free(text);
+	return config;
+}
+
+void config_destroy(struct mp_config *config) {
+	if (config == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < config->n_stations; i++) {
+		struct mp_station_config *sc = &config->stations[i];
+		free(sc->name);
+		free_list(sc->outputs, sc->n_outputs);
+		free_list(sc->devices, sc->n_devices);
+		free(sc->xkb_rules);
+		free(sc->xkb_model);
+		free(sc->xkb_layout);
+		free(sc->xkb_variant);
+		free(sc->xkb_options);
+		free(sc->command);
+	}
+	free(config->stations);
+	free_list(config->errors, config->n_errors);
+	free(config->font);
+	free(config->path);
+	free(config);
+}
+
+const char *config_split_name(enum mp_split split) {
+	switch (split) {
+	case MP_SPLIT_LEFT:
+		return "left";
+	case MP_SPLIT_RIGHT:
+		return "right";
+	case MP_SPLIT_NONE:
+		break;
+	}
+	return "none";
+}
+
+int config_find_station_for_output(const struct mp_config *config,
+		const char *output_name, enum mp_split split) {
+	for (size_t i = 0; i < config->n_stations; i++) {
+		const struct mp_station_config *sc = &config->stations[i];
+		if (sc->split != split) {
+			continue;
+		}
+		for (size_t o = 0; o < sc->n_outputs; o++) {
+			if (strcmp(sc->outputs[o], output_name) == 0) {
+				return (int)i;
+			}
+		}
+	}
+	return -1;
+}

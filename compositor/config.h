@@ -1,0 +1,59 @@
+#ifndef MP_CONFIG_H
+#define MP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum mp_split {
+	MP_SPLIT_NONE = 0,
+	MP_SPLIT_LEFT,
+	MP_SPLIT_RIGHT,
+};
+
+struct mp_station_config {
+	char *name;
+	int line; // of the [station NAME] header
+
+	char **outputs; // output names, placed side by side in this order
+	size_t n_outputs;
+	int outputs_line;
+
+	enum mp_split split;
+	int split_line;
+
+	char **devices; // ID_PATH prefixes
+	size_t n_devices;
+	int devices_line;
+
+	char *xkb_rules, *xkb_model, *xkb_layout, *xkb_variant, *xkb_options;
+	char *command; // may be NULL
+};
+
+struct mp_config {
+	char *path; // may be NULL for a built-in default
+	struct mp_station_config *stations;
+	size_t n_stations;
+
+	float background[4];
+	char *font; // fcft font name
+
+	char **errors; // "FILE:LINE: reason"
+	size_t n_errors;
+};
+
+/* Parses and validates FILE. Always returns a config (NULL only on
+ * allocation failure); check n_errors. */
+struct mp_config *config_load(const char *path);
+/* Same, from a string; path is used in error messages only. */
+struct mp_config *config_parse_string(const char *path, const char *text);
+/* The configuration used when no file is given: no stations, stations are
+ * made one per output. */
+struct mp_config *config_create_default(void);
+void config_destroy(struct mp_config *config);
+
+const char *config_split_name(enum mp_split split);
+/* Index of the station claiming this output name, or -1. */
+int config_find_station_for_output(const struct mp_config *config,
+	const char *output_name, enum mp_split split);
+
+#endif

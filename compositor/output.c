@@ -1,0 +1,345 @@
+#include <assert.h>
+#include <drm_fourcc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wlr/render/allocator.h>
+#include <wlr/render/drm_format_set.h>
+#include <wlr/types/wlr_output_damage.h>
+#include <wlr/util/log.h>
+#include <wlr/util/region.h>
+#include <wlr/render/wlr_texture.h>
+#include <wlr/types/wlr_buffer.h>
+#include "output.h"
+#include "server.h"
+#include "station.h"
+
+void output_get_box(struct mp_output *output, struct wlr_box *box) {
+	box->x = output->lx;
+	box->y = output->ly;
+	wlr_output_effective_resolution(output->wlr_output, &box->width,
+		&box->height);
+}
+
+/* The part's box in output-local coordinates. */
+static void part_local_box(struct mp_station_part *part, struct wlr_box *out) {
+	out->x = part->box.x - part->output->lx;
+	out->y = part->box.y - part->output->ly;
+	out->width = part->box.width;
+	out->height = part->box.height;
+}
+
+/* What must be repainted of a part in a buffer of the given age: its
+ * scene's damage for the frames that buffer missed, within the part. */
+static void part_buffer_damage(struct mp_station_part *part, int buffer_age,
+		bool full, pixman_region32_t *out) {
+	struct wlr_output_damage *damage = part->scene_output->damage;
+	struct wlr_box box;
+	part_local_box(part, &box);
+	if (full || buffer_age <= 0 ||
+			buffer_age - 1 > WLR_OUTPUT_DAMAGE_PREVIOUS_LEN) {
+		pixman_region32_init_rect(out, box.x, box.y, box.width, box.height);
+		return;
+	}
+	pixman_region32_init(out);
+	pixman_region32_copy(out, &damage->current);
+	size_t idx = damage->previous_idx;
+	for (int i = 0; i < buffer_age - 1; i++) {
+		size_t j = (idx + i) % WLR_OUTPUT_DAMAGE_PREVIOUS_LEN;
+		pixman_region32_union(out, out, &damage->previous[j]);
+	}
+	pixman_region32_intersect_rect(out, out, box.x, box.y, box.width,
+		box.height);
+}
+
+/* Calls fn for every station part on this output. */
+#define for_each_part(server, output, station, part) \
+	wl_list_for_each(station, &(server)->stations, link) \
+		for (struct mp_station_part *part = station->parts; \
+				part < station->parts + station->n_parts; part++) \
+			if (part->output == (output))
+
+static bool output_has_damage(struct mp_output *output) {
+	if (output->full_redraw || output->wlr_output->needs_frame) {
+		return true;
+	}
+	struct mp_station *station;
+	for_each_part(output->server, output, station, part) {
+		if (pixman_region32_not_empty(&part->scene_output->damage->current)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Draws the stations' parts clipped to damage (output-local). The whole
+ * of damage outside every part is cleared. Renderer must have begun. */
+static void render_parts(struct mp_output *output, pixman_region32_t *damage,
+		int buffer_age, bool full) {
+	struct mp_server *server = output->server;
+	struct wlr_renderer *renderer = server->renderer;
+
+	// Pixels that belong to no station are black.
+	pixman_region32_t uncovered;
+	pixman_region32_init(&uncovered);
+	pixman_region32_copy(&uncovered, damage);
+	struct mp_station *station;
+	for_each_part(server, output, station, part) {
+		struct wlr_box box;
+		part_local_box(part, &box);
+		pixman_region32_t part_region;
+		pixman_region32_init_rect(&part_region, box.x, box.y, box.width,
+			box.height);
+		pixman_region32_subtract(&uncovered, &uncovered, &part_region);
+		pixman_region32_fini(&part_region);
+	}
+	int n_rects;
+	pixman_box32_t *rects = pixman_region32_rectangles(&uncovered, &n_rects);
+	for (int i = 0; i < n_rects; i++) {
+		struct wlr_box scissor = {
+			.x = rects[i].x1,
+			.y = rects[i].y1,
+			.width = rects[i].x2 - rects[i].x1,
+			.height = rects[i].y2 - rects[i].y1,
+		};
+		wlr_renderer_scissor(renderer, &scissor);
+		wlr_renderer_clear(renderer, (float[4]){ 0, 0, 0, 1 });
+	}
+	wlr_renderer_scissor(renderer, NULL);
+	pixman_region32_fini(&uncovered);
+
+	// Each station draws its own scene, clipped to its own part: the
+	// damage region is the scissor, so nothing of one station can reach
+	// pixels of another.
+	for_each_part(server, output, station, part) {
+		pixman_region32_t part_damage;
+		struct wlr_box box;
+		part_local_box(part, &box);
+		pixman_region32_init(&part_damage);
+		pixman_region32_intersect_rect(&part_damage, damage, box.x, box.y,
+			box.width, box.height);
+		if (pixman_region32_not_empty(&part_damage)) {
+			wlr_scene_render_output(station->scene, output->wlr_output,
+				output->lx, output->ly, &part_damage);
+		}
+		pixman_region32_fini(&part_damage);
+	}
+}
+
+/* wlroots 0.15 creates textures of scene buffers lazily, inside rendering,
+ * where wlr_texture_from_buffer asserts; create them before we begin. */
+static void prepare_textures(struct wlr_renderer *renderer,
+		struct wlr_scene_node *node) {
+	if (node->type == WLR_SCENE_NODE_BUFFER) {
+		struct wlr_scene_buffer *buffer = (struct wlr_scene_buffer *)node;
+		if (buffer->texture == NULL &&
+				wlr_client_buffer_get(buffer->buffer) == NULL) {
+			buffer->texture = wlr_texture_from_buffer(renderer,
+				buffer->buffer);
+		}
+	}
+	struct wlr_scene_node *child;
+	wl_list_for_each(child, &node->state.children, state.link) {
+		prepare_textures(renderer, child);
+	}
+}
+
+static void prepare_parts(struct mp_output *output) {
+	struct mp_station *station;
+	for_each_part(output->server, output, station, part) {
+		prepare_textures(output->server->renderer, &station->scene->node);
+	}
+}
+
+static void send_frame_done(struct mp_output *output) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	struct mp_station *station;
+	for_each_part(output->server, output, station, part) {
+		wlr_scene_output_send_frame_done(part->scene_output, &now);
+	}
+}
+
+static void handle_frame(struct wl_listener *listener, void *data) {
+	struct mp_output *output = wl_container_of(listener, output, frame);
+	struct wlr_output *wlr_output = output->wlr_output;
+	struct mp_server *server = output->server;
+
+	if (!wlr_output->enabled) {
+		return;
+	}
+	if (!output_has_damage(output)) {
+		// Nothing changed: no repaint, no commit; the compositor sleeps
+		// until something schedules a frame again.
+		send_frame_done(output);
+		server_state_changed(server);
+		return;
+	}
+
+	int buffer_age = -1;
+	if (!wlr_output_attach_render(wlr_output, &buffer_age)) {
+		wlr_log(WLR_ERROR, "output %s: cannot attach renderer",
+			wlr_output->name);
+		return;
+	}
+	bool full = output->full_redraw;
+
+	pixman_region32_t damage;
+	pixman_region32_init(&damage);
+	if (full || buffer_age <= 0) {
+		pixman_region32_union_rect(&damage, &damage, 0, 0,
+			wlr_output->width, wlr_output->height);
+	}
+	struct mp_station *station;
+	for_each_part(server, output, station, part) {
+		pixman_region32_t part_damage;
+		part_buffer_damage(part, buffer_age, full, &part_damage);
+		pixman_region32_union(&damage, &damage, &part_damage);
+		pixman_region32_fini(&part_damage);
+	}
+
+	prepare_parts(output);
+	wlr_renderer_begin(server->renderer, wlr_output->width,
+		wlr_output->height);
+	render_parts(output, &damage, buffer_age, full);
+	wlr_renderer_end(server->renderer);
+
+	wlr_output_set_damage(wlr_output, &damage);
+	pixman_region32_fini(&damage);
+	if (!wlr_output_commit(wlr_output)) {
+		wlr_log(WLR_ERROR, "output %s: commit failed", wlr_output->name);
+	} else {
+		output->full_redraw = false;
+		output->last_commit_seq = ++server->commit_seq;
+	}
+	send_frame_done(output);
+	server_state_changed(server);
+}
+
+bool output_read_pixels(struct mp_output *output, const struct wlr_box *box,
+		uint32_t *data) {
+	struct mp_server *server = output->server;
+	struct wlr_output *wlr_output = output->wlr_output;
+	struct wlr_drm_format *format =
+		calloc(1, sizeof(*format) + sizeof(uint64_t));
+	if (format == NULL) {
+		return false;
+	}
+	format->format = DRM_FORMAT_XRGB8888;
+	format->capacity = 1;
+	format->len = 1;
+	format->modifiers[0] = DRM_FORMAT_MOD_LINEAR;
+	struct wlr_buffer *buffer = wlr_allocator_create_buffer(server->allocator,
+		wlr_output->width, wlr_output->height, format);
+	if (buffer == NULL) {
+		// Some allocators only take implicit modifiers.
+		format->len = 0;
+		buffer = wlr_allocator_create_buffer(server->allocator,
+			wlr_output->width, wlr_output->height, format);
+	}
+	free(format);
+	if (buffer == NULL) {
+		wlr_log(WLR_ERROR, "output %s: cannot allocate a read-back buffer",
+			wlr_output->name);
+		return false;
+	}
+
+	bool ok = false;
+	prepare_parts(output);
+	if (wlr_renderer_begin_with_buffer(server->renderer, buffer)) {
+		pixman_region32_t damage;
+		pixman_region32_init_rect(&damage, 0, 0, wlr_output->width,
+			wlr_output->height);
+		render_parts(output, &damage, -1, true);
+		pixman_region32_fini(&damage);
+		ok = wlr_renderer_read_pixels(server->renderer, DRM_FORMAT_XRGB8888,
+			NULL, box->width * 4, box->width, box->height, box->x, box->y,
+			0, 0, data);
+		wlr_renderer_end(server->renderer);
+	}
+	wlr_buffer_drop(buffer);
+	if (!ok) {
+		wlr_log(WLR_ERROR, "output %s: cannot read pixels", wlr_output->name);
+	}
+	return ok;
+}
+
+bool output_is_settled(struct mp_output *output, uint64_t seq) {
+	struct wlr_output *wlr_output = output->wlr_output;
+	if (!wlr_output->enabled || output->last_commit_seq > seq) {
+		return true;
+	}
+	return !wlr_output->frame_pending && wlr_output->idle_frame == NULL &&
+		!output_has_damage(output);
+}
+
+void output_damage_whole(struct mp_output *output) {
+	output->full_redraw = true;
+	wlr_output_schedule_frame(output->wlr_output);
+}
+
+static void handle_mode(struct wl_listener *listener, void *data) {
+	struct mp_output *output = wl_container_of(listener, output, mode);
+	server_arrange(output->server);
+}
+
+static void handle_destroy(struct wl_listener *listener, void *data) {
+	struct mp_output *output = wl_container_of(listener, output, destroy);
+	output_destroy(output);
+}
+
+struct mp_output *output_create(struct mp_server *server,
+		struct wlr_output *wlr_output) {
+	if (!wlr_output_init_render(wlr_output, server->allocator,
+			server->renderer)) {
+		wlr_log(WLR_ERROR, "output %s: cannot init rendering",
+			wlr_output->name);
+		return NULL;
+	}
+	struct wlr_output_mode *mode = wlr_output_preferred_mode(wlr_output);
+	if (mode != NULL) {
+		wlr_output_set_mode(wlr_output, mode);
+	}
+	wlr_output_enable(wlr_output, true);
+	if (!wlr_output_commit(wlr_output)) {
+		wlr_log(WLR_ERROR, "output %s: cannot enable", wlr_output->name);
+		return NULL;
+	}
+
+	struct mp_output *output = calloc(1, sizeof(*output));
+	if (output == NULL) {
+		return NULL;
+	}
+	output->server = server;
+	output->wlr_output = wlr_output;
+	output->full_redraw = true;
+	wlr_output->data = output;
+	output->frame.notify = handle_frame;
+	wl_signal_add(&wlr_output->events.frame, &output->frame);
+	output->destroy.notify = handle_destroy;
+	wl_signal_add(&wlr_output->events.destroy, &output->destroy);
+	output->mode.notify = handle_mode;
+	wl_signal_add(&wlr_output->events.mode, &output->mode);
+	wl_list_insert(server->outputs.prev, &output->link);
+
+	wlr_log(WLR_INFO, "output %s: %dx%d added", wlr_output->name,
+		wlr_output->width, wlr_output->height);
+	return output;
+}
+
+void output_destroy(struct mp_output *output) {
+	if (output == NULL) {
+		return;
+	}
+	struct mp_server *server = output->server;
+	wlr_log(WLR_INFO, "output %s: removed", output->wlr_output->name);
+	wl_list_remove(&output->frame.link);
+	wl_list_remove(&output->destroy.link);
+	wl_list_remove(&output->mode.link);
+	wl_list_remove(&output->link);
+	output->wlr_output->data = NULL;
+	free(output);
+	if (!server->terminating) {
+		server_arrange(server);
+	}
+}
