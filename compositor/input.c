@@ -152,6 +152,10 @@ struct mp_input *input_create(struct mp_server *server,
 	if (device->type == WLR_INPUT_DEVICE_KEYBOARD) {
 		struct wlr_keyboard *kb = device->keyboard;
 		wlr_keyboard_set_repeat_info(kb, 25, 600);
+		// A keymap until a station gives it its own: the default one.
+		if (server->default_keymap != NULL) {
+			wlr_keyboard_set_keymap(kb, server->default_keymap);
+		}
 		input->key.notify = handle_key;
 		wl_signal_add(&kb->events.key, &input->key);
 		input->modifiers.notify = handle_modifiers;

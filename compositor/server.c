@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -195,6 +196,9 @@ static int handle_sigchld(int signal, void *data) {
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		session_handle_child_exit(server, pid, status);
 	}
+	// Orphans of sessions come to us (we are a subreaper): an ending
+	// session may just have lost its last process.
+	session_check_ending(server);
 	return 0;
 }
 
@@ -347,6 +351,12 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 	if (!load_cursor(server)) {
 		wlr_log(WLR_ERROR, "cannot load a cursor image; cursors stay hidden");
 	}
+	struct xkb_context *xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (xkb != NULL) {
+		server->default_keymap = xkb_keymap_new_from_names(xkb, NULL,
+			XKB_KEYMAP_COMPILE_NO_FLAGS);
+		xkb_context_unref(xkb);
+	}
 	server->text = text_create(config->font);
 	if (server->text == NULL) {
 		wlr_log(WLR_ERROR, "cannot initialise fonts; no text is drawn");
@@ -370,6 +380,9 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 		}
 	}
 
+	// Processes that sessions leave behind are reparented to us, so that
+	// we see them go and nothing of a session outlives it unnoticed.
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	server->sigchld_source = wl_event_loop_add_signal(server->loop, SIGCHLD,
 		handle_sigchld, server);
 	server->sigterm_source = wl_event_loop_add_signal(server->loop, SIGTERM,
@@ -463,6 +476,7 @@ void server_finish(struct mp_server *server) {
 	}
 	wlr_xcursor_manager_destroy(server->xcursor_manager);
 	text_destroy(server->text);
+	xkb_keymap_unref(server->default_keymap);
 	if (server->xdg_shell != NULL) {
 		wl_list_remove(&server->new_xdg_surface.link);
 	}

@@ -9,6 +9,7 @@
 #include <wlr/types/wlr_compositor.h>
 #include <wlr/types/wlr_xcursor_manager.h>
 #include <wlr/types/wlr_xdg_shell.h>
+#include <xkbcommon/xkbcommon.h>
 #include "config.h"
 
 struct mp_test;
@@ -30,6 +31,7 @@ struct mp_server {
 	struct wlr_buffer *cursor_buffer; // default cursor image, may be NULL
 	int cursor_hotspot_x, cursor_hotspot_y;
 	struct mp_text *text; // fonts for compositor-drawn text
+	struct xkb_keymap *default_keymap; // of unassigned keyboards
 
 	struct wl_list stations; // mp_station.link, config order first
 	struct wl_list sessions; // mp_session.link

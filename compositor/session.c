@@ -331,6 +331,15 @@ void session_handle_child_exit(struct mp_server *server, pid_t pid,
 	}
 }
 
+void session_check_ending(struct mp_server *server) {
+	struct mp_session *session, *tmp;
+	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
+		if (session->state == MP_SESSION_ENDING) {
+			finish_if_gone(session);
+		}
+	}
+}
+
 void session_kill_now(struct mp_session *session) {
 	if (process_group_alive(session->pgid)) {
 		kill(-session->pgid, SIGKILL);

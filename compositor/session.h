@@ -57,6 +57,8 @@ struct mp_session *session_start(struct mp_server *server,
 /* Ends the session: clients disconnected, processes killed, socket and
  * directory removed, station freed. */
 void session_end(struct mp_session *session, const char *reason);
+/* Frees ending sessions of which no process is left. */
+void session_check_ending(struct mp_server *server);
 /* Compositor shutdown: SIGKILL whatever is left and free it now. */
 void session_kill_now(struct mp_session *session);
 /* Frees what is left once ended; NULL is a no-op. */

@@ -704,6 +704,15 @@ static int evaluate(struct mp_server *server, const char *condition,
 		}
 		return station_count_views(station) == (size_t)want;
 	}
+	if (n == 2 && strcmp(what, "sessions") == 0) {
+		char *end;
+		long want = strtol(name, &end, 10);
+		if (*end != '\0' || want < 0) {
+			*error = "bad count";
+			return -1;
+		}
+		return wl_list_length(&server->sessions) == want;
+	}
 	if (n == 3 && strcmp(what, "session") == 0) {
 		struct mp_station *station = server_station_by_name(server, name);
 		if (station == NULL) {
@@ -719,7 +728,7 @@ static int evaluate(struct mp_server *server, const char *condition,
 		return -1;
 	}
 	*error = "unknown condition (idle, views STATION N, session STATION "
-		"none|any)";
+		"none|any, sessions N)";
 	return -1;
 }
 

@@ -136,16 +136,14 @@ pixman_image_t *text_render(struct mp_text *text, const char *utf8,
 	if (image == NULL) {
 		return NULL;
 	}
+	// pixman wants 16-bit premultiplied channels
+	uint32_t a = argb >> 24 & 0xff;
 	pixman_color_t color = {
-		.alpha = (argb >> 24 & 0xff) * 0x101,
-		.red = (argb >> 16 & 0xff) * 0x101,
-		.green = (argb >> 8 & 0xff) * 0x101,
-		.blue = (argb & 0xff) * 0x101,
+		.alpha = (uint16_t)(a * 0x101),
+		.red = (uint16_t)((argb >> 16 & 0xff) * a * 0x101 / 0xff),
+		.green = (uint16_t)((argb >> 8 & 0xff) * a * 0x101 / 0xff),
+		.blue = (uint16_t)((argb & 0xff) * a * 0x101 / 0xff),
 	};
-	// premultiply
-	color.red = color.red * color.alpha / 0xffff;
-	color.green = color.green * color.alpha / 0xffff;
-	color.blue = color.blue * color.alpha / 0xffff;
 	pixman_image_t *fill = pixman_image_create_solid_fill(&color);
 
 	int x = 0;

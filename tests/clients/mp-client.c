@@ -1,0 +1,454 @@
+/* mp-client: a small Wayland client for mpcomp's integration tests.
+ * It fills its window with one colour and logs what it receives. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <wayland-client.h>
+#include <xkbcommon/xkbcommon.h>
+#include "xdg-shell-client-protocol.h"
+
+struct client {
+	struct wl_display *display;
+	struct wl_registry *registry;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct xdg_wm_base *wm_base;
+	struct wl_seat *seat;
+	struct wl_keyboard *keyboard;
+	struct wl_pointer *pointer;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct xkb_context *xkb;
+	struct xkb_keymap *keymap;
+	struct xkb_state *state;
+
+	uint32_t color;
+	int force_width, force_height; // --oversize: ignore the configure size
+	int width, height;
+	bool configured, closed;
+	FILE *log;
+	FILE *globals;
+};
+
+static void logf_(struct client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void logf_(struct client *c, const char *fmt, ...) {
+	if (c->log == NULL) {
+		return;
+	}
+	va_list args;
+	va_start(args, fmt);
+	vfprintf(c->log, fmt, args);
+	va_end(args);
+	fputc('\n', c->log);
+	fflush(c->log);
+}
+
+static struct wl_buffer *make_buffer(struct client *c, int width,
+		int height) {
+	int stride = width * 4;
+	size_t size = (size_t)stride * height;
+	int fd = memfd_create("mp-client", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, size) < 0) {
+		return NULL;
+	}
+	uint32_t *data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		fd, 0);
+	if (data == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	for (size_t i = 0; i < size / 4; i++) {
+		data[i] = 0xff000000 | c->color;
+	}
+	munmap(data, size);
+	struct wl_shm_pool *pool = wl_shm_create_pool(c->shm, fd, size);
+	struct wl_buffer *buffer = wl_shm_pool_create_buffer(pool, 0, width,
+		height, stride, WL_SHM_FORMAT_XRGB8888);
+	wl_shm_pool_destroy(pool);
+	close(fd);
+	return buffer;
+}
+
+static void buffer_release(void *data, struct wl_buffer *buffer) {
+	wl_buffer_destroy(buffer);
+}
+
+static const struct wl_buffer_listener buffer_listener = {
+	.release = buffer_release,
+};
+
+static void draw(struct client *c) {
+	int w = c->force_width ? c->force_width : c->width;
+	int h = c->force_height ? c->force_height : c->height;
+	struct wl_buffer *buffer = make_buffer(c, w, h);
+	if (buffer == NULL) {
+		fprintf(stderr, "mp-client: cannot make a buffer\n");
+		exit(1);
+	}
+	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
+	wl_surface_attach(c->surface, buffer, 0, 0);
+	wl_surface_damage_buffer(c->surface, 0, 0, w, h);
+	wl_surface_commit(c->surface);
+	logf_(c, "drawn %d %d", w, h);
+}
+
+static void xdg_surface_configure(void *data, struct xdg_surface *surface,
+		uint32_t serial) {
+	struct client *c = data;
+	xdg_surface_ack_configure(surface, serial);
+	draw(c);
+	c->configured = true;
+}
+
+static const struct xdg_surface_listener xdg_surface_listener = {
+	.configure = xdg_surface_configure,
+};
+
+static void toplevel_configure(void *data, struct xdg_toplevel *toplevel,
+		int32_t width, int32_t height, struct wl_array *states) {
+	struct client *c = data;
+	c->width = width > 0 ? width : 200;
+	c->height = height > 0 ? height : 200;
+	logf_(c, "configure %d %d", width, height);
+}
+
+static void toplevel_close(void *data, struct xdg_toplevel *toplevel) {
+	struct client *c = data;
+	logf_(c, "close");
+	c->closed = true;
+}
+
+static const struct xdg_toplevel_listener toplevel_listener = {
+	.configure = toplevel_configure,
+	.close = toplevel_close,
+};
+
+static void wm_base_ping(void *data, struct xdg_wm_base *wm_base,
+		uint32_t serial) {
+	xdg_wm_base_pong(wm_base, serial);
+}
+
+static const struct xdg_wm_base_listener wm_base_listener = {
+	.ping = wm_base_ping,
+};
+
+static void kb_keymap(void *data, struct wl_keyboard *kb, uint32_t format,
+		int32_t fd, uint32_t size) {
+	struct client *c = data;
+	char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		return;
+	}
+	xkb_state_unref(c->state);
+	xkb_keymap_unref(c->keymap);
+	c->keymap = xkb_keymap_new_from_string(c->xkb, map,
+		XKB_KEYMAP_FORMAT_TEXT_V1, XKB_KEYMAP_COMPILE_NO_FLAGS);
+	munmap(map, size);
+	c->state = c->keymap ? xkb_state_new(c->keymap) : NULL;
+}
+
+static void kb_enter(void *data, struct wl_keyboard *kb, uint32_t serial,
+		struct wl_surface *surface, struct wl_array *keys) {
+	logf_(data, "keyboard-enter");
+}
+
+static void kb_leave(void *data, struct wl_keyboard *kb, uint32_t serial,
+		struct wl_surface *surface) {
+	logf_(data, "keyboard-leave");
+}
+
+static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
+		uint32_t time, uint32_t key, uint32_t state) {
+	struct client *c = data;
+	if (state != WL_KEYBOARD_KEY_STATE_PRESSED || c->state == NULL) {
+		return;
+	}
+	xkb_keysym_t sym = xkb_state_key_get_one_sym(c->state, key + 8);
+	char name[64], utf8[16];
+	xkb_keysym_get_name(sym, name, sizeof(name));
+	xkb_state_key_get_utf8(c->state, key + 8, utf8, sizeof(utf8));
+	logf_(c, "key %s %s", name, utf8);
+}
+
+static void kb_modifiers(void *data, struct wl_keyboard *kb, uint32_t serial,
+		uint32_t depressed, uint32_t latched, uint32_t locked,
+		uint32_t group) {
+	struct client *c = data;
+	if (c->state != NULL) {
+		xkb_state_update_mask(c->state, depressed, latched, locked, 0, 0,
+			group);
+	}
+}
+
+static void kb_repeat_info(void *data, struct wl_keyboard *kb, int32_t rate,
+		int32_t delay) {
+}
+
+static const struct wl_keyboard_listener keyboard_listener = {
+	.keymap = kb_keymap,
+	.enter = kb_enter,
+	.leave = kb_leave,
+	.key = kb_key,
+	.modifiers = kb_modifiers,
+	.repeat_info = kb_repeat_info,
+};
+
+static void ptr_enter(void *data, struct wl_pointer *p, uint32_t serial,
+		struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y) {
+	logf_(data, "pointer-enter %d %d", wl_fixed_to_int(x),
+		wl_fixed_to_int(y));
+}
+
+static void ptr_leave(void *data, struct wl_pointer *p, uint32_t serial,
+		struct wl_surface *surface) {
+	logf_(data, "pointer-leave");
+}
+
+static void ptr_motion(void *data, struct wl_pointer *p, uint32_t time,
+		wl_fixed_t x, wl_fixed_t y) {
+	logf_(data, "motion %d %d", wl_fixed_to_int(x), wl_fixed_to_int(y));
+}
+
+static void ptr_button(void *data, struct wl_pointer *p, uint32_t serial,
+		uint32_t time, uint32_t button, uint32_t state) {
+	logf_(data, "button %u %s", button, state ? "pressed" : "released");
+}
+
+static void ptr_axis(void *data, struct wl_pointer *p, uint32_t time,
+		uint32_t axis, wl_fixed_t value) {
+}
+
+static void ptr_frame(void *data, struct wl_pointer *p) {
+}
+
+static void ptr_axis_source(void *data, struct wl_pointer *p,
+		uint32_t source) {
+}
+
+static void ptr_axis_stop(void *data, struct wl_pointer *p, uint32_t time,
+		uint32_t axis) {
+}
+
+static void ptr_axis_discrete(void *data, struct wl_pointer *p,
+		uint32_t axis, int32_t discrete) {
+}
+
+static const struct wl_pointer_listener pointer_listener = {
+	.enter = ptr_enter,
+	.leave = ptr_leave,
+	.motion = ptr_motion,
+	.button = ptr_button,
+	.axis = ptr_axis,
+	.frame = ptr_frame,
+	.axis_source = ptr_axis_source,
+	.axis_stop = ptr_axis_stop,
+	.axis_discrete = ptr_axis_discrete,
+};
+
+struct ready {
+	struct client *client;
+	const char *name;
+};
+
+static void ready_done(void *data, struct wl_callback *callback,
+		uint32_t serial) {
+	struct ready *ready = data;
+	logf_(ready->client, "%s-ready", ready->name);
+	wl_callback_destroy(callback);
+	free(ready);
+}
+
+static const struct wl_callback_listener ready_listener = {
+	.done = ready_done,
+};
+
+/* Logs NAME-ready once the compositor has seen what we sent so far. */
+static void log_when_seen(struct client *c, const char *name) {
+	struct ready *ready = calloc(1, sizeof(*ready));
+	ready->client = c;
+	ready->name = name;
+	struct wl_callback *callback = wl_display_sync(c->display);
+	wl_callback_add_listener(callback, &ready_listener, ready);
+}
+
+static void seat_capabilities(void *data, struct wl_seat *seat,
+		uint32_t caps) {
+	struct client *c = data;
+	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && c->keyboard == NULL) {
+		c->keyboard = wl_seat_get_keyboard(seat);
+		wl_keyboard_add_listener(c->keyboard, &keyboard_listener, c);
+		log_when_seen(c, "keyboard");
+	}
+	if ((caps & WL_SEAT_CAPABILITY_POINTER) && c->pointer == NULL) {
+		c->pointer = wl_seat_get_pointer(seat);
+		wl_pointer_add_listener(c->pointer, &pointer_listener, c);
+		log_when_seen(c, "pointer");
+	}
+	logf_(c, "capabilities %u", caps);
+}
+
+static void seat_name(void *data, struct wl_seat *seat, const char *name) {
+	logf_(data, "seat %s", name);
+}
+
+static const struct wl_seat_listener seat_listener = {
+	.capabilities = seat_capabilities,
+	.name = seat_name,
+};
+
+static void registry_global(void *data, struct wl_registry *registry,
+		uint32_t name, const char *interface, uint32_t version) {
+	struct client *c = data;
+	if (c->globals != NULL) {
+		fprintf(c->globals, "%u %s\n", name, interface);
+	}
+	if (strcmp(interface, wl_compositor_interface.name) == 0) {
+		c->compositor = wl_registry_bind(registry, name,
+			&wl_compositor_interface, 4);
+	} else if (strcmp(interface, wl_shm_interface.name) == 0) {
+		c->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
+	} else if (strcmp(interface, xdg_wm_base_interface.name) == 0) {
+		c->wm_base = wl_registry_bind(registry, name,
+			&xdg_wm_base_interface, 1);
+		xdg_wm_base_add_listener(c->wm_base, &wm_base_listener, c);
+	} else if (strcmp(interface, wl_seat_interface.name) == 0 &&
+			c->seat == NULL) {
+		c->seat = wl_registry_bind(registry, name, &wl_seat_interface,
+			version < 5 ? version : 5);
+		wl_seat_add_listener(c->seat, &seat_listener, c);
+	}
+}
+
+static void registry_global_remove(void *data, struct wl_registry *registry,
+		uint32_t name) {
+}
+
+static const struct wl_registry_listener registry_listener = {
+	.global = registry_global,
+	.global_remove = registry_global_remove,
+};
+
+/* Tries to bind each global name up to max that was not announced, each
+ * on a connection of its own; the compositor must refuse every one. */
+static void probe_hidden(FILE *out, const char *announced, uint32_t max) {
+	for (uint32_t name = 1; name <= max; name++) {
+		char needle[32];
+		snprintf(needle, sizeof(needle), "\n%u ", name);
+		if (strstr(announced, needle) != NULL) {
+			continue;
+		}
+		struct wl_display *display = wl_display_connect(NULL);
+		if (display == NULL) {
+			continue;
+		}
+		struct wl_registry *registry = wl_display_get_registry(display);
+		void *proxy = wl_registry_bind(registry, name, &wl_seat_interface, 1);
+		int ret = wl_display_roundtrip(display);
+		int err = wl_display_get_error(display);
+		fprintf(out, "hidden %u: %s\n", name,
+			ret < 0 && err != 0 ? "refused" : "BOUND");
+		(void)proxy;
+		wl_display_disconnect(display);
+	}
+}
+
+int main(int argc, char *argv[]) {
+	struct client c = { .color = 0x808080 };
+	const char *globals_path = NULL;
+	uint32_t probe_max = 0;
+	static const struct option options[] = {
+		{ "color", required_argument, NULL, 'c' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "oversize", required_argument, NULL, 'o' },
+		{ "globals", required_argument, NULL, 'g' },
+		{ "probe-hidden", required_argument, NULL, 'p' },
+		{ 0 },
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			c.color = (uint32_t)strtoul(optarg, NULL, 16) & 0xffffff;
+			break;
+		case 'l':
+			c.log = fopen(optarg, "a");
+			break;
+		case 'o':
+			if (sscanf(optarg, "%dx%d", &c.force_width,
+					&c.force_height) != 2) {
+				fprintf(stderr, "mp-client: --oversize WxH\n");
+				return 2;
+			}
+			break;
+		case 'g':
+			globals_path = optarg;
+			break;
+		case 'p':
+			probe_max = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			fprintf(stderr, "usage: mp-client [--color RRGGBB] [--log FILE] "
+				"[--oversize WxH] [--globals FILE [--probe-hidden MAX]]\n");
+			return 2;
+		}
+	}
+
+	c.display = wl_display_connect(NULL);
+	if (c.display == NULL) {
+		fprintf(stderr, "mp-client: cannot connect: %s\n", strerror(errno));
+		return 1;
+	}
+	c.xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	char *announced = NULL;
+	size_t announced_size = 0;
+	if (globals_path != NULL) {
+		c.globals = open_memstream(&announced, &announced_size);
+		fputc('\n', c.globals);
+	}
+	c.registry = wl_display_get_registry(c.display);
+	wl_registry_add_listener(c.registry, &registry_listener, &c);
+	wl_display_roundtrip(c.display);
+	if (c.globals != NULL) {
+		fclose(c.globals);
+		c.globals = NULL;
+		FILE *out = fopen(globals_path, "w");
+		if (out != NULL) {
+			fputs(announced + 1, out);
+			if (probe_max > 0) {
+				probe_hidden(out, announced, probe_max);
+			}
+			fputs("end\n", out);
+			fclose(out);
+		}
+		free(announced);
+	}
+	if (c.compositor == NULL || c.shm == NULL || c.wm_base == NULL) {
+		fprintf(stderr, "mp-client: missing wl_compositor, wl_shm or "
+			"xdg_wm_base\n");
+		return 1;
+	}
+
+	c.surface = wl_compositor_create_surface(c.compositor);
+	c.xdg_surface = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
+	xdg_surface_add_listener(c.xdg_surface, &xdg_surface_listener, &c);
+	c.toplevel = xdg_surface_get_toplevel(c.xdg_surface);
+	xdg_toplevel_add_listener(c.toplevel, &toplevel_listener, &c);
+	xdg_toplevel_set_title(c.toplevel, "mp-client");
+	wl_surface_commit(c.surface);
+
+	while (!c.closed && wl_display_dispatch(c.display) >= 0) {
+		// events do the work
+	}
+	logf_(&c, "exit");
+	return 0;
+}

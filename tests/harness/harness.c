@@ -1,0 +1,541 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <wayland-client.h>
+#include "harness.h"
+#include "mp-test-v1-client-protocol.h"
+
+#define START_TIMEOUT_MS 30000
+#define STOP_TIMEOUT_MS 15000
+
+const char *harness_mp_client(void) {
+	return MP_CLIENT_PATH;
+}
+
+const char *harness_mpcomp(void) {
+	return MPCOMP_PATH;
+}
+
+char *harness_path(struct mp_harness *h, const char *name) {
+	char *path = NULL;
+	if (asprintf(&path, "%s/%s", h->dir, name) < 0) {
+		abort();
+	}
+	return path;
+}
+
+static char *replace_dir(const char *text, const char *dir) {
+	size_t cap = strlen(text) * 2 + strlen(dir) * 16 + 1;
+	char *out = calloc(1, cap);
+	char *o = out;
+	for (const char *p = text; *p;) {
+		if (strncmp(p, "%DIR%", 5) == 0) {
+			o += sprintf(o, "%s", dir);
+			p += 5;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	return out;
+}
+
+static void handle_global(void *data, struct wl_registry *registry,
+		uint32_t name, const char *interface, uint32_t version) {
+	struct mp_harness *h = data;
+	if (strcmp(interface, mp_test_v1_interface.name) == 0) {
+		h->test = wl_registry_bind(registry, name, &mp_test_v1_interface, 1);
+	}
+}
+
+static void handle_global_remove(void *data, struct wl_registry *registry,
+		uint32_t name) {
+}
+
+static const struct wl_registry_listener registry_listener = {
+	.global = handle_global,
+	.global_remove = handle_global_remove,
+};
+
+/* Reads mpcomp's stdout until the socket line comes, or it dies. */
+static bool read_socket_line(struct mp_harness *h) {
+	char buf[PATH_MAX + 64];
+	size_t len = 0;
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (len < sizeof(buf) - 1) {
+		struct pollfd pfd = { .fd = h->stdout_fd, .events = POLLIN };
+		int ret = poll(&pfd, 1, START_TIMEOUT_MS);
+		if (ret <= 0) {
+			fprintf(stderr, "harness: mpcomp did not get ready\n");
+			return false;
+		}
+		ssize_t n = read(h->stdout_fd, buf + len, 1);
+		if (n <= 0) {
+			fprintf(stderr, "harness: mpcomp exited before ready\n");
+			return false;
+		}
+		if (buf[len] == '\n') {
+			buf[len] = '\0';
+			const char *prefix = "MPCOMP_TEST_SOCKET=";
+			if (strncmp(buf, prefix, strlen(prefix)) == 0) {
+				h->socket = strdup(buf + strlen(prefix));
+				return true;
+			}
+			len = 0;
+			continue;
+		}
+		len++;
+	}
+	return false;
+}
+
+struct mp_harness *harness_start(const char *config, const char *headless) {
+	struct mp_harness *h = calloc(1, sizeof(*h));
+	char template[] = "/tmp/mpcomp-test-XXXXXX";
+	if (mkdtemp(template) == NULL) {
+		perror("harness: mkdtemp");
+		free(h);
+		return NULL;
+	}
+	h->dir = strdup(template);
+	h->runtime_dir = harness_path(h, "run");
+	mkdir(h->runtime_dir, 0700);
+	h->pid = -1;
+	h->stdout_fd = -1;
+
+	char *config_path = NULL;
+	if (config != NULL) {
+		config_path = harness_path(h, "mpcomp.ini");
+		char *text = replace_dir(config, h->dir);
+		FILE *f = fopen(config_path, "w");
+		fputs(text, f);
+		fclose(f);
+		free(text);
+	}
+	char *log_path = harness_path(h, "mpcomp.log");
+
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		abort();
+	}
+	h->pid = fork();
+	if (h->pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		int log = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (log >= 0) {
+			dup2(log, STDERR_FILENO);
+		}
+		setenv("XDG_RUNTIME_DIR", h->runtime_dir, 1);
+		setenv("WLR_RENDERER", "pixman", 1);
+		setenv("WLR_BACKENDS", "headless", 1);
+		unsetenv("WAYLAND_DISPLAY");
+		unsetenv("DISPLAY");
+		// Each test's mpcomp is the leader of a group of its own, so
+		// that harness_stop can kill everything it left behind.
+		setpgid(0, 0);
+		if (config_path != NULL) {
+			execl(MPCOMP_PATH, "mpcomp", "--headless", headless,
+				"--test-protocol", "-c", config_path, (char *)NULL);
+		} else {
+			execl(MPCOMP_PATH, "mpcomp", "--headless", headless,
+				"--test-protocol", (char *)NULL);
+		}
+		_exit(127);
+	}
+	close(pipefd[1]);
+	h->stdout_fd = pipefd[0];
+	free(config_path);
+	free(log_path);
+
+	if (!read_socket_line(h)) {
+		harness_stop(h);
+		return NULL;
+	}
+	h->display = wl_display_connect(h->socket);
+	if (h->display == NULL) {
+		fprintf(stderr, "harness: cannot connect to %s\n", h->socket);
+		harness_stop(h);
+		return NULL;
+	}
+	struct wl_registry *registry = wl_display_get_registry(h->display);
+	wl_registry_add_listener(registry, &registry_listener, h);
+	wl_display_roundtrip(h->display);
+	wl_registry_destroy(registry);
+	if (h->test == NULL) {
+		fprintf(stderr, "harness: no mp_test_v1 on %s\n", h->socket);
+		harness_stop(h);
+		return NULL;
+	}
+	return h;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+		struct FTW *ftw) {
+	return remove(path);
+}
+
+/* Waits for pid up to ms; returns the status or -1. */
+static int wait_pid(pid_t pid, int ms) {
+	int status;
+	for (int waited = 0; waited <= ms; waited += 5) {
+		pid_t ret = waitpid(pid, &status, WNOHANG);
+		if (ret == pid) {
+			return status;
+		}
+		if (ret < 0) {
+			return -1;
+		}
+		// Polling the exit of a process we signalled: there is no event
+		// to wait on without a pidfd, which this kernel may lack.
+		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+	}
+	return -1;
+}
+
+int harness_stop(struct mp_harness *h) {
+	if (h == NULL) {
+		return 0;
+	}
+	int result = 0;
+	if (h->test != NULL) {
+		mp_test_v1_destroy(h->test);
+	}
+	if (h->display != NULL) {
+		wl_display_flush(h->display);
+		wl_display_disconnect(h->display);
+	}
+	if (h->pid > 0) {
+		kill(h->pid, SIGTERM);
+		int status = wait_pid(h->pid, STOP_TIMEOUT_MS);
+		if (status < 0) {
+			fprintf(stderr, "harness: mpcomp did not exit, SIGKILL\n");
+			kill(h->pid, SIGKILL);
+			waitpid(h->pid, &status, 0);
+			result = -1;
+		} else if (WIFEXITED(status)) {
+			result = WEXITSTATUS(status);
+		} else {
+			result = 128 + WTERMSIG(status);
+		}
+		// Whatever is left in its group (it should be nothing).
+		kill(-h->pid, SIGKILL);
+	}
+	if (result != 0) {
+		char *log = harness_path(h, "mpcomp.log");
+		char *text = harness_read_file(log);
+		fprintf(stderr, "harness: mpcomp exit status %d; its log:\n%s\n",
+			result, text ? text : "(none)");
+		free(text);
+		free(log);
+	}
+	if (h->stdout_fd >= 0) {
+		close(h->stdout_fd);
+	}
+	if (getenv("MP_KEEP_TEST_DIR") == NULL) {
+		nftw(h->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	free(h->socket);
+	free(h->runtime_dir);
+	free(h->dir);
+	free(h);
+	return result;
+}
+
+/* ---- requests ---- */
+
+struct answer {
+	bool answered, ok;
+	char *info;
+};
+
+static void result_done(void *data, struct mp_test_result_v1 *result,
+		const char *info) {
+	struct answer *a = data;
+	a->answered = a->ok = true;
+	a->info = strdup(info);
+}
+
+static void result_failed(void *data, struct mp_test_result_v1 *result,
+		const char *reason) {
+	struct answer *a = data;
+	a->answered = true;
+	a->info = strdup(reason);
+}
+
+static const struct mp_test_result_v1_listener result_listener = {
+	.done = result_done,
+	.failed = result_failed,
+};
+
+static bool await(struct mp_harness *h, struct mp_test_result_v1 *result,
+		const char *what, char **info) {
+	struct answer a = { 0 };
+	mp_test_result_v1_add_listener(result, &result_listener, &a);
+	while (!a.answered) {
+		if (wl_display_dispatch(h->display) < 0) {
+			fprintf(stderr, "harness: %s: connection lost\n", what);
+			return false;
+		}
+	}
+	mp_test_result_v1_destroy(result);
+	if (!a.ok) {
+		fprintf(stderr, "harness: %s: %s\n", what, a.info);
+	}
+	if (info != NULL && a.ok) {
+		*info = a.info;
+	} else {
+		free(a.info);
+	}
+	return a.ok;
+}
+
+bool harness_request_add_keyboard(struct mp_harness *h, const char *name,
+		const char *id_path, char **station) {
+	return await(h, mp_test_v1_add_keyboard(h->test, name, id_path),
+		"add_keyboard", station);
+}
+
+bool harness_request_add_pointer(struct mp_harness *h, const char *name,
+		const char *id_path, char **station) {
+	return await(h, mp_test_v1_add_pointer(h->test, name, id_path),
+		"add_pointer", station);
+}
+
+bool harness_remove_device(struct mp_harness *h, const char *name) {
+	return await(h, mp_test_v1_remove_device(h->test, name), "remove_device",
+		NULL);
+}
+
+bool harness_key(struct mp_harness *h, const char *device, const char *spec) {
+	return await(h, mp_test_v1_key(h->test, device, spec), "key", NULL);
+}
+
+bool harness_type(struct mp_harness *h, const char *device, const char *text) {
+	return await(h, mp_test_v1_type(h->test, device, text), "type", NULL);
+}
+
+bool harness_move(struct mp_harness *h, const char *device, int dx, int dy) {
+	return await(h, mp_test_v1_pointer_move(h->test, device, dx, dy), "move",
+		NULL);
+}
+
+bool harness_click(struct mp_harness *h, const char *device,
+		uint32_t button) {
+	return await(h, mp_test_v1_pointer_button(h->test, device, button),
+		"click", NULL);
+}
+
+bool harness_wait(struct mp_harness *h, const char *condition) {
+	return await(h, mp_test_v1_wait(h->test, condition), condition, NULL);
+}
+
+char *harness_add_output(struct mp_harness *h, int width, int height) {
+	char *name = NULL;
+	await(h, mp_test_v1_add_output(h->test, width, height), "add_output",
+		&name);
+	return name;
+}
+
+bool harness_remove_output(struct mp_harness *h, const char *name) {
+	return await(h, mp_test_v1_remove_output(h->test, name), "remove_output",
+		NULL);
+}
+
+uint32_t *harness_screenshot(struct mp_harness *h, const char *kind,
+		const char *target, int *width, int *height) {
+	int fd = memfd_create("harness-screenshot", MFD_CLOEXEC);
+	char *info = NULL;
+	if (!await(h, mp_test_v1_screenshot(h->test, kind, target, fd),
+			"screenshot", &info)) {
+		close(fd);
+		return NULL;
+	}
+	*width = *height = 0;
+	sscanf(info, "%d %d", width, height);
+	free(info);
+	size_t size = (size_t)*width * *height * 4;
+	uint32_t *pixels = malloc(size);
+	if (pixels == NULL || pread(fd, pixels, size, 0) != (ssize_t)size) {
+		free(pixels);
+		pixels = NULL;
+	}
+	close(fd);
+	return pixels;
+}
+
+char *harness_state(struct mp_harness *h) {
+	int fd = memfd_create("harness-state", MFD_CLOEXEC);
+	if (!await(h, mp_test_v1_state(h->test, fd), "state", NULL)) {
+		close(fd);
+		return NULL;
+	}
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *text = calloc(1, size + 1);
+	if (pread(fd, text, size, 0) != size) {
+		free(text);
+		text = NULL;
+	}
+	close(fd);
+	return text;
+}
+
+long harness_state_int(const char *json, const char *array, const char *name,
+		const char *field) {
+	char key[128];
+	snprintf(key, sizeof(key), "\"%s\":[", array);
+	const char *p = strstr(json, key);
+	if (p == NULL) {
+		return -1;
+	}
+	snprintf(key, sizeof(key), "{\"name\":\"%s\"", name);
+	if (strcmp(array, "sessions") == 0) {
+		snprintf(key, sizeof(key), "{\"id\":%s,", name);
+	}
+	p = strstr(p, key);
+	if (p == NULL) {
+		return -1;
+	}
+	const char *end = strstr(p, "}");
+	const char *dot = strchr(field, '.');
+	if (dot != NULL) {
+		// nested: find the object, then the field inside it
+		char outer[64];
+		snprintf(outer, sizeof(outer), "\"%.*s\":{", (int)(dot - field),
+			field);
+		p = strstr(p, outer);
+		if (p == NULL) {
+			return -1;
+		}
+		field = dot + 1;
+		end = strstr(p, "}");
+	} else {
+		// skip nested objects when looking for the end of this one
+		const char *q = p + 1;
+		int depth = 1;
+		for (; *q && depth > 0; q++) {
+			depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+		}
+		end = q;
+	}
+	snprintf(key, sizeof(key), "\"%s\":", field);
+	const char *f = strstr(p, key);
+	if (f == NULL || f > end) {
+		return -1;
+	}
+	f += strlen(key);
+	if (strncmp(f, "null", 4) == 0) {
+		return -1;
+	}
+	return strtol(f, NULL, 10);
+}
+
+char *harness_read_file(const char *path) {
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		return NULL;
+	}
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		fwrite(buf, 1, n, mem);
+	}
+	fclose(f);
+	fclose(mem);
+	return text;
+}
+
+static bool file_contains(const char *path, const char *text) {
+	char *content = harness_read_file(path);
+	bool found = content != NULL && strstr(content, text) != NULL;
+	free(content);
+	return found;
+}
+
+bool harness_wait_file_contains(const char *path, const char *text,
+		int timeout_s) {
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	char *dir = strdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+	}
+	inotify_add_watch(fd, dir, IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
+	free(dir);
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	bool found = file_contains(path, text);
+	while (!found) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = timeout_s * 1000L - ((now.tv_sec - start.tv_sec) * 1000L +
+			(now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left <= 0) {
+			break;
+		}
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (poll(&pfd, 1, (int)left) > 0) {
+			char buf[4096];
+			while (read(fd, buf, sizeof(buf)) > 0) {
+				// drain
+			}
+		}
+		found = file_contains(path, text);
+	}
+	close(fd);
+	if (!found) {
+		char *content = harness_read_file(path);
+		fprintf(stderr, "harness: %s never contained '%s'; it has:\n%s\n",
+			path, text, content ? content : "(no file)");
+		free(content);
+	}
+	return found;
+}
+
+size_t harness_count_color(const uint32_t *pixels, int width, int x, int y,
+		int w, int h, uint32_t rgb) {
+	size_t n = 0;
+	for (int j = y; j < y + h; j++) {
+		for (int i = x; i < x + w; i++) {
+			n += (pixels[(size_t)j * width + i] & 0xffffff) == rgb;
+		}
+	}
+	return n;
+}
+
+bool harness_wait_pid_gone(pid_t pid, int timeout_s) {
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0) {
+		return errno == ESRCH;
+	}
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int ret = poll(&pfd, 1, timeout_s * 1000);
+	close(fd);
+	return ret > 0;
+}
+
+char *harness_format(const char *fmt, ...) {
+	va_list args;
+	va_start(args, fmt);
+	char *out = NULL;
+	if (vasprintf(&out, fmt, args) < 0) {
+		abort();
+	}
+	va_end(args);
+	return out;
+}

@@ -1,0 +1,52 @@
+/* Shared set-up of the integration tests: each test starts its own mpcomp
+ * and cmocka's teardown always stops it, also when the test failed. */
+#ifndef MP_TEST_COMMON_H
+#define MP_TEST_COMMON_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "harness.h"
+
+#define RED 0xff0000
+#define GREEN 0x00ff00
+#define BLUE 0x0000ff
+
+static inline struct mp_harness *start(void **state, const char *headless,
+		const char *config) {
+	struct mp_harness *h = harness_start(config, headless);
+	assert_non_null(h);
+	*state = h;
+	return h;
+}
+
+static inline int teardown(void **state) {
+	struct mp_harness *h = *state;
+	*state = NULL;
+	int status = harness_stop(h);
+	if (status != 0) {
+		fprintf(stderr, "mpcomp did not exit cleanly: %d\n", status);
+	}
+	return status;
+}
+
+/* A station command running mp-client in a colour, logging to NAME.log. */
+static inline char *client_cmd(const char *color, const char *name,
+		const char *extra) {
+	return harness_format("%s --color %s --log %%DIR%%/%s.log %s",
+		harness_mp_client(), color, name, extra ? extra : "");
+}
+
+static inline char *log_path(struct mp_harness *h, const char *name) {
+	char *file = harness_format("%s.log", name);
+	char *path = harness_path(h, file);
+	free(file);
+	return path;
+}
+
+#endif

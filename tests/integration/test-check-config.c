@@ -1,0 +1,96 @@
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "common.h"
+
+/* Runs mpcomp --check-config on text; returns the exit status and the
+ * output (stdout and stderr together). */
+static int check(const char *text, char **output) {
+	char dir[] = "/tmp/mpcomp-check-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *ini = harness_format("%s/bad.ini", dir);
+	char *out = harness_format("%s/out.txt", dir);
+	FILE *f = fopen(ini, "w");
+	fputs(text, f);
+	fclose(f);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(harness_mpcomp(), "mpcomp", "--check-config", ini, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	*output = harness_read_file(out);
+	unlink(out);
+	unlink(ini);
+	rmdir(dir);
+	free(out);
+	free(ini);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_good_config(void **state) {
+	char *output;
+	assert_int_equal(check("[station a]\noutputs = DP-1\nsplit = left\n"
+		"[station b]\noutputs = DP-1\nsplit = right\n", &output), 0);
+	assert_non_null(strstr(output, "OK, 2 station(s)"));
+	free(output);
+}
+
+static void test_bad_configs(void **state) {
+	static const struct {
+		const char *text;
+		const char *expect; // line number and reason
+	} cases[] = {
+		{ "[station a]\noutputs = X\nfoo = 1\n", "bad.ini:3: station 'a': "
+			"unknown key 'foo'" },
+		{ "[station a]\noutputs = X\n[station a]\noutputs = Y\n",
+			"bad.ini:3: duplicate station 'a'" },
+		{ "[station a]\noutputs = X\n[station b]\noutputs = X\n",
+			"bad.ini:4: station 'b': output X already claimed" },
+		{ "[station a]\noutputs = X\nsplit = right\n[station b]\n"
+			"outputs = X\nsplit = right\n", "bad.ini:6: station 'b': right "
+			"half of X overlaps" },
+		{ "[station a]\noutputs = X\nsplit = top\n",
+			"bad.ini:3: station 'a': bad split value 'top'" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *output;
+		assert_int_equal(check(cases[i].text, &output), 1);
+		if (strstr(output, cases[i].expect) == NULL) {
+			fail_msg("case %zu: want '%s' in '%s'", i, cases[i].expect,
+				output);
+		}
+		free(output);
+	}
+}
+
+static void test_all_errors_at_once(void **state) {
+	char *output;
+	assert_int_equal(check("[station a]\noutputs = X\nsplit = up\n"
+		"[bogus]\n[station a]\noutputs = Y\n", &output), 1);
+	assert_non_null(strstr(output, ":3:"));
+	assert_non_null(strstr(output, ":4:"));
+	assert_non_null(strstr(output, ":5:"));
+	free(output);
+}
+
+static void test_refuses_to_start_with_bad_config(void **state) {
+	// The compositor itself will not start on a config with errors.
+	struct mp_harness *h = harness_start("[station a]\nbad key\n",
+		"1:640x480");
+	assert_null(h);
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_config),
+		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_all_errors_at_once),
+		cmocka_unit_test(test_refuses_to_start_with_bad_config),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,171 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "config.h"
+
+/* Asserts that parsing text gives exactly one error, on the given line,
+ * whose message contains what. */
+static void expect_one_error(const char *text, int line, const char *what) {
+	struct mp_config *config = config_parse_string("t.ini", text);
+	assert_non_null(config);
+	if (config->n_errors != 1) {
+		for (size_t i = 0; i < config->n_errors; i++) {
+			print_error("error %zu: %s\n", i, config->errors[i]);
+		}
+	}
+	assert_int_equal(config->n_errors, 1);
+	char prefix[32];
+	snprintf(prefix, sizeof(prefix), "t.ini:%d: ", line);
+	if (strncmp(config->errors[0], prefix, strlen(prefix)) != 0 ||
+			strstr(config->errors[0], what) == NULL) {
+		fail_msg("got '%s', want '%s...%s'", config->errors[0], prefix, what);
+	}
+	config_destroy(config);
+}
+
+static void test_valid(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"# comment\n"
+		"[compositor]\n"
+		"background = #102030\n"
+		"\n"
+		"[station left]\n"
+		"outputs = DP-1\n"
+		"split = left\n"
+		"devices = pci-0000:00:14.0-usb-0:1, pci-0000:00:14.0-usb-0:5\n"
+		"layout = es\n"
+		"variant = nodeadkeys\n"
+		"options = ctrl:nocaps\n"
+		"command = foot --server\n"
+		"[station right]\n"
+		"outputs = DP-1\n"
+		"split = right\n"
+		"[station wide]\n"
+		"outputs = HDMI-A-1 HDMI-A-2\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_int_equal(config->n_stations, 3);
+	struct mp_station_config *left = &config->stations[0];
+	assert_string_equal(left->name, "left");
+	assert_int_equal(left->split, MP_SPLIT_LEFT);
+	assert_int_equal(left->n_devices, 2);
+	assert_string_equal(left->devices[1], "pci-0000:00:14.0-usb-0:5");
+	assert_string_equal(left->xkb_layout, "es");
+	assert_string_equal(left->xkb_variant, "nodeadkeys");
+	assert_string_equal(left->xkb_options, "ctrl:nocaps");
+	assert_string_equal(left->command, "foot --server");
+	assert_int_equal(config->stations[2].n_outputs, 2);
+	assert_string_equal(config->stations[2].outputs[1], "HDMI-A-2");
+	assert_int_equal(config_find_station_for_output(config, "DP-1",
+		MP_SPLIT_RIGHT), 1);
+	assert_int_equal(config_find_station_for_output(config, "HDMI-A-2",
+		MP_SPLIT_NONE), 2);
+	assert_int_equal(config_find_station_for_output(config, "X", 0), -1);
+	assert_true(config->background[0] > 0.06f && config->background[0] < 0.07f);
+	config_destroy(config);
+}
+
+static void test_unknown_key(void **state) {
+	expect_one_error("[station a]\noutputs = X\ncolour = red\n", 3,
+		"unknown key 'colour'");
+	expect_one_error("[compositor]\nfoo = 1\n", 2, "unknown key 'foo'");
+}
+
+static void test_unknown_section(void **state) {
+	expect_one_error("[station a]\noutputs = X\n\n[stations b]\nx = 1\n", 4,
+		"unknown section");
+}
+
+static void test_duplicate_station(void **state) {
+	expect_one_error("[station a]\noutputs = X\n[station a]\noutputs = Y\n",
+		3, "duplicate station 'a'");
+}
+
+static void test_output_claimed_twice(void **state) {
+	expect_one_error("[station a]\noutputs = X\n[station b]\n\noutputs = Y X\n",
+		5, "output X already claimed by station 'a'");
+	// a whole output and a half of it
+	expect_one_error("[station a]\noutputs = X\n[station b]\noutputs = X\n"
+		"split = left\n", 4, "already claimed");
+}
+
+static void test_overlapping_halves(void **state) {
+	expect_one_error("[station a]\noutputs = X\nsplit = left\n"
+		"[station b]\noutputs = X\nsplit = left\n", 6,
+		"left half of X overlaps station 'a'");
+}
+
+static void test_bad_split(void **state) {
+	expect_one_error("[station a]\noutputs = X\nsplit = middle\n", 3,
+		"bad split value 'middle'");
+	expect_one_error("[station a]\noutputs = X Y\nsplit = left\n", 3,
+		"split needs exactly one output");
+}
+
+static void test_missing_outputs(void **state) {
+	expect_one_error("[station a]\ncommand = foot\n", 1, "has no outputs");
+}
+
+static void test_syntax_error(void **state) {
+	expect_one_error("[station a]\noutputs = X\nthis is not ini\n", 3,
+		"syntax error");
+}
+
+static void test_device_claimed_twice(void **state) {
+	expect_one_error("[station a]\noutputs = X\ndevices = usb-1\n"
+		"[station b]\noutputs = Y\ndevices = usb-2 usb-1\n", 6,
+		"device usb-1 already claimed");
+}
+
+static void test_bad_values(void **state) {
+	expect_one_error("[compositor]\nbackground = blue\n", 2, "bad colour");
+	expect_one_error("[station a]\noutputs = X\ncommand =\n", 3,
+		"command is empty");
+	expect_one_error("[station a b]\noutputs = X\n", 1,
+		"invalid station name");
+	expect_one_error("outputs = X\n", 1, "outside of any section");
+}
+
+static void test_every_error_reported(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"[station a]\noutputs = X\nsplit = up\nfoo = 1\n"
+		"[station a]\noutputs = Y\n");
+	assert_int_equal(config->n_errors, 3);
+	config_destroy(config);
+}
+
+static void test_missing_file(void **state) {
+	struct mp_config *config = config_load("/nonexistent/mpcomp.ini");
+	assert_int_equal(config->n_errors, 1);
+	assert_non_null(strstr(config->errors[0], "cannot open"));
+	config_destroy(config);
+}
+
+static void test_long_line(void **state) {
+	char text[1024];
+	snprintf(text, sizeof(text), "[station a]\noutputs = X\ncommand = %0600d\n",
+		0);
+	expect_one_error(text, 3, "line too long");
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_unknown_section),
+		cmocka_unit_test(test_duplicate_station),
+		cmocka_unit_test(test_output_claimed_twice),
+		cmocka_unit_test(test_overlapping_halves),
+		cmocka_unit_test(test_bad_split),
+		cmocka_unit_test(test_missing_outputs),
+		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_device_claimed_twice),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_every_error_reported),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_long_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
