@@ -154,6 +154,10 @@ void server_arrange(struct mp_server *server) {
 static void handle_new_output(struct wl_listener *listener, void *data) {
 	struct mp_server *server = wl_container_of(listener, server, new_output);
 	struct wlr_output *wlr_output = data;
+	if (server->next_output_name != NULL) {
+		wlr_output_set_name(wlr_output, server->next_output_name);
+		server->next_output_name = NULL;
+	}
 	struct mp_output *output = output_create(server, wlr_output);
 	if (output == NULL) {
 		return;

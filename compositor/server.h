@@ -43,6 +43,7 @@ struct mp_server {
 	char *runtime_dir;    // our directory, 0711, removed on exit
 	uint32_t next_session_id;
 	uint64_t commit_seq; // counts output commits, for waits
+	const char *next_output_name; // test protocol: name of the next output
 	bool terminating;
 
 	struct wl_listener new_output;

@@ -418,7 +418,7 @@ static void handle_pointer_button(struct wl_client *client,
 
 static void handle_add_output(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, int32_t width,
-		int32_t height) {
+		int32_t height, const char *name) {
 	struct mp_test *test = test_from_resource(resource);
 	struct wl_resource *result = result_create(resource, id);
 	if (result == NULL) {
@@ -432,8 +432,14 @@ static void handle_add_output(struct wl_client *client,
 		result_fail(result, "bad output size %dx%d", width, height);
 		return;
 	}
+	if (name[0] != '\0' && server_output_by_name(test->server, name)) {
+		result_fail(result, "an output named '%s' exists already", name);
+		return;
+	}
+	test->server->next_output_name = name[0] != '\0' ? name : NULL;
 	struct wlr_output *output = wlr_headless_add_output(
 		test->server->headless_backend, width, height);
+	test->server->next_output_name = NULL;
 	if (output == NULL || output->data == NULL) {
 		result_fail(result, "cannot add output");
 		return;

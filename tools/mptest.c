@@ -26,7 +26,7 @@ static const char usage[] =
 	"  type NAME TEXT\n"
 	"  move NAME DX DY                    relative pointer motion\n"
 	"  click NAME [left|right|middle]\n"
-	"  add-output WxH                     prints the new output's name\n"
+	"  add-output WxH [NAME]              prints the new output's name\n"
 	"  remove-output NAME\n"
 	"  screenshot STATION -o FILE.png\n"
 	"  screenshot --output NAME -o FILE.png\n"
@@ -249,13 +249,14 @@ static int run(struct wl_display *display, int argc, char *argv[]) {
 		}
 		return print_answer(display,
 			mp_test_v1_pointer_button(test, argv[1], button));
-	} else if (strcmp(cmd, "add-output") == 0 && argc == 2) {
+	} else if (strcmp(cmd, "add-output") == 0 && (argc == 2 || argc == 3)) {
 		int w, h;
 		char extra;
 		if (sscanf(argv[1], "%dx%d%c", &w, &h, &extra) != 2) {
 			return bad_usage("size must be WxH");
 		}
-		return print_answer(display, mp_test_v1_add_output(test, w, h));
+		return print_answer(display,
+			mp_test_v1_add_output(test, w, h, argc == 3 ? argv[2] : ""));
 	} else if (strcmp(cmd, "remove-output") == 0 && argc == 2) {
 		return print_answer(display, mp_test_v1_remove_output(test, argv[1]));
 	} else if (strcmp(cmd, "screenshot") == 0) {

@@ -343,10 +343,11 @@ bool harness_wait(struct mp_harness *h, const char *condition) {
 	return await(h, mp_test_v1_wait(h->test, condition), condition, NULL);
 }
 
-char *harness_add_output(struct mp_harness *h, int width, int height) {
+char *harness_add_output(struct mp_harness *h, int width, int height,
+		const char *name_wanted) {
 	char *name = NULL;
-	await(h, mp_test_v1_add_output(h->test, width, height), "add_output",
-		&name);
+	await(h, mp_test_v1_add_output(h->test, width, height,
+		name_wanted ? name_wanted : ""), "add_output", &name);
 	return name;
 }
 

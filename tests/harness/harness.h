@@ -45,7 +45,9 @@ bool harness_type(struct mp_harness *h, const char *device, const char *text);
 bool harness_move(struct mp_harness *h, const char *device, int dx, int dy);
 bool harness_click(struct mp_harness *h, const char *device, uint32_t button);
 bool harness_wait(struct mp_harness *h, const char *condition);
-char *harness_add_output(struct mp_harness *h, int width, int height);
+/* name: the output's name, or NULL for the next HEADLESS-N. */
+char *harness_add_output(struct mp_harness *h, int width, int height,
+	const char *name);
 bool harness_remove_output(struct mp_harness *h, const char *name);
 /* Pixels as XRGB8888; caller frees. kind is "station" or "output". */
 uint32_t *harness_screenshot(struct mp_harness *h, const char *kind,

@@ -122,7 +122,7 @@ static void test_output_hotplug(void **state) {
 	assert_non_null(strstr(json, "\"name\":\"late\",\"state\":\"offline\""));
 	free(json);
 
-	char *name = harness_add_output(h, 800, 600);
+	char *name = harness_add_output(h, 800, 600, NULL);
 	assert_non_null(name);
 	assert_string_equal(name, "HEADLESS-2");
 	json = harness_state(h);
@@ -141,6 +141,47 @@ static void test_output_hotplug(void **state) {
 	assert_false(harness_remove_output(h, "HEADLESS-7"));
 }
 
+static void test_session_survives_its_output_going(void **state) {
+	// The monitor of a station with a session is unplugged and plugged in
+	// again: the same session, the same client, shown again.
+	char *cmd = client_cmd("00ff00", "s", NULL);
+	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
+		"command = %s\n", cmd);
+	struct mp_harness *h = start(state, "1:640x480", config);
+	free(cmd);
+	free(config);
+	assert_true(harness_wait(h, "views s 1"));
+	char *json = harness_state(h);
+	long pid = harness_state_int(json, "sessions", "1", "pid");
+	free(json);
+
+	assert_true(harness_remove_output(h, "HEADLESS-1"));
+	json = harness_state(h);
+	assert_non_null(strstr(json, "\"name\":\"s\",\"state\":\"offline\""));
+	assert_int_equal(harness_state_int(json, "sessions", "1", "pid"), pid);
+	free(json);
+	assert_true(harness_wait(h, "views s 0"));
+
+	char *name = harness_add_output(h, 800, 600, "HEADLESS-1");
+	assert_string_equal(name, "HEADLESS-1");
+	free(name);
+	assert_null(harness_add_output(h, 800, 600, "HEADLESS-1"));
+	assert_true(harness_wait(h, "views s 1"));
+	char *log = log_path(h, "s");
+	assert_true(harness_wait_file_contains(log, "drawn 800 600", 5));
+	free(log);
+	json = harness_state(h);
+	assert_int_equal(harness_state_int(json, "sessions", "1", "pid"), pid);
+	assert_non_null(strstr(json, "\"name\":\"s\",\"state\":\"active\""));
+	free(json);
+	assert_true(harness_wait(h, "idle"));
+	int w, ht;
+	uint32_t *px = harness_screenshot(h, "station", "s", &w, &ht);
+	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, GREEN),
+		800 * 600);
+	free(px);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_split_stations_show_own_client,
@@ -150,6 +191,8 @@ int main(void) {
 		cmocka_unit_test_teardown(
 			test_station_without_session_shows_background, teardown),
 		cmocka_unit_test_teardown(test_output_hotplug, teardown),
+		cmocka_unit_test_teardown(test_session_survives_its_output_going,
+			teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
