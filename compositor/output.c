@@ -12,7 +12,9 @@
 #include <wlr/types/wlr_buffer.h>
 #include "output.h"
 #include "server.h"
+#include "session.h"
 #include "station.h"
+#include "view.h"
 
 void output_get_box(struct mp_output *output, struct wlr_box *box) {
 	box->x = output->lx;
@@ -160,6 +162,61 @@ static void send_frame_done(struct mp_output *output) {
 	}
 }
 
+/* When one station covers the whole output and shows one window that
+ * covers it exactly, with nothing above it, the window's own buffer goes
+ * to the output as it is: no copy, no composition. */
+static bool try_scanout(struct mp_output *output) {
+	struct wlr_output *wlr_output = output->wlr_output;
+	struct mp_station *station, *found = NULL;
+	struct mp_station_part *whole = NULL;
+	for_each_part(output->server, output, station, part) {
+		if (found != NULL) {
+			return false; // shared with another station
+		}
+		found = station;
+		whole = part;
+	}
+	if (found == NULL || whole->split != MP_SPLIT_NONE ||
+			found->state != MP_STATION_ACTIVE || found->session == NULL) {
+		return false;
+	}
+	struct wlr_box *box = &whole->box;
+	if (found->cursor_tree->node.state.enabled &&
+			wlr_box_contains_point(box, found->cursor_x, found->cursor_y)) {
+		return false; // the cursor is drawn over it
+	}
+	struct mp_view *view = NULL, *v;
+	wl_list_for_each(v, &found->session->views, link) {
+		if (v->mapped && v->scene_node != NULL) {
+			view = v;
+			break;
+		}
+	}
+	if (view == NULL || !wl_list_empty(&view->xdg_surface->popups)) {
+		return false;
+	}
+	struct wlr_surface *surface = view->xdg_surface->surface;
+	struct wlr_surface_state *state = &surface->current;
+	int lx, ly;
+	if (surface->buffer == NULL || !wlr_scene_node_coords(view->scene_node,
+			&lx, &ly) || lx != box->x || ly != box->y ||
+			state->width != box->width || state->height != box->height ||
+			state->buffer_width != wlr_output->width ||
+			state->buffer_height != wlr_output->height ||
+			state->transform != wlr_output->transform ||
+			state->viewport.has_src || state->viewport.has_dst ||
+			!wl_list_empty(&state->subsurfaces_below) ||
+			!wl_list_empty(&state->subsurfaces_above)) {
+		return false;
+	}
+	wlr_output_attach_buffer(wlr_output, &surface->buffer->base);
+	if (!wlr_output_test(wlr_output)) {
+		wlr_output_rollback(wlr_output);
+		return false;
+	}
+	return wlr_output_commit(wlr_output);
+}
+
 static void handle_frame(struct wl_listener *listener, void *data) {
 	struct mp_output *output = wl_container_of(listener, output, frame);
 	struct wlr_output *wlr_output = output->wlr_output;
@@ -171,6 +228,14 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 	if (!output_has_damage(output)) {
 		// Nothing changed: no repaint, no commit; the compositor sleeps
 		// until something schedules a frame again.
+		send_frame_done(output);
+		server_state_changed(server);
+		return;
+	}
+
+	output->scanout = !output->full_redraw && try_scanout(output);
+	if (output->scanout) {
+		output->last_commit_seq = ++server->commit_seq;
 		send_frame_done(output);
 		server_state_changed(server);
 		return;

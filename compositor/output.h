@@ -15,6 +15,7 @@ struct mp_output {
 	bool full_redraw;    // repaint everything on the next frame
 	bool placed;         // scratch flag of server_arrange
 	uint64_t last_commit_seq; // server->commit_seq at its last commit
+	bool scanout; // the last frame was a client buffer shown as it is
 
 	struct wl_listener frame;
 	struct wl_listener destroy;

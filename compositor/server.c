@@ -15,6 +15,7 @@
 #include <wlr/util/log.h>
 #include "buffer.h"
 #include "client.h"
+#include "decoration.h"
 #include "input.h"
 #include "output.h"
 #include "overlay/text.h"
@@ -278,6 +279,7 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 	wl_list_init(&server->clients);
 	wl_list_init(&server->new_output.link);
 	wl_list_init(&server->new_input.link);
+	wl_list_init(&server->new_decoration.link);
 
 	server->display = wl_display_create();
 	if (server->display == NULL) {
@@ -348,6 +350,7 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 		server->renderer);
 	wlr_data_device_manager_create(server->display);
 	server->xdg_shell = wlr_xdg_shell_create(server->display);
+	decoration_init(server);
 	server->new_xdg_surface.notify = view_handle_new_xdg_surface;
 	wl_signal_add(&server->xdg_shell->events.new_surface,
 		&server->new_xdg_surface);
@@ -469,6 +472,7 @@ void server_finish(struct mp_server *server) {
 	}
 	wl_list_remove(&server->new_output.link);
 	wl_list_remove(&server->new_input.link);
+	wl_list_remove(&server->new_decoration.link);
 	if (server->backend != NULL) {
 		wlr_backend_destroy(server->backend);
 	}

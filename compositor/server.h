@@ -50,6 +50,7 @@ struct mp_server {
 	struct wl_listener new_input;
 	struct wl_listener new_xdg_surface;
 	struct wl_listener client_created;
+	struct wl_listener new_decoration;
 
 	struct wl_event_source *sigchld_source;
 	struct wl_event_source *sigterm_source;

@@ -650,9 +650,10 @@ static void write_state(struct mp_server *server, FILE *f) {
 		first = false;
 		fputs("{\"name\":", f);
 		json_string(f, output->wlr_output->name);
-		fprintf(f, ",\"x\":%d,\"y\":%d,\"width\":%d,\"height\":%d}",
-			output->lx, output->ly, output->wlr_output->width,
-			output->wlr_output->height);
+		fprintf(f, ",\"x\":%d,\"y\":%d,\"width\":%d,\"height\":%d,"
+			"\"scanout\":%s}", output->lx, output->ly,
+			output->wlr_output->width, output->wlr_output->height,
+			output->scanout ? "true" : "false");
 	}
 	fputs("]}\n", f);
 }

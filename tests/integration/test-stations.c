@@ -180,6 +180,11 @@ static void test_session_survives_its_output_going(void **state) {
 	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, GREEN),
 		800 * 600);
 	free(px);
+	// One window exactly covering the whole output: its buffer is shown
+	// as it is, without composition.
+	json = harness_state(h);
+	assert_non_null(strstr(json, "\"scanout\":true"));
+	free(json);
 }
 
 int main(void) {
