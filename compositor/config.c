@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <xkbcommon/xkbcommon.h>
 #include "config.h"
 
 #define STATION_PREFIX "station "
@@ -251,6 +253,31 @@ static void handle_station_key(struct parse_state *st,
 				sc->name);
 		} else {
 			set_string(&sc->command, value);
+			sc->command_line = st->line;
+		}
+	} else if (strcmp(key, "session-command") == 0) {
+		if (value[0] == '\0') {
+			add_error(config, st->line, "station '%s': session-command is "
+				"empty", sc->name);
+		} else {
+			set_string(&sc->session_command, value);
+		}
+	} else if (strcmp(key, "role") == 0) {
+		sc->role_line = st->line;
+		if (strcmp(value, "desktop") == 0) {
+			sc->role = MP_ROLE_DESKTOP;
+		} else if (strcmp(value, "kiosk") == 0) {
+			sc->role = MP_ROLE_KIOSK;
+		} else {
+			add_error(config, st->line, "station '%s': bad role '%s' "
+				"(expected desktop or kiosk)", sc->name, value);
+		}
+	} else if (strcmp(key, "autologin") == 0) {
+		if (value[0] == '\0') {
+			add_error(config, st->line, "station '%s': autologin is empty",
+				sc->name);
+		} else {
+			set_string(&sc->autologin, value);
 		}
 	} else {
 		add_error(config, st->line, "station '%s': unknown key '%s'",
@@ -271,6 +298,46 @@ static void handle_compositor_key(struct parse_state *st, const char *key,
 			add_error(config, st->line, "font is empty");
 		} else {
 			set_string(&config->font, value);
+		}
+	} else if (strcmp(key, "pam-service") == 0) {
+		if (value[0] == '\0' || strchr(value, '/') != NULL) {
+			add_error(config, st->line, "bad pam-service '%s' (a file name "
+				"in /etc/pam.d)", value);
+		} else {
+			set_string(&config->pam_service, value);
+		}
+	} else if (strcmp(key, "session-command") == 0) {
+		if (value[0] == '\0') {
+			add_error(config, st->line, "session-command is empty");
+		} else {
+			set_string(&config->session_command, value);
+		}
+	} else if (strcmp(key, "logoff-grace") == 0) {
+		char *end;
+		double seconds = strtod(value, &end);
+		if (end == value || *end != '\0' || seconds < 0 || seconds > 600) {
+			add_error(config, st->line, "bad logoff-grace '%s' (seconds, "
+				"0 to 600)", value);
+		} else {
+			config->logoff_grace_ms = (int)(seconds * 1000);
+		}
+	} else if (strcmp(key, "signin-timeout") == 0) {
+		char *end;
+		double seconds = strtod(value, &end);
+		if (end == value || *end != '\0' || seconds < 1 || seconds > 3600) {
+			add_error(config, st->line, "bad signin-timeout '%s' (seconds, "
+				"1 to 3600)", value);
+		} else {
+			config->signin_timeout_ms = (int)(seconds * 1000);
+		}
+	} else if (strcmp(key, "logoff-key") == 0) {
+		if (!config_parse_keyspec(value, &config->logoff_mods,
+				&config->logoff_sym)) {
+			add_error(config, st->line, "bad logoff-key '%s' (modifiers "
+				"shift, ctrl, alt, super and a key name joined by +, or "
+				"empty for none)", value);
+		} else {
+			set_string(&config->logoff_key, value);
 		}
 	} else {
 		add_error(config, st->line, "[compositor]: unknown key '%s'", key);
@@ -345,6 +412,16 @@ static void validate(struct mp_config *config) {
 				}
 			}
 		}
+		if (sc->role == MP_ROLE_KIOSK && (sc->autologin == NULL ||
+				sc->command == NULL)) {
+			add_error(config, sc->role_line, "station '%s': role = kiosk "
+				"needs autologin = USER and command = CMD", sc->name);
+		}
+		if (sc->role == MP_ROLE_DESKTOP && sc->command != NULL) {
+			add_error(config, sc->command_line, "station '%s': command is "
+				"for role = kiosk; a desktop station runs session-command",
+				sc->name);
+		}
 		for (size_t d = 0; d < sc->n_devices; d++) {
 			for (size_t j = 0; j < i; j++) {
 				struct mp_station_config *other = &config->stations[j];
@@ -372,6 +449,12 @@ static struct mp_config *config_alloc(const char *path) {
 	config->background[2] = 0.30f;
 	config->background[3] = 1.0f;
 	config->font = strdup("DejaVu Sans");
+	config->pam_service = strdup("mpcomp");
+	config->logoff_grace_ms = 5000;
+	config->signin_timeout_ms = 60000;
+	config->logoff_key = strdup("ctrl+alt+shift+q");
+	config_parse_keyspec(config->logoff_key, &config->logoff_mods,
+		&config->logoff_sym);
 	return config;
 }
 
@@ -452,12 +535,53 @@ void config_destroy(struct mp_config *config) {
 		free(sc->xkb_variant);
 		free(sc->xkb_options);
 		free(sc->command);
+		free(sc->session_command);
+		free(sc->autologin);
 	}
 	free(config->stations);
 	free_list(config->errors, config->n_errors);
 	free(config->font);
+	free(config->pam_service);
+	free(config->session_command);
+	free(config->logoff_key);
 	free(config->path);
 	free(config);
+}
+
+bool config_parse_keyspec(const char *spec, uint32_t *mods, uint32_t *sym) {
+	// The same bits as WLR_MODIFIER_SHIFT, _CTRL, _ALT and _LOGO.
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} names[] = {
+		{ "shift", 1 }, { "ctrl", 4 }, { "control", 4 }, { "alt", 8 },
+		{ "super", 64 }, { "logo", 64 },
+	};
+	*mods = 0;
+	*sym = 0;
+	if (spec[0] == '\0') {
+		return true;
+	}
+	char *copy = strdup(spec);
+	char *key = copy, *plus;
+	bool ok = true;
+	while (ok && (plus = strchr(key, '+')) != NULL && plus[1] != '\0') {
+		*plus = '\0';
+		ok = false;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			if (strcasecmp(key, names[i].name) == 0) {
+				*mods |= names[i].bit;
+				ok = true;
+			}
+		}
+		key = plus + 1;
+	}
+	if (ok) {
+		*sym = xkb_keysym_from_name(key, XKB_KEYSYM_CASE_INSENSITIVE);
+		ok = *sym != XKB_KEY_NoSymbol;
+	}
+	free(copy);
+	return ok;
 }
 
 const char *config_split_name(enum mp_split split) {

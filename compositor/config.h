@@ -3,11 +3,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum mp_split {
 	MP_SPLIT_NONE = 0,
 	MP_SPLIT_LEFT,
 	MP_SPLIT_RIGHT,
+};
+
+enum mp_role {
+	MP_ROLE_DESKTOP = 0, // people sign in at the greeter
+	MP_ROLE_KIOSK,       // one user signed in automatically, one command
 };
 
 struct mp_station_config {
@@ -26,7 +32,11 @@ struct mp_station_config {
 	int devices_line;
 
 	char *xkb_rules, *xkb_model, *xkb_layout, *xkb_variant, *xkb_options;
-	char *command; // may be NULL
+	enum mp_role role;
+	int role_line, command_line;
+	char *autologin;       // user signed in at start-up, may be NULL
+	char *command;         // kiosk command, may be NULL
+	char *session_command; // overrides the global one, may be NULL
 };
 
 struct mp_config {
@@ -36,6 +46,13 @@ struct mp_config {
 
 	float background[4];
 	char *font; // fcft font name
+	char *pam_service;     // default "mpcomp"
+	char *session_command; // NULL: the user's wayland session, else foot
+	int logoff_grace_ms;   // from toplevels closed to SIGTERM/SIGKILL
+	char *logoff_key;      // keyspec of the log-off shortcut, "" for none
+	int signin_timeout_ms; // a helper silent this long is given up
+	uint32_t logoff_mods;  // WLR_MODIFIER_* of logoff_key
+	uint32_t logoff_sym;   // xkb keysym of logoff_key, 0: none
 
 	char **errors; // "FILE:LINE: reason"
 	size_t n_errors;
@@ -52,6 +69,9 @@ struct mp_config *config_create_default(void);
 void config_destroy(struct mp_config *config);
 
 const char *config_split_name(enum mp_split split);
+/* Parses "ctrl+alt+shift+q" into WLR_MODIFIER_* bits and a keysym;
+ * "" is no key at all (sym 0). */
+bool config_parse_keyspec(const char *spec, uint32_t *mods, uint32_t *sym);
 /* Index of the station claiming this output name, or -1. */
 int config_find_station_for_output(const struct mp_config *config,
 	const char *output_name, enum mp_split split);

@@ -8,6 +8,7 @@
 #include "device-id.h"
 #include "input.h"
 #include "match.h"
+#include "overlay/greeter.h"
 #include "server.h"
 #include "session.h"
 #include "station.h"
@@ -29,14 +30,52 @@ static struct mp_session *active_session(struct mp_input *input) {
 	return station->session;
 }
 
+/* Whether the key pressed is the configured log-off shortcut. */
+static bool is_logoff_key(struct mp_input *input, xkb_keysym_t sym) {
+	const struct mp_config *config = input->server->config;
+	if (config->logoff_sym == XKB_KEY_NoSymbol) {
+		return false;
+	}
+	uint32_t mods = wlr_keyboard_get_modifiers(input->device->keyboard) &
+		(WLR_MODIFIER_SHIFT | WLR_MODIFIER_CTRL | WLR_MODIFIER_ALT |
+		WLR_MODIFIER_LOGO);
+	return mods == config->logoff_mods &&
+		xkb_keysym_to_lower(sym) == xkb_keysym_to_lower(config->logoff_sym);
+}
+
 static void handle_key(struct wl_listener *listener, void *data) {
 	struct mp_input *input = wl_container_of(listener, input, key);
 	struct wlr_event_keyboard_key *event = data;
+	struct mp_station *station = input->station;
+	if (station == NULL) {
+		return;
+	}
+	struct wlr_keyboard *kb = input->device->keyboard;
+	xkb_keycode_t keycode = event->keycode + 8;
+	bool pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
+	xkb_keysym_t sym = pressed && kb->xkb_state ?
+		xkb_state_key_get_one_sym(kb->xkb_state, keycode) : XKB_KEY_NoSymbol;
+
+	if (station->state == MP_STATION_LOGIN) {
+		// The greeter has the keyboard; nothing reaches any client.
+		if (pressed && station->greeter != NULL) {
+			char utf8[16] = "";
+			xkb_state_key_get_utf8(kb->xkb_state, keycode, utf8,
+				sizeof(utf8));
+			greeter_handle_key(station->greeter, sym, utf8,
+				wlr_keyboard_get_modifiers(kb) & WLR_MODIFIER_SHIFT);
+		}
+		return;
+	}
 	struct mp_session *session = active_session(input);
 	if (session == NULL) {
 		return;
 	}
-	// Compositor shortcuts of the station come here (secure key, log off).
+	// Compositor shortcuts of the station, never seen by clients.
+	if (pressed && !station_is_kiosk(station) && is_logoff_key(input, sym)) {
+		session_logoff(session);
+		return;
+	}
 	wlr_seat_set_keyboard(session->seat, input->device);
 	wlr_seat_keyboard_notify_key(session->seat, event->time_msec,
 		event->keycode, event->state);

@@ -162,6 +162,21 @@ static void send_frame_done(struct mp_output *output) {
 	}
 }
 
+static bool has_mapped_subsurfaces(struct wlr_surface *surface) {
+	struct wlr_subsurface *sub;
+	wl_list_for_each(sub, &surface->current.subsurfaces_above, current.link) {
+		if (sub->mapped) {
+			return true;
+		}
+	}
+	wl_list_for_each(sub, &surface->current.subsurfaces_below, current.link) {
+		if (sub->mapped) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* When one station covers the whole output and shows one window that
  * covers it exactly, with nothing above it, the window's own buffer goes
  * to the output as it is: no copy, no composition. */
@@ -205,8 +220,7 @@ static bool try_scanout(struct mp_output *output) {
 			state->buffer_height != wlr_output->height ||
 			state->transform != wlr_output->transform ||
 			state->viewport.has_src || state->viewport.has_dst ||
-			!wl_list_empty(&state->subsurfaces_below) ||
-			!wl_list_empty(&state->subsurfaces_above)) {
+			has_mapped_subsurfaces(surface)) {
 		return false;
 	}
 	wlr_output_attach_buffer(wlr_output, &surface->buffer->base);

@@ -21,6 +21,7 @@
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
+#include "signin.h"
 #include "station.h"
 #include "test.h"
 #include "view.h"
@@ -199,11 +200,10 @@ static int handle_sigchld(int signal, void *data) {
 	pid_t pid;
 	int status;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		session_handle_child_exit(server, pid, status);
+		// Helpers tell the rest through their socket; anything else is an
+		// orphan of a session whose helper died, reaped here.
+		signin_handle_exit(server, pid, status);
 	}
-	// Orphans of sessions come to us (we are a subreaper): an ending
-	// session may just have lost its last process.
-	session_check_ending(server);
 	return 0;
 }
 
@@ -245,13 +245,19 @@ static bool load_cursor(struct mp_server *server) {
 }
 
 static bool make_runtime_dir(struct mp_server *server) {
+	// As root (system mode) the sessions of other users must reach their
+	// sockets, which root's own XDG_RUNTIME_DIR (0700) would not let them:
+	// /run/mpcomp (0711) then. Otherwise, our XDG_RUNTIME_DIR.
 	const char *base = getenv("XDG_RUNTIME_DIR");
-	if (base == NULL || base[0] == '\0') {
-		if (getuid() != 0) {
-			wlr_log(WLR_ERROR, "XDG_RUNTIME_DIR is not set");
+	if (getuid() == 0) {
+		base = "/run/mpcomp";
+		if (mkdir(base, 0711) < 0 && errno != EEXIST) {
+			wlr_log_errno(WLR_ERROR, "cannot create %s", base);
 			return false;
 		}
-		base = "/run";
+	} else if (base == NULL || base[0] == '\0') {
+		wlr_log(WLR_ERROR, "XDG_RUNTIME_DIR is not set");
+		return false;
 	}
 	if (asprintf(&server->runtime_dir, "%s/mpcomp-%d", base,
 			(int)getpid()) < 0) {
@@ -277,6 +283,7 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 	wl_list_init(&server->outputs);
 	wl_list_init(&server->inputs);
 	wl_list_init(&server->clients);
+	wl_list_init(&server->signins);
 	wl_list_init(&server->new_output.link);
 	wl_list_init(&server->new_input.link);
 	wl_list_init(&server->new_decoration.link);
@@ -411,44 +418,41 @@ bool server_start(struct mp_server *server) {
 
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
-		if (station->config != NULL && station->config->command != NULL) {
-			session_start(server, station, station->config->command);
-		}
+		station_autologin(station);
 	}
 	return true;
 }
 
-/* Gives the sessions' processes a moment to go after SIGTERM. */
+/* Lets helpers end their sessions (their processes, PAM) for up to ms. */
 static void wait_for_sessions(struct mp_server *server, int ms) {
-	for (int waited = 0; waited < ms; waited += 10) {
-		handle_sigchld(SIGCHLD, server);
-		if (wl_list_empty(&server->sessions)) {
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!wl_list_empty(&server->sessions)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long waited = (now.tv_sec - start.tv_sec) * 1000 +
+			(now.tv_nsec - start.tv_nsec) / 1000000;
+		if (waited >= ms) {
 			return;
 		}
-		struct mp_session *session, *tmp;
-		bool all_gone = true;
-		wl_list_for_each_safe(session, tmp, &server->sessions, link) {
-			if (session->pid != 0 || kill(-session->pgid, 0) == 0) {
-				all_gone = false;
-			}
-		}
-		if (all_gone) {
-			return;
-		}
-		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+		wl_event_loop_dispatch(server->loop, (int)(ms - waited));
 	}
 }
 
 void server_finish(struct mp_server *server) {
 	server->terminating = true;
+	struct mp_signin *signin, *signin_tmp;
+	wl_list_for_each_safe(signin, signin_tmp, &server->signins, link) {
+		signin_cancel(signin);
+	}
 	struct mp_session *session, *tmp;
 	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
 		session_end(session, "the compositor exits");
 	}
-	wait_for_sessions(server, 1000);
+	wait_for_sessions(server, 3000);
 	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
 		session_kill_now(session);
 	}
+	handle_sigchld(SIGCHLD, server);
 	test_destroy(server->test);
 	server->test = NULL;
 	if (server->display != NULL) {

@@ -38,6 +38,7 @@ struct mp_server {
 	struct wl_list outputs;  // mp_output.link
 	struct wl_list inputs;   // mp_input.link
 	struct wl_list clients;  // mp_client.link
+	struct wl_list signins;  // mp_signin.link: helper processes
 
 	struct mp_test *test; // NULL without --test-protocol
 	char *runtime_dir;    // our directory, 0711, removed on exit

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/backend/headless.h>
 #include <wlr/interfaces/wlr_output.h>
 #include <wlr/types/wlr_data_device.h>
@@ -15,7 +17,10 @@
 #include "client.h"
 #include "server.h"
 #include "session.h"
+#include "signin.h"
 #include "socket.h"
+#include "auth/proc.h"
+#include "desktop.h"
 #include "station.h"
 #include "test.h"
 #include "view.h"
@@ -143,49 +148,45 @@ static void handle_request_set_selection(struct wl_listener *listener,
 	wlr_seat_set_selection(session->seat, event->source, event->serial);
 }
 
-static pid_t spawn_command(struct mp_session *session) {
-	struct mp_server *server = session->server;
-	pid_t pid = fork();
-	if (pid < 0) {
-		wlr_log_errno(WLR_ERROR, "session %u: fork", session->id);
-		return -1;
+/* What a session runs: the station's, the global one, or a Wayland session
+ * installed on the machine, or foot. */
+static char *session_command_for(struct mp_station *station) {
+	const struct mp_config *config = station->server->config;
+	const struct mp_station_config *sc = station->config;
+	if (sc != NULL && sc->role == MP_ROLE_KIOSK && sc->command != NULL) {
+		return strdup(sc->command);
 	}
-	if (pid > 0) {
-		return pid;
+	if (sc != NULL && sc->session_command != NULL) {
+		return strdup(sc->session_command);
 	}
-
-	// Child: its own session and process group, a clean signal state.
-	setsid();
-	sigset_t set;
-	sigemptyset(&set);
-	sigprocmask(SIG_SETMASK, &set, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	setenv("WAYLAND_DISPLAY", session->socket->path, 1);
-	setenv("XDG_SESSION_TYPE", "wayland", 1);
-	setenv("XDG_SEAT", session->station->name, 1);
-	unsetenv("WAYLAND_SOCKET");
-	unsetenv("DISPLAY");
-	unsetenv("XDG_VTNR");
-	if (server->test != NULL) {
-		setenv("MPCOMP_TEST_SOCKET", test_socket_path(server->test), 1);
+	if (config->session_command != NULL) {
+		return strdup(config->session_command);
 	}
-	execl("/bin/sh", "/bin/sh", "-c", session->command, (char *)NULL);
-	_exit(127);
+	char *exec = desktop_session_exec("/usr/share/wayland-sessions");
+	return exec ? exec : strdup("foot");
 }
 
-struct mp_session *session_start(struct mp_server *server,
-		struct mp_station *station, const char *command) {
+static void add_env(char *buf, size_t *len, const char *key,
+		const char *value) {
+	if (!frame_add_field(buf, len, MP_FRAME_MAX_PAYLOAD, key, value)) {
+		wlr_log(WLR_ERROR, "session environment too large: %s dropped", key);
+	}
+}
+
+/* A new session for a user PAM has just let in. */
+static struct mp_session *session_create(struct mp_server *server,
+		struct mp_station *station, const char *user, uid_t uid, gid_t gid) {
 	struct mp_session *session = calloc(1, sizeof(*session));
 	if (session == NULL) {
 		return NULL;
 	}
 	session->server = server;
 	session->id = ++server->next_session_id;
-	session->uid = getuid();
-	struct passwd *pw = getpwuid(session->uid);
-	session->user = strdup(pw ? pw->pw_name : "unknown");
-	session->command = strdup(command);
+	session->uid = uid;
+	session->gid = gid;
+	session->user = strdup(user);
 	session->state = MP_SESSION_STARTING;
+	session->started = time(NULL);
 	wl_list_init(&session->clients);
 	wl_list_init(&session->views);
 	wl_list_init(&session->outputs);
@@ -214,6 +215,12 @@ struct mp_session *session_start(struct mp_server *server,
 	if (session->socket == NULL) {
 		goto error;
 	}
+	// The directory and socket belong to the user, 0700.
+	if (getuid() == 0 && (chown(session->dir, uid, gid) < 0 ||
+			chown(session->socket->path, uid, gid) < 0)) {
+		wlr_log_errno(WLR_ERROR, "session %u: chown", session->id);
+		goto error;
+	}
 
 	session->seat = wlr_seat_create(server->display, station->name);
 	if (session->seat == NULL) {
@@ -226,50 +233,167 @@ struct mp_session *session_start(struct mp_server *server,
 	session->request_set_selection.notify = handle_request_set_selection;
 	wl_signal_add(&session->seat->events.request_set_selection,
 		&session->request_set_selection);
-
 	wl_list_insert(server->sessions.prev, &session->link);
-	station_attach_session(station, session);
-
-	session->pid = spawn_command(session);
-	session->pgid = session->pid;
-	if (session->pid < 0) {
-		session->pid = session->pgid = 0;
-		session_end(session, "cannot start its command");
-		return NULL;
-	}
-	wlr_log(WLR_INFO, "session %u (%s): started '%s' as pid %d on %s at "
-		"station %s", session->id, session->user, command, session->pid,
-		session->socket->path, station->name);
 	return session;
 
 error:
-	wlr_log(WLR_ERROR, "station %s: cannot create a session", station->name);
+	wlr_log(WLR_ERROR, "station %s: cannot create a session for %s",
+		station->name, user);
 	session_destroy(session);
 	return NULL;
+}
+
+struct mp_session *server_session_for_uid(struct mp_server *server,
+		uid_t uid) {
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		if (session->uid == uid && !session->kiosk &&
+				session->state != MP_SESSION_ENDING) {
+			return session;
+		}
+	}
+	return NULL;
+}
+
+bool session_signed_in(struct mp_signin *signin, const char *payload,
+		size_t len) {
+	struct mp_server *server = signin->server;
+	struct mp_station *station = signin->station;
+	const char *uid_s = frame_field(payload, len, "uid");
+	const char *gid_s = frame_field(payload, len, "gid");
+	const char *user = frame_field(payload, len, "user");
+	if (station == NULL || uid_s == NULL || gid_s == NULL || user == NULL) {
+		signin_cancel(signin);
+		return false;
+	}
+	uid_t uid = (uid_t)strtoul(uid_s, NULL, 10);
+	gid_t gid = (gid_t)strtoul(gid_s, NULL, 10);
+
+	// One session per user: it comes here, from wherever it is. Kiosk
+	// sessions belong to their station (several kiosks may share a user).
+	bool kiosk = station_is_kiosk(station);
+	struct mp_session *existing = kiosk ? NULL :
+		server_session_for_uid(server, uid);
+	if (existing != NULL) {
+		signin_cancel(signin);
+		struct mp_station *from = existing->station;
+		if (from != NULL) {
+			wlr_log(WLR_INFO, "session %u (%s): moves from station %s to "
+				"station %s", existing->id, existing->user, from->name,
+				station->name);
+		} else {
+			wlr_log(WLR_INFO, "session %u (%s): resumes at station %s",
+				existing->id, existing->user, station->name);
+		}
+		if (from != NULL) {
+			station_detach_session(from);
+		}
+		station_attach_session(station, existing);
+		return false;
+	}
+
+	struct mp_session *session = session_create(server, station, user, uid,
+		gid);
+	if (session == NULL) {
+		signin_cancel(signin);
+		station_signin_failed(station, "Cannot create the session");
+		return false;
+	}
+	session->kiosk = kiosk;
+	session->helper = signin;
+	signin->session = session;
+	signin->station = NULL;
+	station->signin = NULL;
+	session->command = session_command_for(station);
+
+	char buf[MP_FRAME_MAX_PAYLOAD];
+	size_t n = 0;
+	add_env(buf, &n, "WAYLAND_DISPLAY", session->socket->path);
+	add_env(buf, &n, "?XDG_RUNTIME_DIR", session->dir);
+	add_env(buf, &n, "XDG_SEAT", station->name);
+	add_env(buf, &n, "XDG_SESSION_TYPE", "wayland");
+	add_env(buf, &n, "XDG_SESSION_CLASS", "user");
+	if (server->test != NULL) {
+		add_env(buf, &n, "MPCOMP_TEST_SOCKET", test_socket_path(server->test));
+	}
+	add_env(buf, &n, "command", session->command);
+	if (!frame_write(signin->fd, MP_FRAME_OPEN, buf, n)) {
+		station_attach_session(station, session);
+		session_end(session, "the helper went away");
+		return false;
+	}
+	station_attach_session(station, session);
+	return true;
+}
+
+void session_command_started(struct mp_session *session, pid_t pid) {
+	session->pid = session->pgid = pid;
+	wlr_log(WLR_INFO, "session %u (%s): started '%s' as pid %d on %s%s%s",
+		session->id, session->user, session->command, pid,
+		session->socket ? session->socket->path : "(closed)",
+		session->station ? " at station " : "",
+		session->station ? session->station->name : "");
+	server_state_changed(session->server);
 }
 
 static bool process_group_alive(pid_t pgid) {
 	return pgid > 0 && (kill(-pgid, 0) == 0 || errno == EPERM);
 }
 
-static int handle_kill_timer(void *data) {
-	struct mp_session *session = data;
+/* The session is over: nothing of it may stay. */
+static void finish(struct mp_session *session) {
+	struct mp_station *station = session->last_station;
 	if (process_group_alive(session->pgid)) {
-		wlr_log(WLR_INFO, "session %u: grace period over, SIGKILL to "
-			"process group %d", session->id, session->pgid);
 		kill(-session->pgid, SIGKILL);
 	}
+	wlr_log(WLR_INFO, "session %u (%s): ended", session->id, session->user);
 	session_destroy(session);
+	if (station != NULL) {
+		station_session_gone(station);
+	}
+}
+
+static int handle_kill_timer(void *data) {
+	struct mp_session *session = data;
+	wlr_log(WLR_ERROR, "session %u: helper did not end it in time, killing "
+		"what is left", session->id);
+	if (session->helper != NULL && session->helper->pid > 0) {
+		kill(session->helper->pid, SIGKILL);
+	}
+	finish(session);
 	return 0;
 }
 
-/* Frees the session once nothing of it runs any more. */
-static void finish_if_gone(struct mp_session *session) {
-	if (session->pid == 0 && !process_group_alive(session->pgid)) {
-		wlr_log(WLR_INFO, "session %u (%s): ended, nothing left",
-			session->id, session->user);
-		session_destroy(session);
+static int handle_logoff_timer(void *data) {
+	struct mp_session *session = data;
+	session_end(session, "log off: grace period over");
+	return 0;
+}
+
+void session_logoff(struct mp_session *session) {
+	if (session->state == MP_SESSION_ENDING || session->logoff_timer != NULL) {
+		return;
 	}
+	int grace = session->server->config->logoff_grace_ms;
+	wlr_log(WLR_INFO, "session %u (%s): log off, windows asked to close, "
+		"%d ms grace", session->id, session->user, grace);
+	struct mp_view *view;
+	int n = 0;
+	wl_list_for_each(view, &session->views, link) {
+		wlr_xdg_toplevel_send_close(view->xdg_surface);
+		n++;
+	}
+	if (n == 0 || grace == 0) {
+		session_end(session, "log off");
+		return;
+	}
+	session->logoff_timer = wl_event_loop_add_timer(session->server->loop,
+		handle_logoff_timer, session);
+	if (session->logoff_timer == NULL) {
+		session_end(session, "log off");
+		return;
+	}
+	wl_event_source_timer_update(session->logoff_timer, grace);
 }
 
 void session_end(struct mp_session *session, const char *reason) {
@@ -278,77 +402,91 @@ void session_end(struct mp_session *session, const char *reason) {
 	}
 	wlr_log(WLR_INFO, "session %u (%s): ending: %s", session->id,
 		session->user, reason);
+	session->last_station = session->station;
+	session_set_state(session, MP_SESSION_ENDING);
 	if (session->station != NULL) {
 		station_detach_session(session->station);
 	}
-	session_set_state(session, MP_SESSION_ENDING);
+	if (session->logoff_timer != NULL) {
+		wl_event_source_remove(session->logoff_timer);
+		session->logoff_timer = NULL;
+	}
 
 	// No new clients, then none of the old ones.
 	socket_destroy(session->socket);
 	session->socket = NULL;
-	if (session->dir != NULL) {
-		rmdir(session->dir);
-	}
 	struct mp_client *client, *tmp;
 	wl_list_for_each_safe(client, tmp, &session->clients, session_link) {
 		wl_client_destroy(client->client);
 	}
 
-	if (process_group_alive(session->pgid)) {
-		kill(-session->pgid, SIGTERM);
-		session->kill_timer = wl_event_loop_add_timer(session->server->loop,
-			handle_kill_timer, session);
-		if (session->kill_timer != NULL) {
-			wl_event_source_timer_update(session->kill_timer, KILL_GRACE_MS);
-			return;
-		}
-		kill(-session->pgid, SIGKILL);
-	}
-	finish_if_gone(session);
-}
-
-void session_handle_child_exit(struct mp_server *server, pid_t pid,
-		int status) {
-	struct mp_session *session;
-	wl_list_for_each(session, &server->sessions, link) {
-		if (session->pid != pid) {
-			continue;
-		}
-		session->pid = 0;
-		if (WIFEXITED(status)) {
-			wlr_log(WLR_INFO, "session %u: command exited with status %d",
-				session->id, WEXITSTATUS(status));
-		} else if (WIFSIGNALED(status)) {
-			wlr_log(WLR_INFO, "session %u: command killed by signal %d",
-				session->id, WTERMSIG(status));
-		}
-		if (session->state != MP_SESSION_ENDING) {
-			session_end(session, "its command exited");
-		} else {
-			finish_if_gone(session);
-		}
+	if (session->helper == NULL) {
+		finish(session);
 		return;
 	}
+	// The helper kills every process of the session (SIGTERM, then
+	// SIGKILL), closes the PAM session and says ENDED.
+	signin_end_session(session->helper, KILL_GRACE_MS);
+	session->kill_timer = wl_event_loop_add_timer(session->server->loop,
+		handle_kill_timer, session);
+	if (session->kill_timer != NULL) {
+		wl_event_source_timer_update(session->kill_timer,
+			KILL_GRACE_MS + 5000);
+	}
 }
 
-void session_check_ending(struct mp_server *server) {
-	struct mp_session *session, *tmp;
-	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
-		if (session->state == MP_SESSION_ENDING) {
-			finish_if_gone(session);
+void session_helper_ended(struct mp_session *session, int status) {
+	struct mp_signin *helper = session->helper;
+	if (status >= 0) {
+		wlr_log(WLR_INFO, "session %u (%s): command ended (status %d)",
+			session->id, session->user, status);
+	} else {
+		wlr_log(WLR_ERROR, "session %u (%s): its helper stopped",
+			session->id, session->user);
+		if (helper != NULL && helper->pid > 0) {
+			kill(helper->pid, SIGKILL);
 		}
+	}
+	session->helper = NULL;
+	session->pid = 0;
+	signin_destroy(helper);
+	if (status < 0) {
+		session_kill_orphans(session->server);
+	}
+	if (session->state != MP_SESSION_ENDING) {
+		session_end(session, "its command exited");
+	} else {
+		finish(session);
+	}
+}
+
+void session_kill_orphans(struct mp_server *server) {
+	// Every helper is the subreaper of its session, so a child of ours
+	// that is no helper was left by a session whose helper died.
+	pid_t helpers[64];
+	size_t n = 0;
+	struct mp_signin *signin;
+	wl_list_for_each(signin, &server->signins, link) {
+		if (signin->pid > 0 && n < 64) {
+			helpers[n++] = signin->pid;
+		}
+	}
+	int killed = proc_signal_children(getpid(), SIGKILL, helpers, n);
+	if (killed > 0) {
+		wlr_log(WLR_INFO, "killed %d process(es) left by ended sessions",
+			killed);
 	}
 }
 
 void session_kill_now(struct mp_session *session) {
-	if (process_group_alive(session->pgid)) {
-		kill(-session->pgid, SIGKILL);
+	if (session->helper != NULL && session->helper->pid > 0) {
+		kill(session->helper->pid, SIGKILL);
 	}
-	if (session->pid > 0) {
-		waitpid(session->pid, NULL, 0);
-		session->pid = 0;
-	}
-	session_destroy(session);
+	struct mp_signin *helper = session->helper;
+	session->helper = NULL;
+	signin_destroy(helper);
+	session->last_station = NULL;
+	finish(session);
 }
 
 void session_destroy(struct mp_session *session) {

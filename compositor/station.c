@@ -6,9 +6,11 @@
 #include <wlr/util/log.h>
 #include "input.h"
 #include "output.h"
+#include "overlay/greeter.h"
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
+#include "signin.h"
 #include "station.h"
 #include "view.h"
 
@@ -38,9 +40,11 @@ void station_set_state(struct mp_station *station,
 		station_state_name(station->state), station_state_name(state),
 		station->session ? station->session->id : 0);
 	station->state = state;
-	// Only an active station shows its session's windows.
+	// Only an active station shows its session's windows; a free one shows
+	// its greeter, in the same frame.
 	wlr_scene_node_set_enabled(&station->views_tree->node,
 		state == MP_STATION_ACTIVE);
+	greeter_update(station->greeter);
 	server_state_changed(station->server);
 }
 
@@ -93,6 +97,11 @@ struct mp_station *station_create(struct mp_server *server,
 		server->config->background);
 	station->views_tree = wlr_scene_tree_create(&station->scene->node);
 	wlr_scene_node_set_enabled(&station->views_tree->node, false);
+	station->overlay_tree = wlr_scene_tree_create(&station->scene->node);
+	station->greeter = greeter_create(station);
+	if (station->greeter != NULL && station_is_kiosk(station)) {
+		station->greeter->locked_user = true;
+	}
 	station->cursor_tree = wlr_scene_tree_create(&station->scene->node);
 	if (server->cursor_buffer != NULL) {
 		struct wlr_scene_buffer *cursor = wlr_scene_buffer_create(
@@ -124,6 +133,17 @@ void station_destroy(struct mp_station *station) {
 	if (station->session != NULL) {
 		station_detach_session(station);
 	}
+	signin_cancel(station->signin);
+	if (station->restart_timer != NULL) {
+		wl_event_source_remove(station->restart_timer);
+	}
+	struct mp_session *session;
+	wl_list_for_each(session, &station->server->sessions, link) {
+		if (session->last_station == station) {
+			session->last_station = NULL;
+		}
+	}
+	greeter_destroy(station->greeter);
 	struct mp_input *input;
 	wl_list_for_each(input, &station->server->inputs, link) {
 		if (input->station == station) {
@@ -309,13 +329,16 @@ void station_update_area(struct mp_station *station) {
 		}
 	}
 	station_set_state(station, settled_state(station));
+	greeter_update(station->greeter);
 }
 
 void station_attach_session(struct mp_station *station,
 		struct mp_session *session) {
 	assert(station->session == NULL);
+	signin_cancel(station->signin);
 	station->session = session;
 	session->station = station;
+	station->session_started_at = time(NULL);
 	session_set_state(session, MP_SESSION_ATTACHED);
 	session_update_outputs(session);
 	session_update_capabilities(session);
@@ -346,11 +369,90 @@ void station_detach_session(struct mp_station *station) {
 	wlr_seat_pointer_clear_focus(session->seat);
 	wlr_seat_keyboard_clear_focus(session->seat);
 	session->station = NULL;
+	if (session->state != MP_SESSION_ENDING) {
+		session_set_state(session, MP_SESSION_PARKED);
+	}
+	session_update_outputs(session);
+	session_update_capabilities(session);
 	struct mp_view *view;
 	wl_list_for_each(view, &session->views, link) {
 		view_update_placement(view);
 	}
 	station_reset_cursor(station);
+	if (station->greeter != NULL && !station_is_kiosk(station)) {
+		greeter_reset(station->greeter); // nothing of the last user
+	}
+}
+
+bool station_is_kiosk(struct mp_station *station) {
+	return station->config != NULL && station->config->role == MP_ROLE_KIOSK;
+}
+
+void station_autologin(struct mp_station *station) {
+	if (station->config == NULL || station->config->autologin == NULL ||
+			station->session != NULL) {
+		return;
+	}
+	if (station->greeter != NULL && station_is_kiosk(station)) {
+		greeter_set_status(station->greeter, "Starting…");
+	}
+	signin_start(station, station->config->autologin, NULL, true);
+}
+
+static int handle_restart(void *data) {
+	struct mp_station *station = data;
+	wl_event_source_remove(station->restart_timer);
+	station->restart_timer = NULL;
+	station_autologin(station);
+	return 0;
+}
+
+/* Kiosk: the command comes back after 1 s, doubling up to 30 s while it
+ * keeps failing; a run of 60 s or more starts the count again. */
+static void schedule_restart(struct mp_station *station) {
+	if (station->restart_timer != NULL) {
+		return;
+	}
+	time_t ran = time(NULL) - station->session_started_at;
+	if (station->restart_delay_ms == 0 || ran >= 60) {
+		station->restart_delay_ms = 1000;
+	} else {
+		station->restart_delay_ms *= 2;
+		if (station->restart_delay_ms > 30000) {
+			station->restart_delay_ms = 30000;
+		}
+	}
+	station->session_started_at = time(NULL);
+	char status[64];
+	snprintf(status, sizeof(status), "Restarting in %d s",
+		station->restart_delay_ms / 1000);
+	wlr_log(WLR_INFO, "station %s: kiosk command restarts in %d ms",
+		station->name, station->restart_delay_ms);
+	if (station->greeter != NULL) {
+		greeter_set_status(station->greeter, status);
+	}
+	station->restart_timer = wl_event_loop_add_timer(station->server->loop,
+		handle_restart, station);
+	if (station->restart_timer != NULL) {
+		wl_event_source_timer_update(station->restart_timer,
+			station->restart_delay_ms);
+	}
+	server_state_changed(station->server);
+}
+
+void station_signin_failed(struct mp_station *station, const char *reason) {
+	if (station_is_kiosk(station)) {
+		schedule_restart(station);
+	} else if (station->greeter != NULL) {
+		greeter_fail(station->greeter, reason);
+	}
+	server_state_changed(station->server);
+}
+
+void station_session_gone(struct mp_station *station) {
+	if (station_is_kiosk(station) && !station->server->terminating) {
+		schedule_restart(station);
+	}
 }
 
 void station_add_input(struct mp_station *station, struct mp_input *input) {
@@ -508,6 +610,13 @@ void station_pointer_motion(struct mp_station *station, uint32_t time,
 void station_pointer_button(struct mp_station *station, uint32_t time,
 		uint32_t button, uint32_t state) {
 	struct mp_session *session = station->session;
+	if (station->state == MP_STATION_LOGIN && station->greeter != NULL &&
+			state == WLR_BUTTON_PRESSED) {
+		greeter_handle_click(station->greeter,
+			(int)station->cursor_x - station->area.x,
+			(int)station->cursor_y - station->area.y);
+		return;
+	}
 	if (session == NULL || station->state != MP_STATION_ACTIVE) {
 		return;
 	}

@@ -2,6 +2,7 @@
 #define MP_STATION_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/box.h>
@@ -12,6 +13,8 @@ struct mp_server;
 struct mp_output;
 struct mp_session;
 struct mp_input;
+struct mp_greeter;
+struct mp_signin;
 
 enum mp_station_state {
 	MP_STATION_OFFLINE = 0, // no output present
@@ -45,6 +48,7 @@ struct mp_station {
 	struct wlr_scene_rect *background;
 	struct wlr_scene_node *label; // station name, may be NULL
 	struct wlr_scene_tree *views_tree;
+	struct wlr_scene_tree *overlay_tree; // greeter, later lock and menus
 	struct wlr_scene_tree *cursor_tree;
 	struct wlr_scene_node *cursor_node; // default image, may be NULL
 	struct wlr_scene_node *cursor_surface_node; // client cursor, may be NULL
@@ -57,6 +61,13 @@ struct mp_station {
 	size_t n_keyboards, n_pointers;
 
 	struct mp_session *session; // attached session, may be NULL
+	struct mp_greeter *greeter;
+	struct mp_signin *signin;   // sign-in in progress, may be NULL
+
+	// kiosk: the command is restarted with back-off
+	struct wl_event_source *restart_timer;
+	int restart_delay_ms;       // the last delay, 0 before any restart
+	time_t session_started_at;
 };
 
 struct mp_station *station_create(struct mp_server *server,
@@ -89,6 +100,13 @@ void station_set_cursor_surface(struct mp_station *station,
 	struct wlr_surface *surface, int hotspot_x, int hotspot_y);
 /* Gives keyboard focus to the session's top view. */
 void station_focus_top(struct mp_station *station);
+/* Sign-in ended without a session (greeter shows why; kiosk retries). */
+void station_signin_failed(struct mp_station *station, const char *reason);
+/* The session that was attached here when it began ending is gone. */
+void station_session_gone(struct mp_station *station);
+/* Signs the configured user in (autologin, kiosk). */
+void station_autologin(struct mp_station *station);
+bool station_is_kiosk(struct mp_station *station);
 /* Number of mapped views shown on the station. */
 size_t station_count_views(struct mp_station *station);
 

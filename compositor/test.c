@@ -16,8 +16,10 @@
 #include "input.h"
 #include "mp-test-v1-protocol.h"
 #include "output.h"
+#include "overlay/greeter.h"
 #include "server.h"
 #include "session.h"
+#include "signin.h"
 #include "socket.h"
 #include "station.h"
 #include "test.h"
@@ -602,6 +604,34 @@ static void write_state(struct mp_server *server, FILE *f) {
 		fprintf(f, "],\"cursor\":{\"x\":%d,\"y\":%d}",
 			(int)station->cursor_x, (int)station->cursor_y);
 		fprintf(f, ",\"views\":%zu", station_count_views(station));
+		struct mp_greeter *g = station->greeter;
+		if (g != NULL) {
+			fputs(",\"greeter\":{\"user\":", f);
+			json_string(f, g->user);
+			fputs(",\"focus\":", f);
+			json_string(f, g->focus == MP_GREETER_USER ? "user" : "secret");
+			fprintf(f, ",\"secret_length\":%zu,\"answering\":%s,"
+				"\"busy\":%s,\"prompt\":", strlen(g->secret),
+				g->answering ? "true" : "false", g->busy ? "true" : "false");
+			json_string(f, g->prompt);
+			fputs(",\"error\":", f);
+			json_string(f, g->error);
+			fputs(",\"status\":", f);
+			json_string(f, g->status);
+			fputs(",\"messages\":[", f);
+			bool first_msg = true;
+			for (int i = 0; i < MP_GREETER_MESSAGES; i++) {
+				if (g->messages[i][0] != '\0') {
+					fputs(first_msg ? "" : ",", f);
+					first_msg = false;
+					json_string(f, g->messages[i]);
+				}
+			}
+			fputs("]}", f);
+		}
+		fprintf(f, ",\"signin_pid\":%d,\"restart_delay_ms\":%d",
+			station->signin ? (int)station->signin->pid : 0,
+			station->restart_delay_ms);
 		if (station->session != NULL) {
 			fprintf(f, ",\"session\":%u}", station->session->id);
 		} else {
@@ -621,7 +651,8 @@ static void write_state(struct mp_server *server, FILE *f) {
 		json_string(f, session->station ? session->station->name : NULL);
 		fputs(",\"state\":", f);
 		json_string(f, session_state_name(session->state));
-		fprintf(f, ",\"clients\":%d,\"socket\":",
+		fprintf(f, ",\"started\":%lld,\"clients\":%d,\"socket\":",
+			(long long)session->started,
 			wl_list_length(&session->clients));
 		json_string(f, session->socket ? session->socket->path : NULL);
 		fputs("}", f);
@@ -711,6 +742,25 @@ static int evaluate(struct mp_server *server, const char *condition,
 		}
 		return station_count_views(station) == (size_t)want;
 	}
+	if (n == 3 && strcmp(what, "greeter") == 0) {
+		struct mp_station *station = server_station_by_name(server, name);
+		if (station == NULL || station->greeter == NULL) {
+			*error = "no such station";
+			return -1;
+		}
+		struct mp_greeter *g = station->greeter;
+		if (strcmp(arg, "prompt") == 0) {
+			return g->answering;
+		} else if (strcmp(arg, "error") == 0) {
+			return g->error[0] != '\0';
+		} else if (strcmp(arg, "ready") == 0) {
+			return !g->busy && !g->answering && station->signin == NULL;
+		} else if (strcmp(arg, "restarting") == 0) {
+			return station->restart_timer != NULL;
+		}
+		*error = "expected prompt, error, ready or restarting";
+		return -1;
+	}
 	if (n == 2 && strcmp(what, "sessions") == 0) {
 		char *end;
 		long want = strtol(name, &end, 10);
@@ -735,7 +785,7 @@ static int evaluate(struct mp_server *server, const char *condition,
 		return -1;
 	}
 	*error = "unknown condition (idle, views STATION N, session STATION "
-		"none|any, sessions N)";
+		"none|any, sessions N, greeter STATION prompt|error|ready|restarting)";
 	return -1;
 }
 

@@ -10,13 +10,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <wayland-client.h>
-#include "mp-test-v1-client-protocol.h"
+#include "test-client.h"
 
 static const char usage[] =
-	"Usage: mptest [--socket PATH] COMMAND [ARGS]\n"
+	"Usage: mptest [--socket PATH] [--timeout SECONDS] COMMAND [ARGS]\n"
 	"\n"
 	"Drives an mpcomp started with --test-protocol. The socket defaults to\n"
-	"$MPCOMP_TEST_SOCKET.\n"
+	"$MPCOMP_TEST_SOCKET. Every answer must come within the timeout\n"
+	"(default 60 s), else mptest fails.\n"
 	"\n"
 	"Commands:\n"
 	"  add-keyboard NAME --path ID_PATH   virtual keyboard; prints its station\n"
@@ -32,34 +33,12 @@ static const char usage[] =
 	"  screenshot --output NAME -o FILE.png\n"
 	"  state --json                       stations, sessions, devices, outputs\n"
 	"  wait-idle                          until nothing is left to draw\n"
-	"  wait CONDITION...                  e.g. 'views left 1', 'session left any'\n";
-
-struct answer {
-	bool answered, ok;
-	char *info;
-};
+	"  wait CONDITION...                  'idle', 'views STATION N',\n"
+	"                                     'session STATION none|any', 'sessions N',\n"
+	"                                     'greeter STATION prompt|error|ready|restarting'\n";
 
 static struct mp_test_v1 *test;
-
-static void handle_done(void *data, struct mp_test_result_v1 *result,
-		const char *info) {
-	struct answer *answer = data;
-	answer->answered = answer->ok = true;
-	answer->info = strdup(info);
-}
-
-static void handle_failed(void *data, struct mp_test_result_v1 *result,
-		const char *reason) {
-	struct answer *answer = data;
-	answer->answered = true;
-	answer->ok = false;
-	answer->info = strdup(reason);
-}
-
-static const struct mp_test_result_v1_listener result_listener = {
-	.done = handle_done,
-	.failed = handle_failed,
-};
+static int timeout_ms = 60000;
 
 static void handle_global(void *data, struct wl_registry *registry,
 		uint32_t name, const char *interface, uint32_t version) {
@@ -80,21 +59,22 @@ static const struct wl_registry_listener registry_listener = {
 /* Waits for the answer; prints a failure. Returns the info or NULL. */
 static char *await(struct wl_display *display,
 		struct mp_test_result_v1 *result) {
-	struct answer answer = { 0 };
-	mp_test_result_v1_add_listener(result, &result_listener, &answer);
-	while (!answer.answered) {
-		if (wl_display_dispatch(display) < 0) {
-			fprintf(stderr, "mptest: connection to mpcomp lost\n");
-			exit(1);
-		}
-	}
-	mp_test_result_v1_destroy(result);
-	if (!answer.ok) {
-		fprintf(stderr, "mptest: %s\n", answer.info);
-		free(answer.info);
+	char *text;
+	switch (mp_test_await(display, result, timeout_ms, &text)) {
+	case MP_ANSWER_DONE:
+		return text;
+	case MP_ANSWER_FAILED:
+		fprintf(stderr, "mptest: %s\n", text);
+		free(text);
 		return NULL;
+	case MP_ANSWER_TIMEOUT:
+		fprintf(stderr, "mptest: no answer in %d s\n", timeout_ms / 1000);
+		exit(1);
+	case MP_ANSWER_LOST:
+		break;
 	}
-	return answer.info;
+	fprintf(stderr, "mptest: connection to mpcomp lost\n");
+	exit(1);
 }
 
 static int print_answer(struct wl_display *display,
@@ -289,9 +269,20 @@ static int run(struct wl_display *display, int argc, char *argv[]) {
 int main(int argc, char *argv[]) {
 	const char *socket = getenv("MPCOMP_TEST_SOCKET");
 	int first = 1;
-	if (argc > 2 && strcmp(argv[1], "--socket") == 0) {
-		socket = argv[2];
-		first = 3;
+	while (first + 1 < argc && argv[first][0] == '-' && argv[first][1] == '-') {
+		if (strcmp(argv[first], "--socket") == 0) {
+			socket = argv[first + 1];
+		} else if (strcmp(argv[first], "--timeout") == 0) {
+			char *end;
+			long seconds = strtol(argv[first + 1], &end, 10);
+			if (*end != '\0' || seconds < 1 || seconds > 86400) {
+				return bad_usage("--timeout takes 1 to 86400 seconds");
+			}
+			timeout_ms = (int)seconds * 1000;
+		} else {
+			break;
+		}
+		first += 2;
 	}
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
 			strcmp(argv[1], "-h") == 0)) {

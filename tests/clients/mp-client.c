@@ -33,6 +33,8 @@ struct client {
 	int force_width, force_height; // --oversize: ignore the configure size
 	int width, height;
 	bool configured, closed;
+	bool animate, ignore_close, frame_pending;
+	unsigned frames;
 	FILE *log;
 	FILE *globals;
 };
@@ -86,6 +88,22 @@ static const struct wl_buffer_listener buffer_listener = {
 	.release = buffer_release,
 };
 
+static void draw(struct client *c);
+
+static void frame_done(void *data, struct wl_callback *callback,
+		uint32_t time) {
+	struct client *c = data;
+	wl_callback_destroy(callback);
+	c->frame_pending = false;
+	c->frames++;
+	logf_(c, "frame %u", c->frames);
+	draw(c);
+}
+
+static const struct wl_callback_listener frame_listener = {
+	.done = frame_done,
+};
+
 static void draw(struct client *c) {
 	int w = c->force_width ? c->force_width : c->width;
 	int h = c->force_height ? c->force_height : c->height;
@@ -97,8 +115,15 @@ static void draw(struct client *c) {
 	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
 	wl_surface_attach(c->surface, buffer, 0, 0);
 	wl_surface_damage_buffer(c->surface, 0, 0, w, h);
+	if (c->animate && !c->frame_pending) {
+		c->frame_pending = true;
+		struct wl_callback *cb = wl_surface_frame(c->surface);
+		wl_callback_add_listener(cb, &frame_listener, c);
+	}
 	wl_surface_commit(c->surface);
-	logf_(c, "drawn %d %d", w, h);
+	if (!c->animate || c->frames == 0) {
+		logf_(c, "drawn %d %d", w, h);
+	}
 }
 
 static void xdg_surface_configure(void *data, struct xdg_surface *surface,
@@ -124,7 +149,7 @@ static void toplevel_configure(void *data, struct xdg_toplevel *toplevel,
 static void toplevel_close(void *data, struct xdg_toplevel *toplevel) {
 	struct client *c = data;
 	logf_(c, "close");
-	c->closed = true;
+	c->closed = !c->ignore_close;
 }
 
 static const struct xdg_toplevel_listener toplevel_listener = {
@@ -372,6 +397,8 @@ int main(int argc, char *argv[]) {
 		{ "oversize", required_argument, NULL, 'o' },
 		{ "globals", required_argument, NULL, 'g' },
 		{ "probe-hidden", required_argument, NULL, 'p' },
+		{ "animate", no_argument, NULL, 'a' },
+		{ "ignore-close", no_argument, NULL, 'i' },
 		{ 0 },
 	};
 	int opt;
@@ -396,9 +423,16 @@ int main(int argc, char *argv[]) {
 		case 'p':
 			probe_max = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
+		case 'a':
+			c.animate = true;
+			break;
+		case 'i':
+			c.ignore_close = true;
+			break;
 		default:
 			fprintf(stderr, "usage: mp-client [--color RRGGBB] [--log FILE] "
-				"[--oversize WxH] [--globals FILE [--probe-hidden MAX]]\n");
+				"[--oversize WxH] [--globals FILE [--probe-hidden MAX]] "
+				"[--animate] [--ignore-close]\n");
 			return 2;
 		}
 	}

@@ -3,6 +3,8 @@
 #include <ftw.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +19,7 @@
 #include <unistd.h>
 #include <wayland-client.h>
 #include "harness.h"
-#include "mp-test-v1-client-protocol.h"
+#include "test-client.h"
 
 #define START_TIMEOUT_MS 30000
 #define STOP_TIMEOUT_MS 15000
@@ -38,20 +40,61 @@ char *harness_path(struct mp_harness *h, const char *name) {
 	return path;
 }
 
-static char *replace_dir(const char *text, const char *dir) {
-	size_t cap = strlen(text) * 2 + strlen(dir) * 16 + 1;
-	char *out = calloc(1, cap);
-	char *o = out;
+const char *harness_user(void) {
+	static char name[256];
+	if (name[0] == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+		snprintf(name, sizeof(name), "%s", pw ? pw->pw_name : "root");
+	}
+	return name;
+}
+
+/* Replaces %DIR%, %USER%, %PAM_MATRIX% and %PAM_MPTEST% in text. */
+static char *expand(const char *text, const char *dir) {
+	const struct {
+		const char *key, *value;
+	} vars[] = {
+		{ "%DIR%", dir },
+		{ "%USER%", harness_user() },
+		{ "%PAM_MATRIX%", PAM_WRAPPER_MODULES "/pam_matrix.so" },
+		{ "%PAM_MPTEST%", PAM_MPTEST_PATH },
+	};
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
 	for (const char *p = text; *p;) {
-		if (strncmp(p, "%DIR%", 5) == 0) {
-			o += sprintf(o, "%s", dir);
-			p += 5;
-		} else {
-			*o++ = *p++;
+		bool replaced = false;
+		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+			size_t len = strlen(vars[i].key);
+			if (strncmp(p, vars[i].key, len) == 0) {
+				fputs(vars[i].value, f);
+				p += len;
+				replaced = true;
+				break;
+			}
+		}
+		if (!replaced) {
+			fputc(*p++, f);
 		}
 	}
+	fclose(f);
 	return out;
 }
+
+static void write_file(const char *path, const char *text) {
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		abort();
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+const char *harness_default_pam =
+	"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+	"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+	"password required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+	"session required pam_permit.so\n";
 
 static void handle_global(void *data, struct wl_registry *registry,
 		uint32_t name, const char *interface, uint32_t version) {
@@ -104,6 +147,11 @@ static bool read_socket_line(struct mp_harness *h) {
 }
 
 struct mp_harness *harness_start(const char *config, const char *headless) {
+	return harness_start_pam(config, headless, harness_default_pam);
+}
+
+struct mp_harness *harness_start_pam(const char *config, const char *headless,
+		const char *pam_service) {
 	struct mp_harness *h = calloc(1, sizeof(*h));
 	char template[] = "/tmp/mpcomp-test-XXXXXX";
 	if (mkdtemp(template) == NULL) {
@@ -120,12 +168,24 @@ struct mp_harness *harness_start(const char *config, const char *headless) {
 	char *config_path = NULL;
 	if (config != NULL) {
 		config_path = harness_path(h, "mpcomp.ini");
-		char *text = replace_dir(config, h->dir);
-		FILE *f = fopen(config_path, "w");
-		fputs(text, f);
-		fclose(f);
+		char *text = expand(config, h->dir);
+		write_file(config_path, text);
 		free(text);
 	}
+	// PAM through pam_wrapper: our own service file and pam_matrix
+	// accounts, no real passwords. The user's password is "secret".
+	char *pam_dir = harness_path(h, "pam");
+	mkdir(pam_dir, 0700);
+	char *service_path = harness_format("%s/mpcomp", pam_dir);
+	char *text = expand(pam_service, h->dir);
+	write_file(service_path, text);
+	free(text);
+	free(service_path);
+	char *passdb_path = harness_format("%s/passdb", pam_dir);
+	text = harness_format("%s:secret:mpcomp\n", harness_user());
+	write_file(passdb_path, text);
+	free(text);
+	free(passdb_path);
 	char *log_path = harness_path(h, "mpcomp.log");
 
 	int pipefd[2];
@@ -142,6 +202,14 @@ struct mp_harness *harness_start(const char *config, const char *headless) {
 		setenv("XDG_RUNTIME_DIR", h->runtime_dir, 1);
 		setenv("WLR_RENDERER", "pixman", 1);
 		setenv("WLR_BACKENDS", "headless", 1);
+		setenv("PAM_WRAPPER", "1", 1);
+		setenv("PAM_WRAPPER_SERVICE_DIR", pam_dir, 1);
+		setenv("LD_PRELOAD", "libpam_wrapper.so", 1);
+		// pam_wrapper comes before the sanitizer runtime: allowed here.
+		const char *asan = getenv("ASAN_OPTIONS");
+		char *opts = harness_format("%s%sverify_asan_link_order=0",
+			asan ? asan : "", asan && asan[0] ? ":" : "");
+		setenv("ASAN_OPTIONS", opts, 1);
 		unsetenv("WAYLAND_DISPLAY");
 		unsetenv("DISPLAY");
 		// Each test's mpcomp is the leader of a group of its own, so
@@ -158,6 +226,7 @@ struct mp_harness *harness_start(const char *config, const char *headless) {
 	}
 	close(pipefd[1]);
 	h->stdout_fd = pipefd[0];
+	free(pam_dir);
 	free(config_path);
 	free(log_path);
 
@@ -257,50 +326,32 @@ int harness_stop(struct mp_harness *h) {
 
 /* ---- requests ---- */
 
-struct answer {
-	bool answered, ok;
-	char *info;
-};
-
-static void result_done(void *data, struct mp_test_result_v1 *result,
-		const char *info) {
-	struct answer *a = data;
-	a->answered = a->ok = true;
-	a->info = strdup(info);
-}
-
-static void result_failed(void *data, struct mp_test_result_v1 *result,
-		const char *reason) {
-	struct answer *a = data;
-	a->answered = true;
-	a->info = strdup(reason);
-}
-
-static const struct mp_test_result_v1_listener result_listener = {
-	.done = result_done,
-	.failed = result_failed,
-};
+/* Every answer comes within this, or the test fails (never hangs). */
+#define ANSWER_TIMEOUT_MS 30000
 
 static bool await(struct mp_harness *h, struct mp_test_result_v1 *result,
 		const char *what, char **info) {
-	struct answer a = { 0 };
-	mp_test_result_v1_add_listener(result, &result_listener, &a);
-	while (!a.answered) {
-		if (wl_display_dispatch(h->display) < 0) {
-			fprintf(stderr, "harness: %s: connection lost\n", what);
-			return false;
-		}
+	char *text;
+	enum mp_answer_status status = mp_test_await(h->display, result,
+		ANSWER_TIMEOUT_MS, &text);
+	if (status == MP_ANSWER_TIMEOUT) {
+		fprintf(stderr, "harness: %s: no answer in %d s\n", what,
+			ANSWER_TIMEOUT_MS / 1000);
+		return false;
+	} else if (status == MP_ANSWER_LOST) {
+		fprintf(stderr, "harness: %s: connection lost\n", what);
+		return false;
+	} else if (status == MP_ANSWER_FAILED) {
+		fprintf(stderr, "harness: %s: %s\n", what, text);
+		free(text);
+		return false;
 	}
-	mp_test_result_v1_destroy(result);
-	if (!a.ok) {
-		fprintf(stderr, "harness: %s: %s\n", what, a.info);
-	}
-	if (info != NULL && a.ok) {
-		*info = a.info;
+	if (info != NULL) {
+		*info = text;
 	} else {
-		free(a.info);
+		free(text);
 	}
-	return a.ok;
+	return true;
 }
 
 bool harness_request_add_keyboard(struct mp_harness *h, const char *name,

@@ -24,8 +24,18 @@ const char *harness_mp_client(void);
 const char *harness_mpcomp(void);
 
 /* Starts mpcomp with this config text (NULL: none) and --headless spec.
- * Config text may use %DIR% for the harness directory. */
+ * Config text may use %DIR% for the harness directory and %USER% for
+ * harness_user(). */
 struct mp_harness *harness_start(const char *config, const char *headless);
+/* Same with a PAM service file of its own (for service "mpcomp"); it may
+ * use %DIR%, %USER%, %PAM_MATRIX% (pam_matrix.so) and %PAM_MPTEST%. The
+ * default one checks passwords with pam_matrix: every test user's password
+ * is "secret". */
+struct mp_harness *harness_start_pam(const char *config, const char *headless,
+	const char *pam_service);
+extern const char *harness_default_pam;
+/* The user running the tests (the one sessions are for). */
+const char *harness_user(void);
 /* Stops mpcomp, kills what is left of its sessions, removes the directory.
  * Returns mpcomp's exit status (0 when clean and leak-free). NULL: 0. */
 int harness_stop(struct mp_harness *h);

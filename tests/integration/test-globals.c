@@ -14,10 +14,10 @@ static void test_session_sees_only_its_own_globals(void **state) {
 	char *b = client_cmd("0000ff", "b",
 		"--globals %DIR%/b.globals --probe-hidden 40");
 	char *config = harness_format(
-		"[station a]\noutputs = HEADLESS-1\nsplit = left\ncommand = %s\n"
-		"[station b]\noutputs = HEADLESS-1\nsplit = right\ncommand = %s\n"
+		"[station a]\noutputs = HEADLESS-1\nsplit = left\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n"
+		"[station b]\noutputs = HEADLESS-1\nsplit = right\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n"
 		"[station c]\noutputs = HEADLESS-2, HEADLESS-3\n"
-		"command = %s --globals %%DIR%%/c.globals\n",
+		"role = kiosk\nautologin = %%USER%%\ncommand = %s --globals %%DIR%%/c.globals\n",
 		a, b, harness_mp_client());
 	struct mp_harness *h = start(state, "3:1280x720,640x480", config);
 	free(a);

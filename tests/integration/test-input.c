@@ -6,9 +6,9 @@ static struct mp_harness *start_split(void **state) {
 	char *right = client_cmd("0000ff", "right", NULL);
 	char *config = harness_format(
 		"[station left]\noutputs = HEADLESS-1\nsplit = left\n"
-		"devices = usb-0:1\ncommand = %s\n"
+		"devices = usb-0:1\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n"
 		"[station right]\noutputs = HEADLESS-1\nsplit = right\n"
-		"devices = usb-0:2\ncommand = %s\n", left, right);
+		"devices = usb-0:2\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n", left, right);
 	struct mp_harness *h = start(state, "1:1280x720", config);
 	free(left);
 	free(right);

@@ -20,7 +20,7 @@ static void test_session_ends_with_its_command(void **state) {
 	char *cmd = harness_format("sleep 1000 & echo $! > %%DIR%%/bg.pid; "
 		"exec %s --color ff0000 --log %%DIR%%/s.log", harness_mp_client());
 	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
-		"command = %s\n", cmd);
+		"autologin = %%USER%%\nsession-command = %s\n", cmd);
 	struct mp_harness *h = start(state, "1:640x480", config);
 	free(cmd);
 	free(config);
@@ -75,7 +75,7 @@ static void test_session_ends_with_its_command(void **state) {
 static void test_command_that_cannot_run(void **state) {
 	struct mp_harness *h = start(state, "1:640x480",
 		"[station s]\noutputs = HEADLESS-1\n"
-		"command = /nonexistent/program\n");
+		"autologin = %USER%\nsession-command = /nonexistent/program\n");
 	assert_true(harness_wait(h, "session s none"));
 	char *json = harness_state(h);
 	assert_non_null(strstr(json, "\"sessions\":[]"));

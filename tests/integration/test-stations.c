@@ -5,9 +5,9 @@ static struct mp_harness *start_split(void **state, const char *left_extra) {
 	char *left = client_cmd("ff0000", "left", left_extra);
 	char *right = client_cmd("0000ff", "right", NULL);
 	char *config = harness_format(
-		"[station left]\noutputs = HEADLESS-1\nsplit = left\ncommand = %s\n"
+		"[station left]\noutputs = HEADLESS-1\nsplit = left\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n"
 		"[station right]\noutputs = HEADLESS-1\nsplit = right\n"
-		"command = %s\n", left, right);
+		"role = kiosk\nautologin = %%USER%%\ncommand = %s\n", left, right);
 	struct mp_harness *h = start(state, "1:1280x720", config);
 	free(left);
 	free(right);
@@ -68,7 +68,7 @@ static void test_oversize_client_is_clipped(void **state) {
 static void test_two_output_station(void **state) {
 	char *cmd = client_cmd("00ff00", "wide", NULL);
 	char *config = harness_format("[station wide]\n"
-		"outputs = HEADLESS-1, HEADLESS-2\ncommand = %s\n", cmd);
+		"outputs = HEADLESS-1, HEADLESS-2\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n", cmd);
 	struct mp_harness *h = start(state, "2:640x480", config);
 	free(cmd);
 	free(config);
@@ -95,19 +95,23 @@ static void test_two_output_station(void **state) {
 	}
 }
 
-static void test_station_without_session_shows_background(void **state) {
+static void test_free_station_shows_its_greeter(void **state) {
 	struct mp_harness *h = start(state, "1:800x600",
 		"[compositor]\nbackground = #203040\n"
 		"[station lobby]\noutputs = HEADLESS-1\n");
 	assert_true(harness_wait(h, "idle"));
 	int w, ht;
 	uint32_t *px = harness_screenshot(h, "station", "lobby", &w, &ht);
+	// The background around, the sign-in panel (#1b2633) in the middle,
+	// white fields in it, text.
 	size_t bg = harness_count_color(px, w, 0, 0, w, ht, 0x203040);
-	// Mostly background, with the station's name drawn in the middle.
-	assert_true(bg > (size_t)(w * ht) * 9 / 10);
-	assert_true(bg < (size_t)(w * ht));
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht / 3, 0x203040),
-		(size_t)w * (ht / 3));
+	size_t panel = harness_count_color(px, w, 0, 0, w, ht, 0x1b2633);
+	size_t field = harness_count_color(px, w, 0, 0, w, ht, 0xf4f6f8);
+	assert_true(bg > (size_t)(w * ht) / 2);
+	assert_true(panel > (size_t)(w * ht) / 10);
+	assert_true(field > (size_t)(w * ht) / 50);
+	assert_int_equal(harness_count_color(px, w, w / 2, ht / 2 - 100, 1, 1,
+		0x203040), 0);
 	free(px);
 	char *json = harness_state(h);
 	assert_non_null(strstr(json, "\"state\":\"login\""));
@@ -146,7 +150,7 @@ static void test_session_survives_its_output_going(void **state) {
 	// again: the same session, the same client, shown again.
 	char *cmd = client_cmd("00ff00", "s", NULL);
 	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
-		"command = %s\n", cmd);
+		"role = kiosk\nautologin = %%USER%%\ncommand = %s\n", cmd);
 	struct mp_harness *h = start(state, "1:640x480", config);
 	free(cmd);
 	free(config);
@@ -194,7 +198,7 @@ int main(void) {
 		cmocka_unit_test_teardown(test_oversize_client_is_clipped, teardown),
 		cmocka_unit_test_teardown(test_two_output_station, teardown),
 		cmocka_unit_test_teardown(
-			test_station_without_session_shows_background, teardown),
+			test_free_station_shows_its_greeter, teardown),
 		cmocka_unit_test_teardown(test_output_hotplug, teardown),
 		cmocka_unit_test_teardown(test_session_survives_its_output_going,
 			teardown),

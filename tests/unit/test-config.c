@@ -39,7 +39,8 @@ static void test_valid(void **state) {
 		"layout = es\n"
 		"variant = nodeadkeys\n"
 		"options = ctrl:nocaps\n"
-		"command = foot --server\n"
+		"session-command = foot --server\n"
+		"autologin = ana\n"
 		"[station right]\n"
 		"outputs = DP-1\n"
 		"split = right\n"
@@ -55,7 +56,11 @@ static void test_valid(void **state) {
 	assert_string_equal(left->xkb_layout, "es");
 	assert_string_equal(left->xkb_variant, "nodeadkeys");
 	assert_string_equal(left->xkb_options, "ctrl:nocaps");
-	assert_string_equal(left->command, "foot --server");
+	assert_string_equal(left->session_command, "foot --server");
+	assert_string_equal(left->autologin, "ana");
+	assert_int_equal(left->role, MP_ROLE_DESKTOP);
+	assert_string_equal(config->pam_service, "mpcomp");
+	assert_int_equal(config->logoff_grace_ms, 5000);
 	assert_int_equal(config->stations[2].n_outputs, 2);
 	assert_string_equal(config->stations[2].outputs[1], "HDMI-A-2");
 	assert_int_equal(config_find_station_for_output(config, "DP-1",
@@ -105,7 +110,7 @@ static void test_bad_split(void **state) {
 }
 
 static void test_missing_outputs(void **state) {
-	expect_one_error("[station a]\ncommand = foot\n", 1, "has no outputs");
+	expect_one_error("[station a]\nlayout = us\n", 1, "has no outputs");
 }
 
 static void test_syntax_error(void **state) {
@@ -121,11 +126,38 @@ static void test_device_claimed_twice(void **state) {
 
 static void test_bad_values(void **state) {
 	expect_one_error("[compositor]\nbackground = blue\n", 2, "bad colour");
-	expect_one_error("[station a]\noutputs = X\ncommand =\n", 3,
-		"command is empty");
+	expect_one_error("[station a]\noutputs = X\nsession-command =\n", 3,
+		"session-command is empty");
 	expect_one_error("[station a b]\noutputs = X\n", 1,
 		"invalid station name");
 	expect_one_error("outputs = X\n", 1, "outside of any section");
+}
+
+static void test_roles(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"[compositor]\npam-service = mpcomp-test\nlogoff-grace = 0.5\n"
+		"session-command = weston-terminal\nlogoff-key =\n"
+		"[station k]\noutputs = X\nrole = kiosk\nautologin = kiosk\n"
+		"command = firefox --kiosk\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_int_equal(config->stations[0].role, MP_ROLE_KIOSK);
+	assert_string_equal(config->stations[0].command, "firefox --kiosk");
+	assert_string_equal(config->pam_service, "mpcomp-test");
+	assert_int_equal(config->logoff_grace_ms, 500);
+	assert_string_equal(config->session_command, "weston-terminal");
+	assert_string_equal(config->logoff_key, "");
+	config_destroy(config);
+
+	expect_one_error("[station k]\noutputs = X\nrole = kiosk\n"
+		"command = x\n", 3, "needs autologin = USER and command = CMD");
+	expect_one_error("[station k]\noutputs = X\nrole = shop\n", 3,
+		"bad role 'shop'");
+	expect_one_error("[station d]\noutputs = X\ncommand = foot\n", 3,
+		"command is for role = kiosk");
+	expect_one_error("[compositor]\nlogoff-grace = soon\n", 2,
+		"bad logoff-grace");
+	expect_one_error("[compositor]\npam-service = ../etc/x\n", 2,
+		"bad pam-service");
 }
 
 static void test_every_error_reported(void **state) {
@@ -145,7 +177,7 @@ static void test_missing_file(void **state) {
 
 static void test_long_line(void **state) {
 	char text[1024];
-	snprintf(text, sizeof(text), "[station a]\noutputs = X\ncommand = %0600d\n",
+	snprintf(text, sizeof(text), "[station a]\noutputs = X\nsession-command = %0600d\n",
 		0);
 	expect_one_error(text, 3, "line too long");
 }
@@ -163,6 +195,7 @@ int main(void) {
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_device_claimed_twice),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),

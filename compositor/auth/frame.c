@@ -1,0 +1,137 @@
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "auth/frame.h"
+
+static const char *const names[] = {
+	[MP_FRAME_START] = "start",
+	[MP_FRAME_ANSWER] = "answer",
+	[MP_FRAME_OPEN] = "open",
+	[MP_FRAME_CANCEL] = "cancel",
+	[MP_FRAME_END] = "end",
+	[MP_FRAME_PROMPT_ECHO_ON] = "prompt-echo-on",
+	[MP_FRAME_PROMPT_ECHO_OFF] = "prompt-echo-off",
+	[MP_FRAME_INFO] = "info",
+	[MP_FRAME_ERROR] = "error",
+	[MP_FRAME_AUTHENTICATED] = "authenticated",
+	[MP_FRAME_FAILED] = "failed",
+	[MP_FRAME_STARTED] = "started",
+	[MP_FRAME_ENDED] = "ended",
+};
+
+bool frame_type_valid(uint32_t type) {
+	return type < sizeof(names) / sizeof(names[0]) && names[type] != NULL;
+}
+
+const char *frame_type_name(uint32_t type) {
+	return frame_type_valid(type) ? names[type] : "invalid";
+}
+
+static bool write_all(int fd, const uint8_t *p, size_t len) {
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return false;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+bool frame_write(int fd, uint32_t type, const void *payload, size_t len) {
+	if (len > MP_FRAME_MAX_PAYLOAD || !frame_type_valid(type)) {
+		return false;
+	}
+	uint8_t buf[8 + MP_FRAME_MAX_PAYLOAD];
+	uint32_t header[2] = { type, (uint32_t)len };
+	memcpy(buf, header, sizeof(header));
+	if (len > 0) {
+		memcpy(buf + 8, payload, len);
+	}
+	return write_all(fd, buf, 8 + len);
+}
+
+bool frame_write_str(int fd, uint32_t type, const char *text) {
+	return frame_write(fd, type, text, strlen(text));
+}
+
+long frame_reader_fill(struct mp_frame_reader *reader, int fd) {
+	size_t room = sizeof(reader->buf) - reader->len;
+	if (room == 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	ssize_t n;
+	do {
+		n = read(fd, reader->buf + reader->len, room);
+	} while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		reader->len += (size_t)n;
+	}
+	return n;
+}
+
+int frame_reader_next(struct mp_frame_reader *reader, struct mp_frame *out) {
+	if (reader->len < 8) {
+		return 0;
+	}
+	uint32_t header[2];
+	memcpy(header, reader->buf, sizeof(header));
+	if (!frame_type_valid(header[0]) || header[1] > MP_FRAME_MAX_PAYLOAD) {
+		return -1;
+	}
+	size_t size = 8 + (size_t)header[1];
+	if (reader->len < size) {
+		return 0;
+	}
+	memcpy(reader->payload, reader->buf + 8, header[1]);
+	reader->payload[header[1]] = '\0';
+	memmove(reader->buf, reader->buf + size, reader->len - size);
+	reader->len -= size;
+	out->type = header[0];
+	out->len = header[1];
+	out->payload = reader->payload;
+	return 1;
+}
+
+bool frame_read_blocking(struct mp_frame_reader *reader, int fd,
+		struct mp_frame *out) {
+	for (;;) {
+		int ret = frame_reader_next(reader, out);
+		if (ret != 0) {
+			return ret > 0;
+		}
+		if (frame_reader_fill(reader, fd) <= 0) {
+			return false;
+		}
+	}
+}
+
+const char *frame_field(const char *payload, size_t len, const char *key) {
+	size_t key_len = strlen(key);
+	const char *end = payload + len;
+	for (const char *p = payload; p < end; p += strlen(p) + 1) {
+		if (strncmp(p, key, key_len) == 0 && p[key_len] == '=') {
+			return p + key_len + 1;
+		}
+	}
+	return NULL;
+}
+
+bool frame_add_field(char *buf, size_t *len, size_t cap, const char *key,
+		const char *value) {
+	size_t need = strlen(key) + 1 + strlen(value) + 1;
+	if (*len + need > cap || strchr(key, '=') != NULL) {
+		return false;
+	}
+	memcpy(buf + *len, key, strlen(key));
+	*len += strlen(key);
+	buf[(*len)++] = '=';
+	memcpy(buf + *len, value, strlen(value) + 1);
+	*len += strlen(value) + 1;
+	return true;
+}
