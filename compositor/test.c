@@ -23,6 +23,7 @@
 #include "socket.h"
 #include "station.h"
 #include "test.h"
+#include "util.h"
 
 struct mp_test {
 	struct mp_server *server;
@@ -261,15 +262,24 @@ static void press_with_level(struct mp_input *input, uint32_t *mods,
 	}
 }
 
+/* The start of every request on a device: its result and the device, or
+ * NULL (the result has already failed). */
+static struct mp_input *device_request(struct wl_resource *resource,
+		uint32_t id, const char *device, enum wlr_input_device_type type,
+		struct wl_resource **result) {
+	*result = result_create(resource, id);
+	if (*result == NULL) {
+		return NULL;
+	}
+	return find_test_device(test_from_resource(resource), *result, device,
+		type);
+}
+
 static void handle_key(struct wl_client *client, struct wl_resource *resource,
 		uint32_t id, const char *device, const char *keyspec) {
-	struct mp_test *test = test_from_resource(resource);
-	struct wl_resource *result = result_create(resource, id);
-	if (result == NULL) {
-		return;
-	}
-	struct mp_input *input = find_test_device(test, result, device,
-		WLR_INPUT_DEVICE_KEYBOARD);
+	struct wl_resource *result;
+	struct mp_input *input = device_request(resource, id, device,
+		WLR_INPUT_DEVICE_KEYBOARD, &result);
 	if (input == NULL) {
 		return;
 	}
@@ -310,13 +320,9 @@ static void handle_key(struct wl_client *client, struct wl_resource *resource,
 
 static void handle_type(struct wl_client *client, struct wl_resource *resource,
 		uint32_t id, const char *device, const char *text) {
-	struct mp_test *test = test_from_resource(resource);
-	struct wl_resource *result = result_create(resource, id);
-	if (result == NULL) {
-		return;
-	}
-	struct mp_input *input = find_test_device(test, result, device,
-		WLR_INPUT_DEVICE_KEYBOARD);
+	struct wl_resource *result;
+	struct mp_input *input = device_request(resource, id, device,
+		WLR_INPUT_DEVICE_KEYBOARD, &result);
 	if (input == NULL) {
 		return;
 	}
@@ -325,20 +331,12 @@ static void handle_type(struct wl_client *client, struct wl_resource *resource,
 	uint32_t *codes = calloc(len + 1, sizeof(*codes));
 	xkb_level_index_t *levels = calloc(len + 1, sizeof(*levels));
 	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)text; *p;) {
-		uint32_t cp = *p;
-		int bytes = cp < 0x80 ? 1 : (cp & 0xe0) == 0xc0 ? 2 :
-			(cp & 0xf0) == 0xe0 ? 3 : 4;
-		cp = bytes == 1 ? cp : bytes == 2 ? cp & 0x1f :
-			bytes == 3 ? cp & 0x0f : cp & 0x07;
-		for (int i = 1; i < bytes; i++) {
-			if ((p[i] & 0xc0) != 0x80) {
-				result_fail(result, "text is not valid UTF-8");
-				goto out;
-			}
-			cp = (cp << 6) | (p[i] & 0x3f);
+	for (const char *p = text; *p;) {
+		uint32_t cp;
+		if (!util_utf8_next(&p, &cp)) {
+			result_fail(result, "text is not valid UTF-8");
+			goto out;
 		}
-		p += bytes;
 		xkb_keysym_t sym = cp == '\n' ? XKB_KEY_Return :
 			cp == '\t' ? XKB_KEY_Tab : xkb_utf32_to_keysym(cp);
 		if (!keysym_to_key(input->device->keyboard->keymap, sym,
@@ -361,13 +359,9 @@ out:
 static void handle_pointer_move(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *device,
 		int32_t dx, int32_t dy) {
-	struct mp_test *test = test_from_resource(resource);
-	struct wl_resource *result = result_create(resource, id);
-	if (result == NULL) {
-		return;
-	}
-	struct mp_input *input = find_test_device(test, result, device,
-		WLR_INPUT_DEVICE_POINTER);
+	struct wl_resource *result;
+	struct mp_input *input = device_request(resource, id, device,
+		WLR_INPUT_DEVICE_POINTER, &result);
 	if (input == NULL) {
 		return;
 	}
@@ -388,13 +382,9 @@ static void handle_pointer_move(struct wl_client *client,
 static void handle_pointer_button(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *device,
 		uint32_t button) {
-	struct mp_test *test = test_from_resource(resource);
-	struct wl_resource *result = result_create(resource, id);
-	if (result == NULL) {
-		return;
-	}
-	struct mp_input *input = find_test_device(test, result, device,
-		WLR_INPUT_DEVICE_POINTER);
+	struct wl_resource *result;
+	struct mp_input *input = device_request(resource, id, device,
+		WLR_INPUT_DEVICE_POINTER, &result);
 	if (input == NULL) {
 		return;
 	}
@@ -467,22 +457,6 @@ static void handle_remove_output(struct wl_client *client,
 
 /* ---- read-back ---- */
 
-static bool write_all(int fd, const void *data, size_t size) {
-	const char *p = data;
-	while (size > 0) {
-		ssize_t n = write(fd, p, size);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		p += n;
-		size -= (size_t)n;
-	}
-	return true;
-}
-
 static void handle_screenshot(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *kind,
 		const char *target, int32_t fd) {
@@ -542,7 +516,7 @@ static void handle_screenshot(struct wl_client *client,
 	}
 	if (pixels == NULL || !ok) {
 		result_fail(result, "cannot read pixels of '%s'", target);
-	} else if (!write_all(fd, pixels, (size_t)area.width * area.height * 4)) {
+	} else if (!util_write_all(fd, pixels, (size_t)area.width * area.height * 4)) {
 		result_fail(result, "cannot write pixels: %s", strerror(errno));
 	} else {
 		char info[64];
@@ -707,7 +681,7 @@ static void handle_state(struct wl_client *client,
 	}
 	write_state(test->server, f);
 	fclose(f);
-	if (write_all(fd, text, size)) {
+	if (util_write_all(fd, text, size)) {
 		mp_test_result_v1_send_done(result, "");
 	} else {
 		result_fail(result, "cannot write state: %s", strerror(errno));

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "auth/frame.h"
+#include "util.h"
 
 static const char *const names[] = {
 	[MP_FRAME_START] = "start",
@@ -27,21 +28,6 @@ const char *frame_type_name(uint32_t type) {
 	return frame_type_valid(type) ? names[type] : "invalid";
 }
 
-static bool write_all(int fd, const uint8_t *p, size_t len) {
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 bool frame_write(int fd, uint32_t type, const void *payload, size_t len) {
 	if (len > MP_FRAME_MAX_PAYLOAD || !frame_type_valid(type)) {
 		return false;
@@ -52,7 +38,7 @@ bool frame_write(int fd, uint32_t type, const void *payload, size_t len) {
 	if (len > 0) {
 		memcpy(buf + 8, payload, len);
 	}
-	return write_all(fd, buf, 8 + len);
+	return util_write_all(fd, buf, 8 + len);
 }
 
 bool frame_write_str(int fd, uint32_t type, const char *text) {

@@ -19,19 +19,9 @@
 #define COLOR_INPUT 0xff1b2633
 #define COLOR_ERROR 0xffff6b6b
 
-static pixman_color_t to_pixman(uint32_t argb) {
-	uint32_t a = argb >> 24 & 0xff;
-	return (pixman_color_t){
-		.alpha = (uint16_t)(a * 0x101),
-		.red = (uint16_t)((argb >> 16 & 0xff) * a * 0x101 / 0xff),
-		.green = (uint16_t)((argb >> 8 & 0xff) * a * 0x101 / 0xff),
-		.blue = (uint16_t)((argb & 0xff) * a * 0x101 / 0xff),
-	};
-}
-
 static void fill(pixman_image_t *image, uint32_t argb, int x, int y, int w,
 		int h) {
-	pixman_color_t color = to_pixman(argb);
+	pixman_color_t color = text_color(argb);
 	pixman_box32_t box = { x, y, x + w, y + h };
 	pixman_image_fill_boxes(PIXMAN_OP_OVER, image, &color, 1, &box);
 }

@@ -1,4 +1,5 @@
 #include <fcft/fcft.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <wlr/util/log.h>
 #include "buffer.h"
 #include "overlay/text.h"
+#include "util.h"
 
 #define MAX_SIZES 8
 
@@ -70,86 +72,15 @@ static struct fcft_font *get_font(struct mp_text *text, int pixel_size) {
 	return font;
 }
 
-/* Decodes one UTF-8 sequence; invalid bytes become U+FFFD. */
-static uint32_t next_codepoint(const char **s) {
-	const unsigned char *p = (const unsigned char *)*s;
-	uint32_t cp;
-	int len;
-	if (p[0] < 0x80) {
-		cp = p[0];
-		len = 1;
-	} else if ((p[0] & 0xe0) == 0xc0) {
-		cp = p[0] & 0x1f;
-		len = 2;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		cp = p[0] & 0x0f;
-		len = 3;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		cp = p[0] & 0x07;
-		len = 4;
-	} else {
-		*s += 1;
-		return 0xfffd;
-	}
-	for (int i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*s += i;
-			return 0xfffd;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*s += len;
-	return cp;
-}
-
-pixman_image_t *text_render(struct mp_text *text, const char *utf8,
-		int pixel_size, uint32_t argb) {
-	struct fcft_font *font = get_font(text, pixel_size);
-	if (font == NULL) {
-		return NULL;
-	}
-
-	// First pass: measure.
-	int width = 0;
+/* Lays out utf8 glyph by glyph; draws onto image (with fill) when it is
+ * not NULL. Returns the width. */
+static int layout(struct fcft_font *font, const char *utf8,
+		pixman_image_t *image, pixman_image_t *fill) {
+	int x = 0;
 	uint32_t prev = 0;
 	for (const char *s = utf8; *s;) {
-		uint32_t cp = next_codepoint(&s);
-		const struct fcft_glyph *glyph =
-			fcft_rasterize_char_utf32(font, cp, FCFT_SUBPIXEL_NONE);
-		if (glyph == NULL) {
-			continue;
-		}
-		long kern = 0;
-		if (prev != 0) {
-			fcft_kerning(font, prev, cp, &kern, NULL);
-		}
-		width += glyph->advance.x + (int)kern;
-		prev = cp;
-	}
-	int height = font->ascent + font->descent;
-	if (width <= 0 || height <= 0) {
-		return NULL;
-	}
-
-	pixman_image_t *image = pixman_image_create_bits(PIXMAN_a8r8g8b8,
-		width, height, NULL, width * 4);
-	if (image == NULL) {
-		return NULL;
-	}
-	// pixman wants 16-bit premultiplied channels
-	uint32_t a = argb >> 24 & 0xff;
-	pixman_color_t color = {
-		.alpha = (uint16_t)(a * 0x101),
-		.red = (uint16_t)((argb >> 16 & 0xff) * a * 0x101 / 0xff),
-		.green = (uint16_t)((argb >> 8 & 0xff) * a * 0x101 / 0xff),
-		.blue = (uint16_t)((argb & 0xff) * a * 0x101 / 0xff),
-	};
-	pixman_image_t *fill = pixman_image_create_solid_fill(&color);
-
-	int x = 0;
-	prev = 0;
-	for (const char *s = utf8; *s;) {
-		uint32_t cp = next_codepoint(&s);
+		uint32_t cp;
+		util_utf8_next(&s, &cp);
 		const struct fcft_glyph *glyph =
 			fcft_rasterize_char_utf32(font, cp, FCFT_SUBPIXEL_NONE);
 		if (glyph == NULL) {
@@ -160,19 +91,53 @@ pixman_image_t *text_render(struct mp_text *text, const char *utf8,
 			fcft_kerning(font, prev, cp, &kern, NULL);
 		}
 		x += (int)kern;
-		if (pixman_image_get_format(glyph->pix) == PIXMAN_a8r8g8b8) {
-			// colour glyph (emoji): draw as is
-			pixman_image_composite32(PIXMAN_OP_OVER, glyph->pix, NULL,
-				image, 0, 0, 0, 0, x + glyph->x, font->ascent - glyph->y,
-				glyph->width, glyph->height);
-		} else {
-			pixman_image_composite32(PIXMAN_OP_OVER, fill, glyph->pix,
+		if (image != NULL) {
+			// Colour glyphs (emoji) are drawn as they are.
+			bool color = pixman_image_get_format(glyph->pix) ==
+				PIXMAN_a8r8g8b8;
+			pixman_image_composite32(PIXMAN_OP_OVER,
+				color ? glyph->pix : fill, color ? NULL : glyph->pix,
 				image, 0, 0, 0, 0, x + glyph->x, font->ascent - glyph->y,
 				glyph->width, glyph->height);
 		}
 		x += glyph->advance.x;
 		prev = cp;
 	}
+	return x;
+}
+
+pixman_color_t text_color(uint32_t argb) {
+	uint32_t a = argb >> 24 & 0xff;
+	return (pixman_color_t){
+		.alpha = (uint16_t)(a * 0x101),
+		.red = (uint16_t)((argb >> 16 & 0xff) * a * 0x101 / 0xff),
+		.green = (uint16_t)((argb >> 8 & 0xff) * a * 0x101 / 0xff),
+		.blue = (uint16_t)((argb & 0xff) * a * 0x101 / 0xff),
+	};
+}
+
+pixman_image_t *text_render(struct mp_text *text, const char *utf8,
+		int pixel_size, uint32_t argb) {
+	struct fcft_font *font = get_font(text, pixel_size);
+	if (font == NULL) {
+		return NULL;
+	}
+
+	int width = layout(font, utf8, NULL, NULL);
+	int height = font->ascent + font->descent;
+	if (width <= 0 || height <= 0) {
+		return NULL;
+	}
+
+	pixman_image_t *image = pixman_image_create_bits(PIXMAN_a8r8g8b8,
+		width, height, NULL, width * 4);
+	if (image == NULL) {
+		return NULL;
+	}
+	pixman_color_t color = text_color(argb);
+	pixman_image_t *fill = pixman_image_create_solid_fill(&color);
+
+	layout(font, utf8, image, fill);
 	pixman_image_unref(fill);
 	return image;
 }

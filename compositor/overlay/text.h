@@ -9,6 +9,9 @@ struct wlr_scene_node;
 /* Compositor-drawn text through fcft. One per server. */
 struct mp_text;
 
+/* 0xAARRGGBB as pixman's premultiplied 16-bit colour. */
+pixman_color_t text_color(uint32_t argb);
+
 struct mp_text *text_create(const char *font_name);
 void text_destroy(struct mp_text *text);
 

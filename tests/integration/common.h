@@ -49,4 +49,27 @@ static inline char *log_path(struct mp_harness *h, const char *name) {
 	return path;
 }
 
+/* Two kiosk stations on the halves of one output, each running mp-client
+ * (red "left", blue "right"; left gets left_extra options), with devices
+ * usb-0:1 and usb-0:2; returns once both windows are shown. */
+static inline struct mp_harness *start_split(void **state,
+		const char *left_extra) {
+	char *left = client_cmd("ff0000", "left", left_extra);
+	char *right = client_cmd("0000ff", "right", NULL);
+	char *config = harness_format(
+		"[station left]\noutputs = HEADLESS-1\nsplit = left\n"
+		"devices = usb-0:1\nrole = kiosk\nautologin = %%USER%%\n"
+		"command = %s\n"
+		"[station right]\noutputs = HEADLESS-1\nsplit = right\n"
+		"devices = usb-0:2\nrole = kiosk\nautologin = %%USER%%\n"
+		"command = %s\n", left, right);
+	struct mp_harness *h = start(state, "1:1280x720", config);
+	free(left);
+	free(right);
+	free(config);
+	assert_true(harness_wait(h, "views left 1"));
+	assert_true(harness_wait(h, "views right 1"));
+	return h;
+}
+
 #endif

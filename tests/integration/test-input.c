@@ -1,25 +1,9 @@
 #include <linux/input-event-codes.h>
 #include "common.h"
 
-static struct mp_harness *start_split(void **state) {
-	char *left = client_cmd("ff0000", "left", NULL);
-	char *right = client_cmd("0000ff", "right", NULL);
-	char *config = harness_format(
-		"[station left]\noutputs = HEADLESS-1\nsplit = left\n"
-		"devices = usb-0:1\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n"
-		"[station right]\noutputs = HEADLESS-1\nsplit = right\n"
-		"devices = usb-0:2\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n", left, right);
-	struct mp_harness *h = start(state, "1:1280x720", config);
-	free(left);
-	free(right);
-	free(config);
-	assert_true(harness_wait(h, "views left 1"));
-	assert_true(harness_wait(h, "views right 1"));
-	return h;
-}
 
 static void test_keys_reach_only_their_station(void **state) {
-	struct mp_harness *h = start_split(state);
+	struct mp_harness *h = start_split(state, NULL);
 	char *station = NULL;
 	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-0:1.4:1.0",
 		&station));
@@ -61,7 +45,7 @@ static void test_keys_reach_only_their_station(void **state) {
 }
 
 static void test_unassigned_device_reaches_nobody(void **state) {
-	struct mp_harness *h = start_split(state);
+	struct mp_harness *h = start_split(state, NULL);
 	char *station = NULL;
 	assert_true(harness_request_add_keyboard(h, "stray", "usb-0:9:1.0",
 		&station));
@@ -85,7 +69,7 @@ static void test_unassigned_device_reaches_nobody(void **state) {
 }
 
 static void test_pointer_confined_to_station(void **state) {
-	struct mp_harness *h = start_split(state);
+	struct mp_harness *h = start_split(state, NULL);
 	assert_true(harness_request_add_pointer(h, "mouse-b", "usb-0:2:1.1",
 		NULL));
 	char *right = log_path(h, "right"), *left = log_path(h, "left");
@@ -132,7 +116,7 @@ static void test_pointer_confined_to_station(void **state) {
 }
 
 static void test_device_removal(void **state) {
-	struct mp_harness *h = start_split(state);
+	struct mp_harness *h = start_split(state, NULL);
 	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-0:1", NULL));
 	char *json = harness_state(h);
 	assert_non_null(strstr(json, "\"devices\":[\"kb-a\"]"));

@@ -1,25 +1,10 @@
 #include "common.h"
 
 /* Two stations on the two halves of one output, each with its own client. */
-static struct mp_harness *start_split(void **state, const char *left_extra) {
-	char *left = client_cmd("ff0000", "left", left_extra);
-	char *right = client_cmd("0000ff", "right", NULL);
-	char *config = harness_format(
-		"[station left]\noutputs = HEADLESS-1\nsplit = left\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n"
-		"[station right]\noutputs = HEADLESS-1\nsplit = right\n"
-		"role = kiosk\nautologin = %%USER%%\ncommand = %s\n", left, right);
-	struct mp_harness *h = start(state, "1:1280x720", config);
-	free(left);
-	free(right);
-	free(config);
-	assert_true(harness_wait(h, "views left 1"));
-	assert_true(harness_wait(h, "views right 1"));
-	assert_true(harness_wait(h, "idle"));
-	return h;
-}
 
 static void test_split_stations_show_own_client(void **state) {
 	struct mp_harness *h = start_split(state, NULL);
+	assert_true(harness_wait(h, "idle"));
 	int w, ht;
 	uint32_t *px = harness_screenshot(h, "output", "HEADLESS-1", &w, &ht);
 	assert_non_null(px);

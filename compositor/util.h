@@ -1,0 +1,15 @@
+#ifndef MP_UTIL_H
+#define MP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes all of data, retrying on EINTR and short writes. */
+bool util_write_all(int fd, const void *data, size_t len);
+
+/* Decodes the UTF-8 sequence at *s into *cp and advances *s. Returns false
+ * (and U+FFFD, one byte consumed) on an invalid sequence. */
+bool util_utf8_next(const char **s, uint32_t *cp);
+
+#endif
