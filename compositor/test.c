@@ -602,6 +602,14 @@ static void write_state(struct mp_server *server, FILE *f) {
 				}
 			}
 			fputs("]}", f);
+			const char *names[] = { "user_box", "secret_box" };
+			for (int b = 0; b < 2; b++) {
+				fprintf(f, ",\"%s\":{\"x\":%d,\"y\":%d,\"width\":%d,"
+					"\"height\":%d}", names[b],
+					station->area.x + g->field_box[b].x,
+					station->area.y + g->field_box[b].y,
+					g->field_box[b].width, g->field_box[b].height);
+			}
 		}
 		fprintf(f, ",\"signin_pid\":%d,\"restart_delay_ms\":%d",
 			station->signin ? (int)station->signin->pid : 0,

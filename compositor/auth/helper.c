@@ -27,14 +27,18 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "auth/frame.h"
 #include "auth/proc.h"
+#include "util.h"
 
 struct helper {
 	int fd;
+	char *cgroup; // our session's cgroup v2 directory, or NULL
 	struct mp_frame_reader reader;
 	pam_handle_t *pam;
 	bool session_open, cred_set;
@@ -234,6 +238,55 @@ static void child_exec(struct helper *h, const struct mp_frame *open) {
 	_exit(127);
 }
 
+/* Where a writable cgroup v2 hierarchy is ours to use, the session gets a
+ * cgroup of its own, so that cgroup.kill ends all of it at once, escaped
+ * daemons included. Elsewhere the /proc scan of our children does. */
+static char *cgroup_create(void) {
+	struct statfs fs;
+	if (statfs("/sys/fs/cgroup", &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC) {
+		return NULL;
+	}
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	if (f == NULL) {
+		return NULL;
+	}
+	char line[4096], *own = NULL;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			own = line + 3;
+			break;
+		}
+	}
+	fclose(f);
+	char *path = NULL;
+	if (own == NULL || asprintf(&path, "/sys/fs/cgroup%s%smpcomp-session-%d",
+			own, own[strlen(own) - 1] == '/' ? "" : "/", (int)getpid()) < 0) {
+		return NULL;
+	}
+	char *kill_file = NULL;
+	if (mkdir(path, 0755) < 0 || asprintf(&kill_file, "%s/cgroup.kill",
+			path) < 0 || access(kill_file, W_OK) < 0) {
+		rmdir(path);
+		free(kill_file);
+		free(path);
+		return NULL;
+	}
+	free(kill_file);
+	return path;
+}
+
+static void cgroup_write(const char *cgroup, const char *file,
+		const char *value) {
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", cgroup, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		util_write_all(fd, value, strlen(value));
+		close(fd);
+	}
+}
+
 static void open_session(struct helper *h, const struct mp_frame *open) {
 	int ret = pam_setcred(h->pam, PAM_ESTABLISH_CRED);
 	if (ret != PAM_SUCCESS) {
@@ -246,12 +299,16 @@ static void open_session(struct helper *h, const struct mp_frame *open) {
 		die(h, "%s", pam_strerror(h->pam, ret));
 	}
 	h->session_open = true;
+	h->cgroup = cgroup_create();
 	h->child = fork();
 	if (h->child < 0) {
 		die(h, "fork: %s", strerror(errno));
 	}
 	if (h->child == 0) {
 		close(h->fd);
+		if (h->cgroup != NULL) {
+			cgroup_write(h->cgroup, "cgroup.procs", "0");
+		}
 		child_exec(h, open);
 	}
 	char pid[32];
@@ -296,6 +353,9 @@ static void kill_everything(struct helper *h, int sigfd, long grace_ms,
 		}
 		long left = deadline - now_ms();
 		if (left <= 0) {
+			if (h->cgroup != NULL) {
+				cgroup_write(h->cgroup, "cgroup.kill", "1");
+			}
 			signal_children(SIGKILL);
 			left = 50;
 		}
@@ -402,6 +462,17 @@ int main(int argc, char *argv[]) {
 		}
 	}
 	kill_everything(&h, sigfd, grace_ms, &status);
+	if (h.cgroup != NULL) {
+		// Anything that escaped to another parent is still in here.
+		cgroup_write(h.cgroup, "cgroup.kill", "1");
+		// Killed processes take a moment to leave; then the group goes.
+		for (int i = 0; i < 100 && rmdir(h.cgroup) < 0 && errno == EBUSY;
+				i++) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		free(h.cgroup);
+	}
 	pam_close_session(h.pam, 0);
 	pam_setcred(h.pam, PAM_DELETE_CRED);
 	pam_end(h.pam, PAM_SUCCESS);

@@ -175,6 +175,52 @@ static void test_helper_killed_mid_conversation(void **state) {
 	assert_true(harness_wait(h, "session a any"));
 }
 
+static void test_hanging_helper_times_out(void **state) {
+	struct mp_harness *h = start_desktops(state,
+		"auth required %PAM_MPTEST% delay=20000\n"
+		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"session required pam_permit.so\n", "signin-timeout = 1\n");
+	sign_in(h, "kb-a", harness_user(), "secret");
+	assert_true(harness_wait(h, "greeter a error"));
+	assert_true(state_has(h, "Sign-in timed out"));
+	assert_true(state_has(h, "\"name\":\"a\",\"state\":\"login\""));
+	assert_true(state_has(h, "\"sessions\":[]"));
+	assert_true(harness_wait(h, "greeter a ready"));
+}
+
+/* Moves the pointer to the middle of a box of the state, and clicks. */
+static void click_box(struct mp_harness *h, const char *station,
+		const char *box) {
+	char *json = harness_state(h);
+	char field[64];
+	snprintf(field, sizeof(field), "%s.x", box);
+	long x = harness_state_int(json, "stations", station, field);
+	snprintf(field, sizeof(field), "%s.y", box);
+	long y = harness_state_int(json, "stations", station, field);
+	snprintf(field, sizeof(field), "%s.width", box);
+	x += harness_state_int(json, "stations", station, field) / 2;
+	snprintf(field, sizeof(field), "%s.height", box);
+	y += harness_state_int(json, "stations", station, field) / 2;
+	long cx = harness_state_int(json, "stations", station, "cursor.x");
+	long cy = harness_state_int(json, "stations", station, "cursor.y");
+	free(json);
+	assert_true(harness_move(h, "mouse-a", (int)(x - cx), (int)(y - cy)));
+	assert_true(harness_click(h, "mouse-a", 0x110)); // BTN_LEFT
+}
+
+static void test_greeter_clicks(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	assert_true(harness_request_add_pointer(h, "mouse-a", "usb-a:1.1",
+		NULL));
+	click_box(h, "a", "secret_box");
+	assert_true(state_has(h, "\"focus\":\"secret\""));
+	assert_true(harness_type(h, "kb-a", "pw"));
+	assert_true(state_has(h, "\"focus\":\"secret\",\"secret_length\":2"));
+	click_box(h, "a", "user_box");
+	assert_true(harness_type(h, "kb-a", "x"));
+	assert_true(state_has(h, "\"user\":\"x\",\"focus\":\"user\""));
+}
+
 static long count_lines(const char *path, const char *prefix) {
 	char *text = harness_read_file(path);
 	long n = 0;
@@ -477,6 +523,8 @@ int main(void) {
 		cmocka_unit_test_teardown(test_multi_prompt_conversation, teardown),
 		cmocka_unit_test_teardown(test_helper_killed_mid_conversation,
 			teardown),
+		cmocka_unit_test_teardown(test_hanging_helper_times_out, teardown),
+		cmocka_unit_test_teardown(test_greeter_clicks, teardown),
 		cmocka_unit_test_teardown(test_slow_pam_does_not_stall_others,
 			teardown),
 		cmocka_unit_test_teardown(test_logoff_leaves_nothing, teardown),
