@@ -74,6 +74,25 @@ static bool output_has_damage(struct mp_output *output) {
 	return false;
 }
 
+/* Fills region (output-local) with a colour, one scissored clear per
+ * rectangle. */
+static void clear_region(struct wlr_renderer *renderer,
+		pixman_region32_t *region, const float color[static 4]) {
+	int n_rects;
+	pixman_box32_t *rects = pixman_region32_rectangles(region, &n_rects);
+	for (int i = 0; i < n_rects; i++) {
+		struct wlr_box scissor = {
+			.x = rects[i].x1,
+			.y = rects[i].y1,
+			.width = rects[i].x2 - rects[i].x1,
+			.height = rects[i].y2 - rects[i].y1,
+		};
+		wlr_renderer_scissor(renderer, &scissor);
+		wlr_renderer_clear(renderer, color);
+	}
+	wlr_renderer_scissor(renderer, NULL);
+}
+
 /* Draws the stations' parts clipped to damage (output-local). The whole
  * of damage outside every part is cleared. Renderer must have begun. */
 static void render_parts(struct mp_output *output, pixman_region32_t *damage,
@@ -82,6 +101,7 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage,
 	struct wlr_renderer *renderer = server->renderer;
 
 	// Pixels that belong to no station are black.
+	static const float black[4] = { 0, 0, 0, 1 };
 	pixman_region32_t uncovered;
 	pixman_region32_init(&uncovered);
 	pixman_region32_copy(&uncovered, damage);
@@ -95,19 +115,7 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage,
 		pixman_region32_subtract(&uncovered, &uncovered, &part_region);
 		pixman_region32_fini(&part_region);
 	}
-	int n_rects;
-	pixman_box32_t *rects = pixman_region32_rectangles(&uncovered, &n_rects);
-	for (int i = 0; i < n_rects; i++) {
-		struct wlr_box scissor = {
-			.x = rects[i].x1,
-			.y = rects[i].y1,
-			.width = rects[i].x2 - rects[i].x1,
-			.height = rects[i].y2 - rects[i].y1,
-		};
-		wlr_renderer_scissor(renderer, &scissor);
-		wlr_renderer_clear(renderer, (float[4]){ 0, 0, 0, 1 });
-	}
-	wlr_renderer_scissor(renderer, NULL);
+	clear_region(renderer, &uncovered, black);
 	pixman_region32_fini(&uncovered);
 
 	// Each station draws its own scene, clipped to its own part: the
@@ -121,6 +129,12 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage,
 		pixman_region32_intersect_rect(&part_damage, damage, box.x, box.y,
 			box.width, box.height);
 		if (pixman_region32_not_empty(&part_damage)) {
+			// The station's background, then its scene. (A full-size
+			// wlr_scene_rect would cost the pixman renderer an image of
+			// that size per frame: a clear under a scissor costs only
+			// the damage.)
+			clear_region(renderer, &part_damage,
+				server->config->background);
 			wlr_scene_render_output(station->scene, output->wlr_output,
 				output->lx, output->ly, &part_damage);
 		}

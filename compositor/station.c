@@ -93,8 +93,6 @@ struct mp_station *station_create(struct mp_server *server,
 	}
 
 	station->scene = wlr_scene_create();
-	station->background = wlr_scene_rect_create(&station->scene->node, 0, 0,
-		server->config->background);
 	station->views_tree = wlr_scene_tree_create(&station->scene->node);
 	wlr_scene_node_set_enabled(&station->views_tree->node, false);
 	station->overlay_tree = wlr_scene_tree_create(&station->scene->node);
@@ -296,8 +294,6 @@ void station_update_area(struct mp_station *station) {
 		area.height = y2 - area.y;
 	}
 	station->area = area;
-	wlr_scene_node_set_position(&station->background->node, area.x, area.y);
-	wlr_scene_rect_set_size(station->background, area.width, area.height);
 
 	bool moved = !wlr_box_empty(&area) &&
 		(old_area.x != area.x || old_area.y != area.y ||

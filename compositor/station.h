@@ -45,7 +45,6 @@ struct mp_station {
 	size_t n_parts;
 
 	struct wlr_scene *scene; // coordinates are layout coordinates
-	struct wlr_scene_rect *background;
 	struct wlr_scene_node *label; // station name, may be NULL
 	struct wlr_scene_tree *views_tree;
 	struct wlr_scene_tree *overlay_tree; // greeter, later lock and menus

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -213,8 +214,13 @@ struct mp_harness *harness_start_pam(const char *config, const char *headless,
 		unsetenv("WAYLAND_DISPLAY");
 		unsetenv("DISPLAY");
 		// Each test's mpcomp is the leader of a group of its own, so
-		// that harness_stop can kill everything it left behind.
+		// that harness_stop can kill everything it left behind; and it
+		// goes with the test even when the test is killed (a timeout).
 		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1) {
+			_exit(127); // the test is already gone
+		}
 		if (config_path != NULL) {
 			execl(MPCOMP_PATH, "mpcomp", "--headless", headless,
 				"--test-protocol", "-c", config_path, (char *)NULL);
