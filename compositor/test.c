@@ -547,7 +547,8 @@ static void json_string(FILE *f, const char *s) {
 }
 
 static void write_state(struct mp_server *server, FILE *f) {
-	fputs("{\"stations\":[", f);
+	fprintf(f, "{\"sessions_started\":%u,\"stations\":[",
+		server->next_session_id);
 	struct mp_station *station;
 	bool first = true;
 	wl_list_for_each(station, &server->stations, link) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,39 @@ static void logf_(struct client *c, const char *fmt, ...) {
 	va_end(args);
 	fputc('\n', c->log);
 	fflush(c->log);
+}
+
+struct seen {
+	struct client *client;
+	char text[64];
+};
+
+static void seen_done(void *data, struct wl_callback *callback,
+		uint32_t serial) {
+	struct seen *seen = data;
+	logf_(seen->client, "%s", seen->text);
+	wl_callback_destroy(callback);
+	free(seen);
+}
+
+static const struct wl_callback_listener seen_listener = {
+	.done = seen_done,
+};
+
+/* Logs text once the compositor has processed all we sent so far: a line
+ * in the log is a fact about the compositor's side too. */
+static void log_when_seen(struct client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void log_when_seen(struct client *c, const char *fmt, ...) {
+	struct seen *seen = calloc(1, sizeof(*seen));
+	seen->client = c;
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(seen->text, sizeof(seen->text), fmt, args);
+	va_end(args);
+	struct wl_callback *callback = wl_display_sync(c->display);
+	wl_callback_add_listener(callback, &seen_listener, seen);
 }
 
 static struct wl_buffer *make_buffer(struct client *c, int width,
@@ -122,7 +156,7 @@ static void draw(struct client *c) {
 	}
 	wl_surface_commit(c->surface);
 	if (!c->animate || c->frames == 0) {
-		logf_(c, "drawn %d %d", w, h);
+		log_when_seen(c, "drawn %d %d", w, h);
 	}
 }
 
@@ -280,31 +314,6 @@ static const struct wl_pointer_listener pointer_listener = {
 	.axis_discrete = ptr_axis_discrete,
 };
 
-struct ready {
-	struct client *client;
-	const char *name;
-};
-
-static void ready_done(void *data, struct wl_callback *callback,
-		uint32_t serial) {
-	struct ready *ready = data;
-	logf_(ready->client, "%s-ready", ready->name);
-	wl_callback_destroy(callback);
-	free(ready);
-}
-
-static const struct wl_callback_listener ready_listener = {
-	.done = ready_done,
-};
-
-/* Logs NAME-ready once the compositor has seen what we sent so far. */
-static void log_when_seen(struct client *c, const char *name) {
-	struct ready *ready = calloc(1, sizeof(*ready));
-	ready->client = c;
-	ready->name = name;
-	struct wl_callback *callback = wl_display_sync(c->display);
-	wl_callback_add_listener(callback, &ready_listener, ready);
-}
 
 static void seat_capabilities(void *data, struct wl_seat *seat,
 		uint32_t caps) {
@@ -312,12 +321,12 @@ static void seat_capabilities(void *data, struct wl_seat *seat,
 	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && c->keyboard == NULL) {
 		c->keyboard = wl_seat_get_keyboard(seat);
 		wl_keyboard_add_listener(c->keyboard, &keyboard_listener, c);
-		log_when_seen(c, "keyboard");
+		log_when_seen(c, "keyboard-ready");
 	}
 	if ((caps & WL_SEAT_CAPABILITY_POINTER) && c->pointer == NULL) {
 		c->pointer = wl_seat_get_pointer(seat);
 		wl_pointer_add_listener(c->pointer, &pointer_listener, c);
-		log_when_seen(c, "pointer");
+		log_when_seen(c, "pointer-ready");
 	}
 	logf_(c, "capabilities %u", caps);
 }

@@ -76,9 +76,13 @@ static void test_command_that_cannot_run(void **state) {
 	struct mp_harness *h = start(state, "1:640x480",
 		"[station s]\noutputs = HEADLESS-1\n"
 		"autologin = %USER%\nsession-command = /nonexistent/program\n");
-	assert_true(harness_wait(h, "session s none"));
+	// The sign-in is over (the session opened), then the session is over.
+	assert_true(harness_wait(h, "greeter s ready"));
+	assert_true(harness_wait(h, "sessions 0"));
 	char *json = harness_state(h);
+	assert_non_null(strstr(json, "{\"sessions_started\":1,"));
 	assert_non_null(strstr(json, "\"sessions\":[]"));
+	assert_non_null(strstr(json, "\"name\":\"s\",\"state\":\"login\""));
 	free(json);
 }
 
