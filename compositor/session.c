@@ -63,9 +63,15 @@ static void session_output_destroy(struct mp_session_output *output) {
 	free(output);
 }
 
+/* Matches the session's outputs to its station's parts: resized when they
+ * differ, created or destroyed only when the number of screens does. A
+ * session without a station keeps the outputs it had. */
 void session_update_outputs(struct mp_session *session) {
 	struct mp_station *station = session->station;
-	size_t want = station ? station->n_parts : 0;
+	if (station == NULL || station->n_parts == 0) {
+		return;
+	}
+	size_t want = station->n_parts;
 	size_t i = 0;
 	struct mp_session_output *output, *tmp;
 	wl_list_for_each_safe(output, tmp, &session->outputs, link) {

@@ -82,7 +82,7 @@ void session_kill_now(struct mp_session *session);
 const char *session_state_name(enum mp_session_state state);
 void session_set_state(struct mp_session *session,
 	enum mp_session_state state);
-/* Re-creates session outputs for the station's parts. */
+/* Matches the session outputs to its station (see session.c). */
 void session_update_outputs(struct mp_session *session);
 bool session_owns_output_global(struct mp_session *session,
 	const struct wl_global *global);

@@ -368,7 +368,7 @@ void station_detach_session(struct mp_station *station) {
 	if (session->state != MP_SESSION_ENDING) {
 		session_set_state(session, MP_SESSION_PARKED);
 	}
-	session_update_outputs(session);
+	// Its outputs stay (resized where it attaches next), its devices go.
 	session_update_capabilities(session);
 	struct mp_view *view;
 	wl_list_for_each(view, &session->views, link) {

@@ -365,6 +365,7 @@ static void registry_global(void *data, struct wl_registry *registry,
 
 static void registry_global_remove(void *data, struct wl_registry *registry,
 		uint32_t name) {
+	logf_(data, "global-remove %u", name);
 }
 
 static const struct wl_registry_listener registry_listener = {

@@ -78,6 +78,12 @@ static void test_wrong_then_right_password_and_move(void **state) {
 	assert_true(harness_wait(h, "session a none"));
 	assert_true(harness_wait(h, "views b 1"));
 	assert_int_equal(session_field(h, "1", "pid"), pid);
+	// Its seat and outputs came along: no global went away for it.
+	char *log = harness_path(h, "session.log");
+	char *text = harness_read_file(log);
+	assert_null(strstr(text, "global-remove"));
+	free(text);
+	free(log);
 	assert_true(state_has(h, "\"name\":\"a\",\"state\":\"login\""));
 	assert_true(state_has(h, "\"station\":\"b\",\"state\":\"attached\""));
 	assert_int_equal(kill((pid_t)pid, 0), 0);
