@@ -346,6 +346,19 @@ static bool process_group_alive(pid_t pgid) {
 	return pgid > 0 && (kill(-pgid, 0) == 0 || errno == EPERM);
 }
 
+/* Forgets the session's helper, killing it first when asked. */
+static void drop_helper(struct mp_session *session, bool kill_it) {
+	struct mp_signin *helper = session->helper;
+	if (helper == NULL) {
+		return;
+	}
+	if (kill_it && helper->pid > 0) {
+		kill(helper->pid, SIGKILL);
+	}
+	session->helper = NULL;
+	signin_destroy(helper);
+}
+
 /* The session is over: nothing of it may stay. */
 static void finish(struct mp_session *session) {
 	struct mp_station *station = session->last_station;
@@ -363,10 +376,7 @@ static int handle_kill_timer(void *data) {
 	struct mp_session *session = data;
 	wlr_log(WLR_ERROR, "session %u: helper did not end it in time, killing "
 		"what is left", session->id);
-	if (session->helper != NULL && session->helper->pid > 0) {
-		kill(session->helper->pid, SIGKILL);
-	}
-	finish(session);
+	finish(session); // session_destroy kills the helper
 	return 0;
 }
 
@@ -442,20 +452,16 @@ void session_end(struct mp_session *session, const char *reason) {
 }
 
 void session_helper_ended(struct mp_session *session, int status) {
-	struct mp_signin *helper = session->helper;
 	if (status >= 0) {
 		wlr_log(WLR_INFO, "session %u (%s): command ended (status %d)",
 			session->id, session->user, status);
 	} else {
 		wlr_log(WLR_ERROR, "session %u (%s): its helper stopped",
 			session->id, session->user);
-		if (helper != NULL && helper->pid > 0) {
-			kill(helper->pid, SIGKILL);
-		}
 	}
-	session->helper = NULL;
+	// A helper that said ENDED is done; one that did not is killed.
+	drop_helper(session, status < 0);
 	session->pid = 0;
-	signin_destroy(helper);
 	if (status < 0) {
 		session_kill_orphans(session->server);
 	}
@@ -485,14 +491,8 @@ void session_kill_orphans(struct mp_server *server) {
 }
 
 void session_kill_now(struct mp_session *session) {
-	if (session->helper != NULL && session->helper->pid > 0) {
-		kill(session->helper->pid, SIGKILL);
-	}
-	struct mp_signin *helper = session->helper;
-	session->helper = NULL;
-	signin_destroy(helper);
 	session->last_station = NULL;
-	finish(session);
+	finish(session); // session_destroy kills the helper
 }
 
 void session_destroy(struct mp_session *session) {
@@ -500,8 +500,13 @@ void session_destroy(struct mp_session *session) {
 		return;
 	}
 	assert(session->station == NULL);
+	// A helper still there did not end the session in time: it goes too.
+	drop_helper(session, true);
 	if (session->kill_timer != NULL) {
 		wl_event_source_remove(session->kill_timer);
+	}
+	if (session->logoff_timer != NULL) {
+		wl_event_source_remove(session->logoff_timer);
 	}
 	struct mp_client *client, *ctmp;
 	wl_list_for_each_safe(client, ctmp, &session->clients, session_link) {
