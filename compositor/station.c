@@ -30,11 +30,12 @@ const char *station_state_name(enum mp_station_state state) {
 	return "unknown";
 }
 
-/* The one place where a station changes state. */
-void station_set_state(struct mp_station *station,
+/* The one place where a station changes state. Returns whether it did
+ * (and so drew its greeter for the new state). */
+bool station_set_state(struct mp_station *station,
 		enum mp_station_state state) {
 	if (station->state == state) {
-		return;
+		return false;
 	}
 	wlr_log(WLR_INFO, "station %s: %s -> %s (session %u)", station->name,
 		station_state_name(station->state), station_state_name(state),
@@ -46,6 +47,7 @@ void station_set_state(struct mp_station *station,
 		state == MP_STATION_ACTIVE);
 	greeter_update(station->greeter);
 	server_state_changed(station->server);
+	return true;
 }
 
 /* The state a station with outputs has, given its session. */
@@ -324,8 +326,10 @@ void station_update_area(struct mp_station *station) {
 			view_update_placement(view);
 		}
 	}
-	station_set_state(station, settled_state(station));
-	greeter_update(station->greeter);
+	// A new state draws the greeter; a new area alone must too.
+	if (!station_set_state(station, settled_state(station)) && moved) {
+		greeter_update(station->greeter);
+	}
 }
 
 void station_attach_session(struct mp_station *station,
@@ -359,8 +363,12 @@ void station_detach_session(struct mp_station *station) {
 		return;
 	}
 	// Hide first: the station must not show the session's windows for a
-	// single frame once it is no longer its station.
+	// single frame once it is no longer its station. Its greeter shows
+	// nothing of the last user.
 	station->session = NULL;
+	if (station->greeter != NULL && !station_is_kiosk(station)) {
+		greeter_clear(station->greeter);
+	}
 	station_set_state(station, settled_state(station));
 	wlr_seat_pointer_clear_focus(session->seat);
 	wlr_seat_keyboard_clear_focus(session->seat);
@@ -375,9 +383,6 @@ void station_detach_session(struct mp_station *station) {
 		view_update_placement(view);
 	}
 	station_reset_cursor(station);
-	if (station->greeter != NULL && !station_is_kiosk(station)) {
-		greeter_reset(station->greeter); // nothing of the last user
-	}
 }
 
 bool station_is_kiosk(struct mp_station *station) {

@@ -77,7 +77,7 @@ void station_destroy(struct mp_station *station);
 void station_update_area(struct mp_station *station);
 bool station_wants_output(struct mp_station *station, const char *name,
 	enum mp_split *split);
-void station_set_state(struct mp_station *station,
+bool station_set_state(struct mp_station *station,
 	enum mp_station_state state);
 const char *station_state_name(enum mp_station_state state);
 

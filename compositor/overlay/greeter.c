@@ -233,13 +233,17 @@ void greeter_destroy(struct mp_greeter *greeter) {
 }
 
 void greeter_reset(struct mp_greeter *greeter) {
+	greeter_clear(greeter);
+	greeter_update(greeter);
+}
+
+void greeter_clear(struct mp_greeter *greeter) {
 	memset(greeter->user, 0, sizeof(greeter->user));
 	explicit_bzero(greeter->secret, sizeof(greeter->secret));
 	memset(greeter->messages, 0, sizeof(greeter->messages));
 	greeter->error[0] = greeter->prompt[0] = greeter->status[0] = '\0';
 	greeter->focus = MP_GREETER_USER;
 	greeter->secret_echo = greeter->answering = greeter->busy = false;
-	greeter_update(greeter);
 }
 
 static void delete_last_char(char *s) {

@@ -47,8 +47,10 @@ struct mp_greeter *greeter_create(struct mp_station *station);
 void greeter_destroy(struct mp_greeter *greeter);
 /* Draws again (the station's area or the greeter's state changed). */
 void greeter_update(struct mp_greeter *greeter);
-/* Clears the fields, messages and error (a new sign-in). */
+/* Clears the fields, messages and error (a new sign-in) and draws. */
 void greeter_reset(struct mp_greeter *greeter);
+/* The same without drawing, for a caller that draws next anyway. */
+void greeter_clear(struct mp_greeter *greeter);
 
 /* A key press on one of the station's keyboards. */
 void greeter_handle_key(struct mp_greeter *greeter, xkb_keysym_t sym,
