@@ -1,3 +1,4 @@
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "server.h"
 #include "session.h"
 #include "station.h"
+#include "describe.h"
 
 bool input_is_keyboard(struct mp_input *input) {
 	return input->device->type == WLR_INPUT_DEVICE_KEYBOARD;
@@ -275,4 +277,15 @@ void input_handle_new_input(struct wl_listener *listener, void *data) {
 	device_id_from_wlr(device, &id);
 	input_create(server, device, device->name, id.id_path, id.id_seat, false);
 	device_id_finish(&id);
+}
+
+struct json_object *input_describe(struct mp_input *input) {
+	struct json_object *d = json_object_new_object();
+	json_object_object_add(d, "name", json_object_new_string(input->name));
+	json_object_object_add(d, "type", json_object_new_string(
+		input_is_keyboard(input) ? "keyboard" : "pointer"));
+	json_object_object_add(d, "id_path", describe_string(input->id_path));
+	json_object_object_add(d, "station", input->station ?
+		json_object_new_string(input->station->name) : NULL);
+	return d;
 }

@@ -6,6 +6,7 @@
 
 struct mp_server;
 struct mp_station;
+struct json_object;
 
 struct mp_input {
 	struct mp_server *server;
@@ -36,5 +37,7 @@ struct mp_input *input_create(struct mp_server *server,
 void input_destroy(struct mp_input *input);
 bool input_is_keyboard(struct mp_input *input);
 bool input_is_pointer(struct mp_input *input);
+/* The device as JSON: name, type, id_path, station. */
+struct json_object *input_describe(struct mp_input *input);
 
 #endif

@@ -1,5 +1,6 @@
 #include <assert.h>
 #include <drm_fourcc.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "server.h"
 #include "session.h"
 #include "station.h"
+#include "describe.h"
 #include "view.h"
 
 void output_get_box(struct mp_output *output, struct wlr_box *box) {
@@ -435,4 +437,19 @@ void output_destroy(struct mp_output *output) {
 	if (!server->terminating) {
 		server_arrange(server);
 	}
+}
+
+struct json_object *output_describe(struct mp_output *output) {
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "name",
+		json_object_new_string(output->wlr_output->name));
+	struct wlr_box box;
+	output_get_box(output, &box);
+	json_object_object_add(o, "x", json_object_new_int(box.x));
+	json_object_object_add(o, "y", json_object_new_int(box.y));
+	json_object_object_add(o, "width", json_object_new_int(box.width));
+	json_object_object_add(o, "height", json_object_new_int(box.height));
+	json_object_object_add(o, "scanout",
+		json_object_new_boolean(output->scanout));
+	return o;
 }

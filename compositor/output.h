@@ -6,6 +6,7 @@
 #include <wlr/util/box.h>
 
 struct mp_server;
+struct json_object;
 
 struct mp_output {
 	struct mp_server *server;
@@ -30,6 +31,8 @@ void output_get_box(struct mp_output *output, struct wlr_box *box);
  * nothing is pending, or a frame was committed after seq. */
 bool output_is_settled(struct mp_output *output, uint64_t seq);
 void output_damage_whole(struct mp_output *output);
+/* The output as JSON: name, position, size, scanout. */
+struct json_object *output_describe(struct mp_output *output);
 /* Renders the part of the output given by box (output-local) into data
  * (XRGB8888, stride 4*box.width) through the same code as a frame. */
 bool output_read_pixels(struct mp_output *output, const struct wlr_box *box,

@@ -1,5 +1,6 @@
 #include <assert.h>
 #include <errno.h>
+#include <json-c/json.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "desktop.h"
 #include "station.h"
 #include "test.h"
+#include "describe.h"
 #include "view.h"
 
 #define KILL_GRACE_MS 3000
@@ -530,4 +532,30 @@ void session_destroy(struct mp_session *session) {
 	free(session->command);
 	free(session->user);
 	free(session);
+}
+
+struct json_object *session_describe(struct mp_session *session) {
+	struct json_object *s = json_object_new_object();
+	json_object_object_add(s, "id", json_object_new_int64(session->id));
+	json_object_object_add(s, "user", json_object_new_string(session->user));
+	json_object_object_add(s, "uid", json_object_new_int64(session->uid));
+	json_object_object_add(s, "state",
+		json_object_new_string(session_state_name(session->state)));
+	json_object_object_add(s, "station", session->station ?
+		json_object_new_string(session->station->name) : NULL);
+	json_object_object_add(s, "kiosk", json_object_new_boolean(session->kiosk));
+	json_object_object_add(s, "pid", json_object_new_int(session->pid));
+	json_object_object_add(s, "started",
+		json_object_new_int64((int64_t)session->started));
+	json_object_object_add(s, "clients",
+		json_object_new_int(wl_list_length(&session->clients)));
+	int views = 0;
+	struct mp_view *view;
+	wl_list_for_each(view, &session->views, link) {
+		views += view->mapped;
+	}
+	json_object_object_add(s, "views", json_object_new_int(views));
+	json_object_object_add(s, "socket",
+		describe_string(session->socket ? session->socket->path : NULL));
+	return s;
 }

@@ -11,6 +11,7 @@ struct mp_server;
 struct mp_station;
 struct mp_socket;
 struct mp_signin;
+struct json_object;
 
 enum mp_session_state {
 	MP_SESSION_STARTING = 0,
@@ -87,5 +88,7 @@ void session_update_outputs(struct mp_session *session);
 bool session_owns_output_global(struct mp_session *session,
 	const struct wl_global *global);
 void session_update_capabilities(struct mp_session *session);
+/* The session as JSON: id, user, state, station, pid, clients, ... */
+struct json_object *session_describe(struct mp_session *session);
 
 #endif

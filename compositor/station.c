@@ -1,4 +1,5 @@
 #include <assert.h>
+#include <json-c/json.h>
 #include <linux/input-event-codes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "session.h"
 #include "signin.h"
 #include "station.h"
+#include "describe.h"
 #include "view.h"
 
 const char *station_state_name(enum mp_station_state state) {
@@ -678,4 +680,65 @@ size_t station_count_views(struct mp_station *station) {
 		n += view->mapped && view->scene_node != NULL;
 	}
 	return n;
+}
+
+struct json_object *station_describe(struct mp_station *station) {
+	struct json_object *s = json_object_new_object();
+	json_object_object_add(s, "name", json_object_new_string(station->name));
+	json_object_object_add(s, "state",
+		json_object_new_string(station_state_name(station->state)));
+	json_object_object_add(s, "role", json_object_new_string(
+		station_is_kiosk(station) ? "kiosk" : "desktop"));
+	struct wlr_box *a = &station->area;
+	json_object_object_add(s, "area",
+		describe_box(a->x, a->y, a->width, a->height));
+	struct json_object *outputs = json_object_new_array();
+	for (size_t i = 0; i < station->n_parts; i++) {
+		json_object_array_add(outputs, json_object_new_string(
+			station->parts[i].output->wlr_output->name));
+	}
+	json_object_object_add(s, "outputs", outputs);
+	struct json_object *devices = json_object_new_array();
+	struct mp_input *input;
+	wl_list_for_each(input, &station->server->inputs, link) {
+		if (input->station == station) {
+			json_object_array_add(devices,
+				json_object_new_string(input->name));
+		}
+	}
+	json_object_object_add(s, "devices", devices);
+	struct json_object *cursor = json_object_new_object();
+	json_object_object_add(cursor, "x",
+		json_object_new_int((int)station->cursor_x));
+	json_object_object_add(cursor, "y",
+		json_object_new_int((int)station->cursor_y));
+	json_object_object_add(s, "cursor", cursor);
+	json_object_object_add(s, "views",
+		json_object_new_int((int)station_count_views(station)));
+	json_object_object_add(s, "session", station->session ?
+		json_object_new_int64(station->session->id) : NULL);
+	struct json_object *signin = NULL;
+	if (station->signin != NULL) {
+		signin = json_object_new_object();
+		json_object_object_add(signin, "pid",
+			json_object_new_int(station->signin->pid));
+		json_object_object_add(signin, "user",
+			json_object_new_string(station->signin->user));
+	}
+	json_object_object_add(s, "signin", signin);
+	struct json_object *kiosk = NULL;
+	if (station_is_kiosk(station)) {
+		kiosk = json_object_new_object();
+		json_object_object_add(kiosk, "restart_delay_ms",
+			json_object_new_int(station->restart_delay_ms));
+		json_object_object_add(kiosk, "restarting",
+			json_object_new_boolean(station->restart_timer != NULL));
+	}
+	json_object_object_add(s, "kiosk", kiosk);
+	struct json_object *overlays = json_object_new_array();
+	if (station->greeter != NULL && station->state == MP_STATION_LOGIN) {
+		json_object_array_add(overlays, greeter_describe(station->greeter));
+	}
+	json_object_object_add(s, "overlays", overlays);
+	return s;
 }

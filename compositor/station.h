@@ -15,6 +15,7 @@ struct mp_session;
 struct mp_input;
 struct mp_greeter;
 struct mp_signin;
+struct json_object;
 
 enum mp_station_state {
 	MP_STATION_OFFLINE = 0, // no output present
@@ -108,5 +109,7 @@ void station_autologin(struct mp_station *station);
 bool station_is_kiosk(struct mp_station *station);
 /* Number of mapped views shown on the station. */
 size_t station_count_views(struct mp_station *station);
+/* The station as JSON: state, area, outputs, devices, overlays, ... */
+struct json_object *station_describe(struct mp_station *station);
 
 #endif

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <json-c/json.h>
 #include <linux/input-event-codes.h>
 #include <stdio.h>
 #include <stdarg.h>
@@ -527,149 +528,36 @@ static void handle_screenshot(struct wl_client *client,
 	close(fd);
 }
 
-static void json_string(FILE *f, const char *s) {
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			fprintf(f, "\\%c", c);
-		} else if (c < 0x20) {
-			fprintf(f, "\\u%04x", c);
-		} else {
-			fputc(c, f);
-		}
-	}
-	fputc('"', f);
-}
-
-static void write_state(struct mp_server *server, FILE *f) {
-	fprintf(f, "{\"sessions_started\":%u,\"stations\":[",
-		server->next_session_id);
+/* The whole state: every station, session, device and output. */
+static struct json_object *describe_all(struct mp_server *server) {
+	struct json_object *all = json_object_new_object();
+	json_object_object_add(all, "sessions_started",
+		json_object_new_int64(server->next_session_id));
+	struct json_object *list = json_object_new_array();
 	struct mp_station *station;
-	bool first = true;
 	wl_list_for_each(station, &server->stations, link) {
-		fputs(first ? "" : ",", f);
-		first = false;
-		fputs("{\"name\":", f);
-		json_string(f, station->name);
-		fputs(",\"state\":", f);
-		json_string(f, station_state_name(station->state));
-		fprintf(f, ",\"area\":{\"x\":%d,\"y\":%d,\"width\":%d,\"height\":%d}",
-			station->area.x, station->area.y, station->area.width,
-			station->area.height);
-		fputs(",\"outputs\":[", f);
-		for (size_t i = 0; i < station->n_parts; i++) {
-			fputs(i ? "," : "", f);
-			json_string(f, station->parts[i].output->wlr_output->name);
-		}
-		fputs("],\"devices\":[", f);
-		struct mp_input *input;
-		bool first_dev = true;
-		wl_list_for_each(input, &server->inputs, link) {
-			if (input->station == station) {
-				fputs(first_dev ? "" : ",", f);
-				first_dev = false;
-				json_string(f, input->name);
-			}
-		}
-		fprintf(f, "],\"cursor\":{\"x\":%d,\"y\":%d}",
-			(int)station->cursor_x, (int)station->cursor_y);
-		fprintf(f, ",\"views\":%zu", station_count_views(station));
-		struct mp_greeter *g = station->greeter;
-		if (g != NULL) {
-			fputs(",\"greeter\":{\"user\":", f);
-			json_string(f, g->user);
-			fputs(",\"focus\":", f);
-			json_string(f, g->focus == MP_GREETER_USER ? "user" : "secret");
-			fprintf(f, ",\"secret_length\":%zu,\"answering\":%s,"
-				"\"busy\":%s,\"prompt\":", strlen(g->secret),
-				g->answering ? "true" : "false", g->busy ? "true" : "false");
-			json_string(f, g->prompt);
-			fputs(",\"error\":", f);
-			json_string(f, g->error);
-			fputs(",\"status\":", f);
-			json_string(f, g->status);
-			fputs(",\"messages\":[", f);
-			bool first_msg = true;
-			for (int i = 0; i < MP_GREETER_MESSAGES; i++) {
-				if (g->messages[i][0] != '\0') {
-					fputs(first_msg ? "" : ",", f);
-					first_msg = false;
-					json_string(f, g->messages[i]);
-				}
-			}
-			fputs("]}", f);
-			const char *names[] = { "user_box", "secret_box" };
-			for (int b = 0; b < 2; b++) {
-				fprintf(f, ",\"%s\":{\"x\":%d,\"y\":%d,\"width\":%d,"
-					"\"height\":%d}", names[b],
-					station->area.x + g->field_box[b].x,
-					station->area.y + g->field_box[b].y,
-					g->field_box[b].width, g->field_box[b].height);
-			}
-		}
-		fprintf(f, ",\"signin_pid\":%d,\"restart_delay_ms\":%d",
-			station->signin ? (int)station->signin->pid : 0,
-			station->restart_delay_ms);
-		if (station->session != NULL) {
-			fprintf(f, ",\"session\":%u}", station->session->id);
-		} else {
-			fputs(",\"session\":null}", f);
-		}
+		json_object_array_add(list, station_describe(station));
 	}
-	fputs("],\"sessions\":[", f);
+	json_object_object_add(all, "stations", list);
+	list = json_object_new_array();
 	struct mp_session *session;
-	first = true;
 	wl_list_for_each(session, &server->sessions, link) {
-		fputs(first ? "" : ",", f);
-		first = false;
-		fprintf(f, "{\"id\":%u,\"user\":", session->id);
-		json_string(f, session->user);
-		fprintf(f, ",\"uid\":%u,\"pid\":%d,\"station\":",
-			(unsigned)session->uid, (int)session->pid);
-		json_string(f, session->station ? session->station->name : NULL);
-		fputs(",\"state\":", f);
-		json_string(f, session_state_name(session->state));
-		fprintf(f, ",\"started\":%lld,\"clients\":%d,\"socket\":",
-			(long long)session->started,
-			wl_list_length(&session->clients));
-		json_string(f, session->socket ? session->socket->path : NULL);
-		fputs("}", f);
+		json_object_array_add(list, session_describe(session));
 	}
-	fputs("],\"devices\":[", f);
+	json_object_object_add(all, "sessions", list);
+	list = json_object_new_array();
 	struct mp_input *input;
-	first = true;
 	wl_list_for_each(input, &server->inputs, link) {
-		fputs(first ? "" : ",", f);
-		first = false;
-		fputs("{\"name\":", f);
-		json_string(f, input->name);
-		fputs(",\"type\":", f);
-		json_string(f, input_is_keyboard(input) ? "keyboard" : "pointer");
-		fputs(",\"id_path\":", f);
-		json_string(f, input->id_path);
-		fputs(",\"station\":", f);
-		json_string(f, input->station ? input->station->name : NULL);
-		fputs("}", f);
+		json_object_array_add(list, input_describe(input));
 	}
-	fputs("],\"outputs\":[", f);
+	json_object_object_add(all, "devices", list);
+	list = json_object_new_array();
 	struct mp_output *output;
-	first = true;
 	wl_list_for_each(output, &server->outputs, link) {
-		fputs(first ? "" : ",", f);
-		first = false;
-		fputs("{\"name\":", f);
-		json_string(f, output->wlr_output->name);
-		fprintf(f, ",\"x\":%d,\"y\":%d,\"width\":%d,\"height\":%d,"
-			"\"scanout\":%s}", output->lx, output->ly,
-			output->wlr_output->width, output->wlr_output->height,
-			output->scanout ? "true" : "false");
+		json_object_array_add(list, output_describe(output));
 	}
-	fputs("]}\n", f);
+	json_object_object_add(all, "outputs", list);
+	return all;
 }
 
 static void handle_state(struct wl_client *client,
@@ -680,22 +568,16 @@ static void handle_state(struct wl_client *client,
 		close(fd);
 		return;
 	}
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
-	if (f == NULL) {
-		result_fail(result, "out of memory");
-		close(fd);
-		return;
-	}
-	write_state(test->server, f);
-	fclose(f);
-	if (util_write_all(fd, text, size)) {
+	struct json_object *state = describe_all(test->server);
+	size_t size;
+	const char *text = json_object_to_json_string_length(state,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &size);
+	if (util_write_all(fd, text, size) && util_write_all(fd, "\n", 1)) {
 		mp_test_result_v1_send_done(result, "");
 	} else {
 		result_fail(result, "cannot write state: %s", strerror(errno));
 	}
-	free(text);
+	json_object_put(state);
 	close(fd);
 }
 

@@ -4,7 +4,8 @@
 MP_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev
 libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev xkb-data
 libpixman-1-dev libinih-dev libfcft-dev fonts-dejavu-core libcmocka-dev
-libpng-dev libudev-dev libinput-dev libdrm-dev scdoc libpam0g-dev"
+libpng-dev libudev-dev libinput-dev libdrm-dev scdoc libpam0g-dev
+libjson-c-dev"
 
 mp_install_packages() {
 	missing=""

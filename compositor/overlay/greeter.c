@@ -1,3 +1,4 @@
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "server.h"
 #include "signin.h"
 #include "station.h"
+#include "describe.h"
 
 #define COLOR_PANEL 0xff1b2633
 #define COLOR_FIELD 0xfff4f6f8
@@ -375,4 +377,37 @@ void greeter_fail(struct mp_greeter *greeter, const char *reason) {
 void greeter_set_status(struct mp_greeter *greeter, const char *status) {
 	snprintf(greeter->status, sizeof(greeter->status), "%s", status);
 	greeter_update(greeter);
+}
+
+struct json_object *greeter_describe(struct mp_greeter *greeter) {
+	struct mp_station *station = greeter->station;
+	struct json_object *g = json_object_new_object();
+	json_object_object_add(g, "type", json_object_new_string("greeter"));
+	json_object_object_add(g, "user", json_object_new_string(greeter->user));
+	json_object_object_add(g, "focus", json_object_new_string(
+		greeter->focus == MP_GREETER_USER ? "user" : "secret"));
+	json_object_object_add(g, "secret_length",
+		json_object_new_int((int)strlen(greeter->secret)));
+	json_object_object_add(g, "answering",
+		json_object_new_boolean(greeter->answering));
+	json_object_object_add(g, "busy", json_object_new_boolean(greeter->busy));
+	json_object_object_add(g, "prompt", json_object_new_string(greeter->prompt));
+	json_object_object_add(g, "error", json_object_new_string(greeter->error));
+	json_object_object_add(g, "status", json_object_new_string(greeter->status));
+	struct json_object *messages = json_object_new_array();
+	for (int i = 0; i < MP_GREETER_MESSAGES; i++) {
+		if (greeter->messages[i][0] != '\0') {
+			json_object_array_add(messages,
+				json_object_new_string(greeter->messages[i]));
+		}
+	}
+	json_object_object_add(g, "messages", messages);
+	const char *names[] = { "user_box", "secret_box" };
+	for (int f = 0; f < 2; f++) {
+		json_object_object_add(g, names[f], describe_box(
+			station->area.x + greeter->field_box[f].x,
+			station->area.y + greeter->field_box[f].y,
+			greeter->field_box[f].width, greeter->field_box[f].height));
+	}
+	return g;
 }

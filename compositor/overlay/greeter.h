@@ -6,6 +6,7 @@
 #include <wayland-server-core.h>
 #include <xkbcommon/xkbcommon.h>
 
+struct json_object;
 struct mp_station;
 struct wlr_scene_node;
 
@@ -65,5 +66,7 @@ void greeter_add_message(struct mp_greeter *greeter, const char *text,
 	bool error);
 void greeter_fail(struct mp_greeter *greeter, const char *reason);
 void greeter_set_status(struct mp_greeter *greeter, const char *status);
+/* Its state as JSON (fields, prompt, messages, field boxes). */
+struct json_object *greeter_describe(struct mp_greeter *greeter);
 
 #endif
