@@ -1,10 +1,13 @@
 #include <stdlib.h>
 #include <wayland-server-protocol.h>
-#include <wlr/util/log.h>
 #include "client.h"
 #include "server.h"
-#include "session.h"
-#include "test.h"
+
+struct mp_privileged {
+	const struct wl_global *global;
+	enum mp_client_kind kind; // the only kind that sees it
+	struct wl_list link;      // mp_server.privileged
+};
 
 static void handle_destroy(struct wl_listener *listener, void *data) {
 	struct mp_client *client = wl_container_of(listener, client, destroy);
@@ -41,14 +44,40 @@ struct mp_client *client_from_wl(const struct wl_client *wl_client) {
 	return client;
 }
 
-void client_set_session(struct mp_client *client, struct mp_session *session) {
-	wl_list_remove(&client->session_link);
-	wl_list_init(&client->session_link);
-	client->session = session;
-	if (session != NULL) {
-		client->kind = MP_CLIENT_SESSION;
-		wl_list_insert(&session->clients, &client->session_link);
+bool client_register_privileged(struct mp_server *server,
+		const struct wl_global *global, enum mp_client_kind kind) {
+	struct mp_privileged *priv = calloc(1, sizeof(*priv));
+	if (priv == NULL) {
+		return false;
 	}
+	priv->global = global;
+	priv->kind = kind;
+	wl_list_insert(&server->privileged, &priv->link);
+	return true;
+}
+
+void client_unregister_privileged(struct mp_server *server,
+		const struct wl_global *global) {
+	struct mp_privileged *priv, *tmp;
+	wl_list_for_each_safe(priv, tmp, &server->privileged, link) {
+		if (priv->global == global) {
+			wl_list_remove(&priv->link);
+			free(priv);
+		}
+	}
+}
+
+/* The kind of client a privileged global is for, or MP_CLIENT_UNKNOWN
+ * for a global everyone may see. */
+static enum mp_client_kind privileged_kind(struct mp_server *server,
+		const struct wl_global *global) {
+	struct mp_privileged *priv;
+	wl_list_for_each(priv, &server->privileged, link) {
+		if (priv->global == global) {
+			return priv->kind;
+		}
+	}
+	return MP_CLIENT_UNKNOWN;
 }
 
 static bool is_interface(const struct wl_global *global,
@@ -60,27 +89,24 @@ bool client_filter_global(const struct wl_client *wl_client,
 		const struct wl_global *global, void *data) {
 	struct mp_server *server = data;
 	struct mp_client *client = client_from_wl(wl_client);
-	bool privileged = test_owns_global(server->test, global);
-
-	if (client == NULL || client->kind == MP_CLIENT_UNKNOWN) {
-		// Only our own sockets accept clients; anything else sees only
-		// the plain globals, and no seat or output.
-		return !privileged && !is_interface(global, &wl_seat_interface) &&
-			!is_interface(global, &wl_output_interface);
+	enum mp_client_kind kind = client ? client->kind : MP_CLIENT_UNKNOWN;
+	enum mp_client_kind only_for = privileged_kind(server, global);
+	if (only_for != MP_CLIENT_UNKNOWN) {
+		return kind == only_for;
 	}
-	if (client->kind == MP_CLIENT_TEST) {
+	bool seat_or_output = is_interface(global, &wl_seat_interface) ||
+		is_interface(global, &wl_output_interface);
+	switch (kind) {
+	case MP_CLIENT_TEST:
 		return true;
+	case MP_CLIENT_SESSION:
+		// Its own seat and outputs only, never another session's.
+		return !seat_or_output ||
+			client->owns_global(client->session, global);
+	case MP_CLIENT_UNKNOWN:
+		break;
 	}
-
-	struct mp_session *session = client->session;
-	if (privileged) {
-		return false;
-	}
-	if (is_interface(global, &wl_seat_interface)) {
-		return session->seat != NULL && session->seat->global == global;
-	}
-	if (is_interface(global, &wl_output_interface)) {
-		return session_owns_output_global(session, global);
-	}
-	return true;
+	// Only our own sockets accept clients; anything else sees only the
+	// plain globals, and no seat or output.
+	return !seat_or_output;
 }

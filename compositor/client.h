@@ -1,6 +1,7 @@
 #ifndef MP_CLIENT_H
 #define MP_CLIENT_H
 
+#include <stdbool.h>
 #include <wayland-server-core.h>
 
 struct mp_server;
@@ -17,17 +18,29 @@ struct mp_client {
 	struct wl_client *client;
 	struct mp_server *server;
 	enum mp_client_kind kind;
-	struct mp_session *session; // only for MP_CLIENT_SESSION
+	struct mp_session *session;  // MP_CLIENT_SESSION only; its owner
 	struct wl_list link;         // mp_server.clients
-	struct wl_list session_link; // mp_session.clients
+	struct wl_list session_link; // mp_session.clients, kept by session.c
+	// For session clients: whether a seat or output global is theirs.
+	bool (*owns_global)(struct mp_session *session,
+		const struct wl_global *global);
 	struct wl_listener destroy;
 };
 
 struct mp_client *client_create(struct mp_server *server,
 	struct wl_client *client);
 struct mp_client *client_from_wl(const struct wl_client *client);
-void client_set_session(struct mp_client *client, struct mp_session *session);
-/* The global filter: which globals a client may see. */
+
+/* A global that only clients of one kind may see and bind (mp_test_v1,
+ * later mp_manager_v1). Removed with client_unregister_privileged before
+ * the global is destroyed. */
+bool client_register_privileged(struct mp_server *server,
+	const struct wl_global *global, enum mp_client_kind kind);
+void client_unregister_privileged(struct mp_server *server,
+	const struct wl_global *global);
+
+/* The global filter: which globals a client may see. Its answer for a
+ * given client and global never changes during the client's life. */
 bool client_filter_global(const struct wl_client *client,
 	const struct wl_global *global, void *data);
 

@@ -9,9 +9,7 @@
 #include "device-id.h"
 #include "input.h"
 #include "match.h"
-#include "overlay/greeter.h"
 #include "server.h"
-#include "session.h"
 #include "station.h"
 #include "describe.h"
 
@@ -23,75 +21,20 @@ bool input_is_pointer(struct mp_input *input) {
 	return input->device->type == WLR_INPUT_DEVICE_POINTER;
 }
 
-/* The session that input of this device goes to, or NULL. */
-static struct mp_session *active_session(struct mp_input *input) {
-	struct mp_station *station = input->station;
-	if (station == NULL || station->state != MP_STATION_ACTIVE) {
-		return NULL;
-	}
-	return station->session;
-}
-
-/* Whether the key pressed is the configured log-off shortcut. */
-static bool is_logoff_key(struct mp_input *input, xkb_keysym_t sym) {
-	const struct mp_config *config = input->server->config;
-	if (config->logoff_sym == XKB_KEY_NoSymbol) {
-		return false;
-	}
-	uint32_t mods = wlr_keyboard_get_modifiers(input->device->keyboard) &
-		(WLR_MODIFIER_SHIFT | WLR_MODIFIER_CTRL | WLR_MODIFIER_ALT |
-		WLR_MODIFIER_LOGO);
-	return mods == config->logoff_mods &&
-		xkb_keysym_to_lower(sym) == xkb_keysym_to_lower(config->logoff_sym);
-}
-
 static void handle_key(struct wl_listener *listener, void *data) {
 	struct mp_input *input = wl_container_of(listener, input, key);
 	struct wlr_event_keyboard_key *event = data;
-	struct mp_station *station = input->station;
-	if (station == NULL) {
-		return;
+	if (input->station != NULL) {
+		station_key(input->station, input->device, event->time_msec,
+			event->keycode, event->state);
 	}
-	struct wlr_keyboard *kb = input->device->keyboard;
-	xkb_keycode_t keycode = event->keycode + 8;
-	bool pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
-	xkb_keysym_t sym = pressed && kb->xkb_state ?
-		xkb_state_key_get_one_sym(kb->xkb_state, keycode) : XKB_KEY_NoSymbol;
-
-	if (station->state == MP_STATION_LOGIN) {
-		// The greeter has the keyboard; nothing reaches any client.
-		if (pressed && station->greeter != NULL) {
-			char utf8[16] = "";
-			xkb_state_key_get_utf8(kb->xkb_state, keycode, utf8,
-				sizeof(utf8));
-			greeter_handle_key(station->greeter, sym, utf8,
-				wlr_keyboard_get_modifiers(kb) & WLR_MODIFIER_SHIFT);
-		}
-		return;
-	}
-	struct mp_session *session = active_session(input);
-	if (session == NULL) {
-		return;
-	}
-	// Compositor shortcuts of the station, never seen by clients.
-	if (pressed && !station_is_kiosk(station) && is_logoff_key(input, sym)) {
-		session_logoff(session);
-		return;
-	}
-	wlr_seat_set_keyboard(session->seat, input->device);
-	wlr_seat_keyboard_notify_key(session->seat, event->time_msec,
-		event->keycode, event->state);
 }
 
 static void handle_modifiers(struct wl_listener *listener, void *data) {
 	struct mp_input *input = wl_container_of(listener, input, modifiers);
-	struct mp_session *session = active_session(input);
-	if (session == NULL) {
-		return;
+	if (input->station != NULL) {
+		station_modifiers(input->station, input->device);
 	}
-	wlr_seat_set_keyboard(session->seat, input->device);
-	wlr_seat_keyboard_notify_modifiers(session->seat,
-		&input->device->keyboard->modifiers);
 }
 
 static void handle_motion(struct wl_listener *listener, void *data) {
@@ -109,9 +52,10 @@ static void handle_motion_absolute(struct wl_listener *listener, void *data) {
 	struct mp_station *station = input->station;
 	if (station != NULL) {
 		// An absolute device spans its station's area.
+		struct wlr_box *area = &station->place.area;
 		station_pointer_warp(station, event->time_msec,
-			station->area.x + event->x * station->area.width,
-			station->area.y + event->y * station->area.height);
+			area->x + event->x * area->width,
+			area->y + event->y * area->height);
 	}
 }
 
@@ -127,9 +71,8 @@ static void handle_button(struct wl_listener *listener, void *data) {
 static void handle_axis(struct wl_listener *listener, void *data) {
 	struct mp_input *input = wl_container_of(listener, input, axis);
 	struct wlr_event_pointer_axis *event = data;
-	struct mp_session *session = active_session(input);
-	if (session != NULL) {
-		wlr_seat_pointer_notify_axis(session->seat, event->time_msec,
+	if (input->station != NULL) {
+		station_pointer_axis(input->station, event->time_msec,
 			event->orientation, event->delta, event->delta_discrete,
 			event->source);
 	}
@@ -137,9 +80,8 @@ static void handle_axis(struct wl_listener *listener, void *data) {
 
 static void handle_frame(struct wl_listener *listener, void *data) {
 	struct mp_input *input = wl_container_of(listener, input, frame);
-	struct mp_session *session = active_session(input);
-	if (session != NULL) {
-		wlr_seat_pointer_notify_frame(session->seat);
+	if (input->station != NULL) {
+		station_pointer_frame(input->station);
 	}
 }
 
@@ -148,9 +90,43 @@ static void handle_destroy(struct wl_listener *listener, void *data) {
 	input_destroy(input);
 }
 
+struct mp_input *input_by_name(struct mp_server *server, const char *name) {
+	struct mp_input *input;
+	wl_list_for_each(input, &server->inputs, link) {
+		if (strcmp(input->name, name) == 0) {
+			return input;
+		}
+	}
+	return NULL;
+}
+
+/* The device goes to station (may be NULL: unassigned). */
+static void assign(struct mp_input *input, struct mp_station *station) {
+	if (input->station == station) {
+		return;
+	}
+	if (input->station != NULL) {
+		station_remove_device(input->station, input->device);
+	}
+	input->station = station;
+	if (station != NULL) {
+		station_add_device(station, input->device, input->name);
+	}
+}
+
+void input_assign_unassigned(struct mp_server *server,
+		struct mp_station *station) {
+	struct mp_input *input;
+	wl_list_for_each(input, &server->inputs, link) {
+		if (input->station == NULL) {
+			assign(input, station);
+		}
+	}
+}
+
 static char *unique_name(struct mp_server *server, const char *base) {
 	char *name = strdup(base);
-	for (int i = 2; name != NULL && server_input_by_name(server, name); i++) {
+	for (int i = 2; name != NULL && input_by_name(server, name); i++) {
 		free(name);
 		if (asprintf(&name, "%s#%d", base, i) < 0) {
 			name = NULL;
@@ -178,6 +154,14 @@ struct mp_input *input_create(struct mp_server *server,
 	input->id_path = id_path ? strdup(id_path) : NULL;
 	input->id_seat = id_seat ? strdup(id_seat) : NULL;
 	input->is_test = is_test;
+	if (input->name == NULL || (id_path && input->id_path == NULL) ||
+			(id_seat && input->id_seat == NULL)) {
+		free(input->name);
+		free(input->id_path);
+		free(input->id_seat);
+		free(input);
+		return NULL;
+	}
 	device->data = input;
 	wl_list_insert(server->inputs.prev, &input->link);
 
@@ -225,7 +209,7 @@ struct mp_input *input_create(struct mp_server *server,
 	int index = match_device(server->config, &identity, &rule);
 	struct mp_station *station = NULL;
 	if (index >= 0) {
-		station = server_station_by_name(server,
+		station = station_by_name(server,
 			server->config->stations[index].name);
 	} else if (server->config->n_stations == 0 &&
 			!wl_list_empty(&server->stations)) {
@@ -236,12 +220,12 @@ struct mp_input *input_create(struct mp_server *server,
 	if (station != NULL) {
 		wlr_log(WLR_INFO, "input %s: matched station %s by rule %s",
 			input->name, station->name, match_rule_name(rule));
-		station_add_input(station, input);
+		assign(input, station);
 	} else {
 		wlr_log(WLR_INFO, "input %s (%s): no station claims it, unassigned",
 			input->name, input->id_path ? input->id_path : "no ID_PATH");
 	}
-	server_state_changed(server);
+	server_changed(server);
 	return input;
 }
 
@@ -250,9 +234,7 @@ void input_destroy(struct mp_input *input) {
 		return;
 	}
 	struct mp_server *server = input->server;
-	if (input->station != NULL) {
-		station_remove_input(input->station, input);
-	}
+	assign(input, NULL);
 	wl_list_remove(&input->destroy.link);
 	wl_list_remove(&input->key.link);
 	wl_list_remove(&input->modifiers.link);
@@ -267,7 +249,7 @@ void input_destroy(struct mp_input *input) {
 	free(input->id_path);
 	free(input->id_seat);
 	free(input);
-	server_state_changed(server);
+	server_changed(server);
 }
 
 void input_handle_new_input(struct wl_listener *listener, void *data) {

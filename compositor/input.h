@@ -35,6 +35,11 @@ struct mp_input *input_create(struct mp_server *server,
 	struct wlr_input_device *device, const char *name, const char *id_path,
 	const char *id_seat, bool is_test);
 void input_destroy(struct mp_input *input);
+struct mp_input *input_by_name(struct mp_server *server, const char *name);
+/* Every device no station claims goes to station (no configuration: the
+ * first station gets them all). */
+void input_assign_unassigned(struct mp_server *server,
+	struct mp_station *station);
 bool input_is_keyboard(struct mp_input *input);
 bool input_is_pointer(struct mp_input *input);
 /* The device as JSON: name, type, id_path, station. */

@@ -5,9 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
+#include "compositor.h"
 #include "config.h"
 #include "server.h"
-#include "test.h"
+#include "test/test.h"
 
 #define DEFAULT_CONFIG "/etc/mpcomp/mpcomp.ini"
 
@@ -45,14 +46,15 @@ int main(int argc, char *argv[]) {
 		{ "version", no_argument, NULL, 'v' },
 		{ 0 },
 	};
-	struct mp_server_options options = { 0 };
+	struct mp_compositor_options options = { 0 };
+	const char *config_path = NULL;
 	const char *check = NULL;
 	enum wlr_log_importance log_level = WLR_INFO;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:dhv", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			options.config_path = optarg;
+			config_path = optarg;
 			break;
 		case OPT_CHECK:
 			check = optarg;
@@ -99,7 +101,7 @@ int main(int argc, char *argv[]) {
 	}
 
 	wlr_log_init(log_level, NULL);
-	const char *path = options.config_path;
+	const char *path = config_path;
 	if (path == NULL && access(DEFAULT_CONFIG, F_OK) == 0) {
 		path = DEFAULT_CONFIG;
 	}
@@ -120,7 +122,8 @@ int main(int argc, char *argv[]) {
 
 	struct mp_server server = { 0 };
 	int ret = 1;
-	if (!server_init(&server, config, &options) || !server_start(&server)) {
+	if (!compositor_init(&server, config, &options) ||
+			!compositor_start(&server)) {
 		wlr_log(WLR_ERROR, "start-up failed");
 		goto end;
 	}
@@ -135,7 +138,7 @@ int main(int argc, char *argv[]) {
 	ret = 0;
 
 end:
-	server_finish(&server);
+	compositor_finish(&server);
 	config_destroy(config);
 	return ret;
 }

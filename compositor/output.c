@@ -11,12 +11,9 @@
 #include <wlr/util/region.h>
 #include <wlr/render/wlr_texture.h>
 #include <wlr/types/wlr_buffer.h>
+#include "describe.h"
 #include "output.h"
 #include "server.h"
-#include "session.h"
-#include "station.h"
-#include "describe.h"
-#include "view.h"
 
 void output_get_box(struct mp_output *output, struct wlr_box *box) {
 	box->x = output->lx;
@@ -26,7 +23,7 @@ void output_get_box(struct mp_output *output, struct wlr_box *box) {
 }
 
 /* The part's box in output-local coordinates. */
-static void part_local_box(struct mp_station_part *part, struct wlr_box *out) {
+static void part_local_box(struct mp_output_part *part, struct wlr_box *out) {
 	out->x = part->box.x - part->output->lx;
 	out->y = part->box.y - part->output->ly;
 	out->width = part->box.width;
@@ -35,7 +32,7 @@ static void part_local_box(struct mp_station_part *part, struct wlr_box *out) {
 
 /* What must be repainted of a part in a buffer of the given age: its
  * scene's damage for the frames that buffer missed, within the part. */
-static void part_buffer_damage(struct mp_station_part *part, int buffer_age,
+static void part_buffer_damage(struct mp_output_part *part, int buffer_age,
 		bool full, pixman_region32_t *out) {
 	struct wlr_output_damage *damage = part->scene_output->damage;
 	struct wlr_box box;
@@ -56,19 +53,12 @@ static void part_buffer_damage(struct mp_station_part *part, int buffer_age,
 		box.height);
 }
 
-/* Calls fn for every station part on this output. */
-#define for_each_part(server, output, station, part) \
-	wl_list_for_each(station, &(server)->stations, link) \
-		for (struct mp_station_part *part = station->parts; \
-				part < station->parts + station->n_parts; part++) \
-			if (part->output == (output))
-
 static bool output_has_damage(struct mp_output *output) {
 	if (output->full_redraw || output->wlr_output->needs_frame) {
 		return true;
 	}
-	struct mp_station *station;
-	for_each_part(output->server, output, station, part) {
+	struct mp_output_part *part;
+	wl_list_for_each(part, &output->parts, link) {
 		if (pixman_region32_not_empty(&part->scene_output->damage->current)) {
 			return true;
 		}
@@ -95,10 +85,9 @@ static void clear_region(struct wlr_renderer *renderer,
 	wlr_renderer_scissor(renderer, NULL);
 }
 
-/* Draws the stations' parts clipped to damage (output-local). The whole
- * of damage outside every part is cleared. Renderer must have begun. */
-static void render_parts(struct mp_output *output, pixman_region32_t *damage,
-		int buffer_age, bool full) {
+/* Draws the parts clipped to damage (output-local). The whole of damage
+ * outside every part is cleared. Renderer must have begun. */
+static void render_parts(struct mp_output *output, pixman_region32_t *damage) {
 	struct mp_server *server = output->server;
 	struct wlr_renderer *renderer = server->renderer;
 
@@ -107,8 +96,8 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage,
 	pixman_region32_t uncovered;
 	pixman_region32_init(&uncovered);
 	pixman_region32_copy(&uncovered, damage);
-	struct mp_station *station;
-	for_each_part(server, output, station, part) {
+	struct mp_output_part *part;
+	wl_list_for_each(part, &output->parts, link) {
 		struct wlr_box box;
 		part_local_box(part, &box);
 		pixman_region32_t part_region;
@@ -120,10 +109,10 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage,
 	clear_region(renderer, &uncovered, black);
 	pixman_region32_fini(&uncovered);
 
-	// Each station draws its own scene, clipped to its own part: the
-	// damage region is the scissor, so nothing of one station can reach
-	// pixels of another.
-	for_each_part(server, output, station, part) {
+	// Each part draws its own scene, clipped to itself: the damage
+	// region is the scissor, so nothing of one station can reach pixels
+	// of another.
+	wl_list_for_each(part, &output->parts, link) {
 		pixman_region32_t part_damage;
 		struct wlr_box box;
 		part_local_box(part, &box);
@@ -131,13 +120,13 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage,
 		pixman_region32_intersect_rect(&part_damage, damage, box.x, box.y,
 			box.width, box.height);
 		if (pixman_region32_not_empty(&part_damage)) {
-			// The station's background, then its scene. (A full-size
+			// The background, then the scene. (A full-size
 			// wlr_scene_rect would cost the pixman renderer an image of
 			// that size per frame: a clear under a scissor costs only
 			// the damage.)
 			clear_region(renderer, &part_damage,
 				server->config->background);
-			wlr_scene_render_output(station->scene, output->wlr_output,
+			wlr_scene_render_output(part->scene, output->wlr_output,
 				output->lx, output->ly, &part_damage);
 		}
 		pixman_region32_fini(&part_damage);
@@ -163,17 +152,17 @@ static void prepare_textures(struct wlr_renderer *renderer,
 }
 
 static void prepare_parts(struct mp_output *output) {
-	struct mp_station *station;
-	for_each_part(output->server, output, station, part) {
-		prepare_textures(output->server->renderer, &station->scene->node);
+	struct mp_output_part *part;
+	wl_list_for_each(part, &output->parts, link) {
+		prepare_textures(output->server->renderer, &part->scene->node);
 	}
 }
 
 static void send_frame_done(struct mp_output *output) {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	struct mp_station *station;
-	for_each_part(output->server, output, station, part) {
+	struct mp_output_part *part;
+	wl_list_for_each(part, &output->parts, link) {
 		wlr_scene_output_send_frame_done(part->scene_output, &now);
 	}
 }
@@ -193,45 +182,31 @@ static bool has_mapped_subsurfaces(struct wlr_surface *surface) {
 	return false;
 }
 
-/* When one station covers the whole output and shows one window that
- * covers it exactly, with nothing above it, the window's own buffer goes
- * to the output as it is: no copy, no composition. */
+/* When one part covers the whole output and its owner names one surface
+ * that alone covers it exactly, the surface's own buffer goes to the
+ * output as it is: no copy, no composition. */
 static bool try_scanout(struct mp_output *output) {
 	struct wlr_output *wlr_output = output->wlr_output;
-	struct mp_station *station, *found = NULL;
-	struct mp_station_part *whole = NULL;
-	for_each_part(output->server, output, station, part) {
-		if (found != NULL) {
-			return false; // shared with another station
-		}
-		found = station;
-		whole = part;
-	}
-	if (found == NULL || whole->split != MP_SPLIT_NONE ||
-			found->state != MP_STATION_ACTIVE || found->session == NULL) {
+	if (wl_list_length(&output->parts) != 1) {
 		return false;
 	}
-	struct wlr_box *box = &whole->box;
-	if (found->cursor_tree->node.state.enabled &&
-			wlr_box_contains_point(box, found->cursor_x, found->cursor_y)) {
-		return false; // the cursor is drawn over it
-	}
-	struct mp_view *view = NULL, *v;
-	wl_list_for_each(v, &found->session->views, link) {
-		if (v->mapped && v->scene_node != NULL) {
-			view = v;
-			break;
-		}
-	}
-	if (view == NULL || !wl_list_empty(&view->xdg_surface->popups)) {
+	struct mp_output_part *part =
+		wl_container_of(output->parts.next, part, link);
+	struct wlr_box box;
+	output_get_box(output, &box);
+	if (part->box.x != box.x || part->box.y != box.y ||
+			part->box.width != box.width || part->box.height != box.height ||
+			part->scanout == NULL) {
 		return false;
 	}
-	struct wlr_surface *surface = view->xdg_surface->surface;
-	struct wlr_surface_state *state = &surface->current;
 	int lx, ly;
-	if (surface->buffer == NULL || !wlr_scene_node_coords(view->scene_node,
-			&lx, &ly) || lx != box->x || ly != box->y ||
-			state->width != box->width || state->height != box->height ||
+	struct wlr_surface *surface = part->scanout(part->data, &lx, &ly);
+	if (surface == NULL) {
+		return false;
+	}
+	struct wlr_surface_state *state = &surface->current;
+	if (surface->buffer == NULL || lx != box.x || ly != box.y ||
+			state->width != box.width || state->height != box.height ||
 			state->buffer_width != wlr_output->width ||
 			state->buffer_height != wlr_output->height ||
 			state->transform != wlr_output->transform ||
@@ -259,7 +234,7 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 		// Nothing changed: no repaint, no commit; the compositor sleeps
 		// until something schedules a frame again.
 		send_frame_done(output);
-		server_state_changed(server);
+		server_changed(server);
 		return;
 	}
 
@@ -267,7 +242,7 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 	if (output->scanout) {
 		output->last_commit_seq = ++server->commit_seq;
 		send_frame_done(output);
-		server_state_changed(server);
+		server_changed(server);
 		return;
 	}
 
@@ -285,8 +260,8 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 		pixman_region32_union_rect(&damage, &damage, 0, 0,
 			wlr_output->width, wlr_output->height);
 	}
-	struct mp_station *station;
-	for_each_part(server, output, station, part) {
+	struct mp_output_part *part;
+	wl_list_for_each(part, &output->parts, link) {
 		pixman_region32_t part_damage;
 		part_buffer_damage(part, buffer_age, full, &part_damage);
 		pixman_region32_union(&damage, &damage, &part_damage);
@@ -296,7 +271,7 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 	prepare_parts(output);
 	wlr_renderer_begin(server->renderer, wlr_output->width,
 		wlr_output->height);
-	render_parts(output, &damage, buffer_age, full);
+	render_parts(output, &damage);
 	wlr_renderer_end(server->renderer);
 
 	wlr_output_set_damage(wlr_output, &damage);
@@ -308,7 +283,7 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 		output->last_commit_seq = ++server->commit_seq;
 	}
 	send_frame_done(output);
-	server_state_changed(server);
+	server_changed(server);
 }
 
 bool output_read_pixels(struct mp_output *output, const struct wlr_box *box,
@@ -345,7 +320,7 @@ bool output_read_pixels(struct mp_output *output, const struct wlr_box *box,
 		pixman_region32_t damage;
 		pixman_region32_init_rect(&damage, 0, 0, wlr_output->width,
 			wlr_output->height);
-		render_parts(output, &damage, -1, true);
+		render_parts(output, &damage);
 		pixman_region32_fini(&damage);
 		ok = wlr_renderer_read_pixels(server->renderer, DRM_FORMAT_XRGB8888,
 			NULL, box->width * 4, box->width, box->height, box->x, box->y,
@@ -375,7 +350,7 @@ void output_damage_whole(struct mp_output *output) {
 
 static void handle_mode(struct wl_listener *listener, void *data) {
 	struct mp_output *output = wl_container_of(listener, output, mode);
-	server_arrange(output->server);
+	wl_signal_emit(&output->server->events.outputs_changed, output);
 }
 
 static void handle_destroy(struct wl_listener *listener, void *data) {
@@ -408,6 +383,7 @@ struct mp_output *output_create(struct mp_server *server,
 	output->server = server;
 	output->wlr_output = wlr_output;
 	output->full_redraw = true;
+	wl_list_init(&output->parts);
 	wlr_output->data = output;
 	output->frame.notify = handle_frame;
 	wl_signal_add(&wlr_output->events.frame, &output->frame);
@@ -428,6 +404,15 @@ void output_destroy(struct mp_output *output) {
 	}
 	struct mp_server *server = output->server;
 	wlr_log(WLR_INFO, "output %s: removed", output->wlr_output->name);
+	// Its parts stay with their owners until the layout is done again.
+	struct mp_output_part *part, *tmp;
+	wl_list_for_each_safe(part, tmp, &output->parts, link) {
+		wlr_scene_output_destroy(part->scene_output);
+		part->scene_output = NULL;
+		part->output = NULL;
+		wl_list_remove(&part->link);
+		wl_list_init(&part->link);
+	}
 	wl_list_remove(&output->frame.link);
 	wl_list_remove(&output->destroy.link);
 	wl_list_remove(&output->mode.link);
@@ -435,8 +420,54 @@ void output_destroy(struct mp_output *output) {
 	output->wlr_output->data = NULL;
 	free(output);
 	if (!server->terminating) {
-		server_arrange(server);
+		wl_signal_emit(&server->events.outputs_changed, NULL);
 	}
+}
+
+struct mp_output *output_by_name(struct mp_server *server, const char *name) {
+	struct mp_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		if (strcmp(output->wlr_output->name, name) == 0) {
+			return output;
+		}
+	}
+	return NULL;
+}
+
+struct mp_output_part *output_part_create(struct mp_output *output,
+		struct wlr_scene *scene, const struct wlr_box *box,
+		struct wlr_surface *(*scanout)(void *data, int *lx, int *ly),
+		void *data) {
+	struct mp_output_part *part = calloc(1, sizeof(*part));
+	if (part == NULL) {
+		return NULL;
+	}
+	part->scene_output = wlr_scene_output_create(scene, output->wlr_output);
+	if (part->scene_output == NULL) {
+		free(part);
+		return NULL;
+	}
+	wlr_scene_output_set_position(part->scene_output, output->lx, output->ly);
+	part->output = output;
+	part->box = *box;
+	part->scene = scene;
+	part->scanout = scanout;
+	part->data = data;
+	wl_list_insert(output->parts.prev, &part->link);
+	output_damage_whole(output);
+	return part;
+}
+
+void output_part_destroy(struct mp_output_part *part) {
+	if (part == NULL) {
+		return;
+	}
+	if (part->output != NULL) {
+		output_damage_whole(part->output);
+	}
+	wlr_scene_output_destroy(part->scene_output);
+	wl_list_remove(&part->link);
+	free(part);
 }
 
 struct json_object *output_describe(struct mp_output *output) {

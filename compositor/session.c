@@ -1,8 +1,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <json-c/json.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,24 +8,24 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/backend/headless.h>
-#include <wlr/interfaces/wlr_output.h>
 #include <wlr/types/wlr_data_device.h>
+#include <wlr/types/wlr_keyboard.h>
 #include <wlr/util/log.h>
 #include "client.h"
+#include "describe.h"
+#include "helper.h"
+#include "place.h"
 #include "server.h"
 #include "session.h"
-#include "signin.h"
 #include "socket.h"
-#include "auth/proc.h"
-#include "desktop.h"
-#include "station.h"
-#include "test.h"
-#include "describe.h"
+#include "util.h"
 #include "view.h"
 
+// How long the helper lets the session's processes go after SIGTERM
+// before SIGKILL, and how much longer we wait for it to say ENDED.
 #define KILL_GRACE_MS 3000
+#define HELPER_SLACK_MS 5000
 
 const char *session_state_name(enum mp_session_state state) {
 	switch (state) {
@@ -39,25 +37,49 @@ const char *session_state_name(enum mp_session_state state) {
 		return "locked";
 	case MP_SESSION_PARKED:
 		return "parked";
+	case MP_SESSION_LOGGING_OFF:
+		return "logging-off";
 	case MP_SESSION_ENDING:
 		return "ending";
 	}
 	return "unknown";
 }
 
+static const char *station_name(struct mp_session *session) {
+	return session->place ? session->place->name : "-";
+}
+
 /* The one place where a session changes state. */
-void session_set_state(struct mp_session *session,
-		enum mp_session_state state) {
+static void set_state(struct mp_session *session, enum mp_session_state state,
+		const char *reason) {
 	if (session->state == state) {
 		return;
 	}
-	wlr_log(WLR_INFO, "session %u (%s): %s -> %s%s%s", session->id,
-		session->user, session_state_name(session->state),
-		session_state_name(state), session->station ? " at station " : "",
-		session->station ? session->station->name : "");
+	wlr_log(WLR_INFO, "session %u (%s) at station %s: %s -> %s: %s",
+		session->id, session->user, station_name(session),
+		session_state_name(session->state), session_state_name(state),
+		reason);
 	session->state = state;
-	server_state_changed(session->server);
+	server_changed(session->server);
 }
+
+/* The state a running session settles in, given where it is shown. */
+static void settle(struct mp_session *session, const char *reason) {
+	if (session->state == MP_SESSION_ATTACHED ||
+			session->state == MP_SESSION_PARKED ||
+			(session->state == MP_SESSION_STARTING && session->pid > 0)) {
+		set_state(session, session->place ? MP_SESSION_ATTACHED :
+			MP_SESSION_PARKED, reason);
+	}
+}
+
+bool session_is_movable(struct mp_session *session) {
+	return !session->kiosk && (session->state == MP_SESSION_STARTING ||
+		session->state == MP_SESSION_ATTACHED ||
+		session->state == MP_SESSION_PARKED);
+}
+
+/* ---- outputs ---- */
 
 static void session_output_destroy(struct mp_session_output *output) {
 	wl_list_remove(&output->link);
@@ -65,38 +87,46 @@ static void session_output_destroy(struct mp_session_output *output) {
 	free(output);
 }
 
-/* Matches the session's outputs to its station's parts: resized when they
- * differ, created or destroyed only when the number of screens does. A
- * session without a station keeps the outputs it had. */
-void session_update_outputs(struct mp_session *session) {
-	struct mp_station *station = session->station;
-	if (station == NULL || station->n_parts == 0) {
+/* A mode set through a commit: the public way (the output's backend, not
+ * ours, implements it). */
+static void resize_output(struct wlr_output *output, int width, int height) {
+	if (output->width == width && output->height == height) {
 		return;
 	}
-	size_t want = station->n_parts;
+	wlr_output_set_custom_mode(output, width, height, 0);
+	if (!wlr_output_commit(output)) {
+		wlr_log(WLR_ERROR, "session output %s: cannot resize to %dx%d",
+			output->name, width, height);
+	}
+}
+
+/* Matches the session's outputs to its place's parts: resized when they
+ * differ, created or destroyed only when the number of screens does. A
+ * session shown nowhere keeps the outputs it had. */
+static void update_outputs(struct mp_session *session) {
+	const struct mp_place *place = session->place;
+	if (place == NULL || place->n_parts == 0) {
+		return;
+	}
 	size_t i = 0;
 	struct mp_session_output *output, *tmp;
 	wl_list_for_each_safe(output, tmp, &session->outputs, link) {
-		if (i >= want) {
+		if (i >= place->n_parts) {
 			session_output_destroy(output);
 			continue;
 		}
-		struct wlr_box *box = &station->parts[i].box;
-		if (output->wlr_output->width != box->width ||
-				output->wlr_output->height != box->height) {
-			wlr_output_update_custom_mode(output->wlr_output, box->width,
-				box->height, 0);
-		}
+		resize_output(output->wlr_output, place->parts[i].width,
+			place->parts[i].height);
 		i++;
 	}
-	for (; i < want; i++) {
-		struct wlr_box *box = &station->parts[i].box;
+	for (; i < place->n_parts; i++) {
 		output = calloc(1, sizeof(*output));
 		if (output == NULL) {
 			return;
 		}
 		output->wlr_output = wlr_headless_add_output(
-			session->server->session_backend, box->width, box->height);
+			session->server->session_backend, place->parts[i].width,
+			place->parts[i].height);
 		if (output->wlr_output == NULL) {
 			free(output);
 			return;
@@ -109,8 +139,11 @@ void session_update_outputs(struct mp_session *session) {
 	}
 }
 
-bool session_owns_output_global(struct mp_session *session,
+static bool owns_global(struct mp_session *session,
 		const struct wl_global *global) {
+	if (session->seat != NULL && session->seat->global == global) {
+		return true;
+	}
 	struct mp_session_output *output;
 	wl_list_for_each(output, &session->outputs, link) {
 		if (output->wlr_output->global == global) {
@@ -120,32 +153,320 @@ bool session_owns_output_global(struct mp_session *session,
 	return false;
 }
 
-void session_update_capabilities(struct mp_session *session) {
-	uint32_t caps = 0;
-	struct mp_station *station = session->station;
-	if (station != NULL) {
-		if (station->n_keyboards > 0) {
-			caps |= WL_SEAT_CAPABILITY_KEYBOARD;
-		}
-		if (station->n_pointers > 0) {
-			caps |= WL_SEAT_CAPABILITY_POINTER;
+/* ---- windows ---- */
+
+static struct mp_view *top_view(struct mp_session *session) {
+	struct mp_view *view;
+	wl_list_for_each(view, &session->views, link) {
+		if (view->mapped) {
+			return view;
 		}
 	}
-	wlr_seat_set_capabilities(session->seat, caps);
+	return NULL;
 }
 
-static void handle_request_set_cursor(struct wl_listener *listener,
-		void *data) {
-	struct mp_session *session =
-		wl_container_of(listener, session, request_set_cursor);
-	struct wlr_seat_pointer_request_set_cursor_event *event = data;
-	// Only the client the pointer is over may set its image.
-	if (session->station == NULL || event->seat_client !=
-			session->seat->pointer_state.focused_client) {
+size_t session_count_views(struct mp_session *session) {
+	size_t n = 0;
+	struct mp_view *view;
+	wl_list_for_each(view, &session->views, link) {
+		n += view->mapped;
+	}
+	return n;
+}
+
+void session_focus(struct mp_session *session) {
+	if (session->place == NULL) {
 		return;
 	}
-	station_set_cursor_surface(session->station, event->surface,
-		event->hotspot_x, event->hotspot_y);
+	struct mp_view *top = top_view(session), *view;
+	wl_list_for_each(view, &session->views, link) {
+		view_set_activated(view, view == top);
+	}
+	if (top == NULL) {
+		wlr_seat_keyboard_clear_focus(session->seat);
+		return;
+	}
+	struct wlr_keyboard *kb = wlr_seat_get_keyboard(session->seat);
+	wlr_seat_keyboard_notify_enter(session->seat, top->xdg_surface->surface,
+		kb ? kb->keycodes : NULL, kb ? kb->num_keycodes : 0,
+		kb ? &kb->modifiers : NULL);
+}
+
+static void place_view(struct mp_session *session, struct mp_view *view) {
+	static const struct wlr_box nowhere = { 0 };
+	view_place(view, session->place ? &session->place->area : &nowhere);
+	struct mp_session_output *output;
+	wl_list_for_each(output, &session->outputs, link) {
+		view_enter_output(view, output->wlr_output);
+	}
+}
+
+/* A log off is complete once every window is gone. */
+static void check_logoff(struct mp_session *session) {
+	if (session->state == MP_SESSION_LOGGING_OFF &&
+			session_count_views(session) == 0) {
+		session->server->session_handler->done(session,
+			"log off: every window closed", false);
+	}
+}
+
+static void handle_view_map(struct mp_view *view) {
+	struct mp_session *session = view->data;
+	// Newest window on top.
+	wl_list_remove(&view->link);
+	wl_list_insert(&session->views, &view->link);
+	wlr_scene_node_raise_to_top(view->node);
+	wlr_log(WLR_DEBUG, "session %u: window '%s' mapped", session->id,
+		view->xdg_surface->toplevel->title ?
+		view->xdg_surface->toplevel->title : "");
+	session_focus(session);
+	server_changed(session->server);
+}
+
+static void handle_view_unmap(struct mp_view *view) {
+	struct mp_session *session = view->data;
+	if (session->seat->keyboard_state.focused_surface ==
+			view->xdg_surface->surface) {
+		wlr_seat_keyboard_clear_focus(session->seat);
+	}
+	session_focus(session);
+	server_changed(session->server);
+	check_logoff(session);
+}
+
+static void handle_view_destroy(struct mp_view *view) {
+	struct mp_session *session = view->data;
+	wl_list_remove(&view->link);
+	server_changed(session->server);
+	check_logoff(session);
+}
+
+static const struct mp_view_handler view_handler = {
+	.map = handle_view_map,
+	.unmap = handle_view_unmap,
+	.destroy = handle_view_destroy,
+};
+
+/* A new toplevel of one of its clients. */
+static void session_new_toplevel(struct mp_session *session,
+		struct wlr_xdg_surface *xdg_surface) {
+	if (session->state == MP_SESSION_ENDING) {
+		return;
+	}
+	struct mp_view *view = view_create(xdg_surface, &session->tree->node,
+		&view_handler, session);
+	if (view == NULL) {
+		return;
+	}
+	wl_list_insert(&session->views, &view->link);
+	// Sized before its first buffer, so that it maps at the right size.
+	if (session->place != NULL) {
+		place_view(session, view);
+	}
+}
+
+static void handle_new_xdg_surface(struct wl_listener *listener, void *data) {
+	struct wlr_xdg_surface *xdg_surface = data;
+	if (xdg_surface->role == WLR_XDG_SURFACE_ROLE_POPUP) {
+		view_handle_new_popup(xdg_surface);
+		return;
+	}
+	if (xdg_surface->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL) {
+		return;
+	}
+	struct mp_client *client = client_from_wl(
+		wl_resource_get_client(xdg_surface->resource));
+	if (client == NULL || client->session == NULL) {
+		// Only session clients can have windows on a station.
+		wlr_log(WLR_DEBUG, "toplevel of a client without a session: "
+			"never shown");
+		return;
+	}
+	session_new_toplevel(client->session, xdg_surface);
+}
+
+void session_listen_xdg_shell(struct mp_server *server) {
+	server->new_xdg_surface.notify = handle_new_xdg_surface;
+	wl_signal_add(&server->xdg_shell->events.new_surface,
+		&server->new_xdg_surface);
+}
+
+/* ---- where it is shown ---- */
+
+/* Shows the session's windows in place, sized to it. */
+static void enter_place(struct mp_session *session,
+		const struct mp_place *place) {
+	session->place = place;
+	wlr_scene_node_reparent(&session->tree->node, &place->tree->node);
+	update_outputs(session);
+	wlr_seat_set_capabilities(session->seat, place->capabilities);
+	struct mp_view *view;
+	wl_list_for_each(view, &session->views, link) {
+		place_view(session, view);
+	}
+}
+
+/* Takes the session's windows out of its place: to limbo (no frames, no
+ * input), menus closed, focus and devices dropped. */
+static void leave_place(struct mp_session *session) {
+	session->place = NULL;
+	wlr_scene_node_reparent(&session->tree->node,
+		&session->server->limbo->node);
+	struct mp_view *view;
+	wl_list_for_each(view, &session->views, link) {
+		view_close_popups(view);
+		place_view(session, view);
+	}
+	wlr_seat_pointer_clear_focus(session->seat);
+	wlr_seat_keyboard_clear_focus(session->seat);
+	// No device of a station stays on its seat (wlroots would keep
+	// listening to it after the seat is gone).
+	wlr_seat_set_keyboard(session->seat, NULL);
+	wlr_seat_set_capabilities(session->seat, 0);
+}
+
+void session_attach(struct mp_session *session, const struct mp_place *place) {
+	enter_place(session, place);
+	settle(session, "shown at its station");
+	session_focus(session);
+	server_changed(session->server);
+}
+
+void session_move(struct mp_session *session, const struct mp_place *place,
+		const char *reason) {
+	wlr_log(WLR_INFO, "session %u (%s) moves from station %s to station "
+		"%s: %s", session->id, session->user, station_name(session),
+		place->name, reason);
+	leave_place(session);
+	enter_place(session, place);
+	settle(session, reason);
+	session_focus(session);
+	server_changed(session->server);
+}
+
+void session_place_changed(struct mp_session *session) {
+	if (session->place == NULL) {
+		return;
+	}
+	update_outputs(session);
+	wlr_seat_set_capabilities(session->seat, session->place->capabilities);
+	struct mp_view *view;
+	wl_list_for_each(view, &session->views, link) {
+		place_view(session, view);
+	}
+}
+
+void session_detach(struct mp_session *session, const char *reason) {
+	if (session->place == NULL) {
+		return;
+	}
+	wlr_log(WLR_INFO, "session %u (%s) leaves station %s: %s", session->id,
+		session->user, session->place->name, reason);
+	leave_place(session);
+	settle(session, reason);
+	server_changed(session->server);
+}
+
+/* ---- input ---- */
+
+void session_set_keyboard(struct mp_session *session,
+		struct wlr_input_device *device) {
+	wlr_seat_set_keyboard(session->seat, device);
+}
+
+void session_key(struct mp_session *session, struct wlr_input_device *device,
+		uint32_t time_msec, uint32_t keycode, uint32_t state) {
+	wlr_seat_set_keyboard(session->seat, device);
+	wlr_seat_keyboard_notify_key(session->seat, time_msec, keycode, state);
+}
+
+void session_modifiers(struct mp_session *session,
+		struct wlr_input_device *device) {
+	wlr_seat_set_keyboard(session->seat, device);
+	wlr_seat_keyboard_notify_modifiers(session->seat,
+		&device->keyboard->modifiers);
+}
+
+static struct wlr_surface *surface_at(struct mp_session *session, double lx,
+		double ly, double *sx, double *sy) {
+	struct wlr_scene_node *node =
+		wlr_scene_node_at(&session->tree->node, lx, ly, sx, sy);
+	if (node == NULL || node->type != WLR_SCENE_NODE_SURFACE) {
+		return NULL;
+	}
+	return wlr_scene_surface_from_node(node)->surface;
+}
+
+bool session_pointer_motion(struct mp_session *session, uint32_t time_msec,
+		double lx, double ly) {
+	double sx, sy;
+	struct wlr_surface *surface = surface_at(session, lx, ly, &sx, &sy);
+	if (surface == NULL) {
+		wlr_seat_pointer_clear_focus(session->seat);
+		return false;
+	}
+	wlr_seat_pointer_notify_enter(session->seat, surface, sx, sy);
+	wlr_seat_pointer_notify_motion(session->seat, time_msec, sx, sy);
+	return true;
+}
+
+void session_pointer_button(struct mp_session *session, uint32_t time_msec,
+		double lx, double ly, uint32_t button, uint32_t state) {
+	if (state == WLR_BUTTON_PRESSED) {
+		double sx, sy;
+		struct mp_view *view =
+			view_from_surface(surface_at(session, lx, ly, &sx, &sy));
+		if (view != NULL && view->data == session &&
+				view != top_view(session)) {
+			// Raise and focus the clicked window.
+			wl_list_remove(&view->link);
+			wl_list_insert(&session->views, &view->link);
+			wlr_scene_node_raise_to_top(view->node);
+			session_focus(session);
+		}
+	}
+	wlr_seat_pointer_notify_button(session->seat, time_msec, button, state);
+}
+
+void session_pointer_axis(struct mp_session *session, uint32_t time_msec,
+		enum wlr_axis_orientation orientation, double delta,
+		int32_t delta_discrete, enum wlr_axis_source source) {
+	wlr_seat_pointer_notify_axis(session->seat, time_msec, orientation,
+		delta, delta_discrete, source);
+}
+
+void session_pointer_frame(struct mp_session *session) {
+	wlr_seat_pointer_notify_frame(session->seat);
+}
+
+void session_pointer_leave(struct mp_session *session) {
+	wlr_seat_pointer_clear_focus(session->seat);
+}
+
+struct wlr_surface *session_scanout_surface(struct mp_session *session,
+		int *lx, int *ly) {
+	struct mp_view *view = top_view(session);
+	if (view == NULL || !wl_list_empty(&view->xdg_surface->popups) ||
+			!wlr_scene_node_coords(view->node, lx, ly)) {
+		return NULL;
+	}
+	return view->xdg_surface->surface;
+}
+
+/* ---- clients ---- */
+
+static void handle_client(void *data, struct wl_client *wl_client) {
+	struct mp_session *session = data;
+	struct mp_client *client = client_from_wl(wl_client);
+	if (client == NULL) {
+		wl_client_destroy(wl_client);
+		return;
+	}
+	client->kind = MP_CLIENT_SESSION;
+	client->session = session;
+	client->owns_global = owns_global;
+	wl_list_remove(&client->session_link);
+	wl_list_insert(&session->clients, &client->session_link);
 }
 
 static void handle_request_set_selection(struct wl_listener *listener,
@@ -156,51 +477,114 @@ static void handle_request_set_selection(struct wl_listener *listener,
 	wlr_seat_set_selection(session->seat, event->source, event->serial);
 }
 
-/* What a session runs: the station's, the global one, or a Wayland session
- * installed on the machine, or foot. */
-static char *session_command_for(struct mp_station *station) {
-	const struct mp_config *config = station->server->config;
-	const struct mp_station_config *sc = station->config;
-	if (sc != NULL && sc->role == MP_ROLE_KIOSK && sc->command != NULL) {
-		return strdup(sc->command);
-	}
-	if (sc != NULL && sc->session_command != NULL) {
-		return strdup(sc->session_command);
-	}
-	if (config->session_command != NULL) {
-		return strdup(config->session_command);
-	}
-	char *exec = desktop_session_exec("/usr/share/wayland-sessions");
-	return exec ? exec : strdup("foot");
+/* ---- the helper ---- */
+
+static void finish(struct mp_session *session);
+
+static void handle_helper_prompt(void *data, const char *text, bool echo) {
+	struct mp_session *session = data;
+	// A PAM session module asking something: nobody to ask any more.
+	wlr_log(WLR_INFO, "session %u (%s): PAM asks '%s' while opening the "
+		"session; answered with nothing", session->id, session->user, text);
+	helper_answer(session->helper, "");
 }
 
-static void add_env(char *buf, size_t *len, const char *key,
-		const char *value) {
-	if (!frame_add_field(buf, len, MP_FRAME_MAX_PAYLOAD, key, value)) {
-		wlr_log(WLR_ERROR, "session environment too large: %s dropped", key);
+static void handle_helper_message(void *data, const char *text, bool error) {
+	struct mp_session *session = data;
+	wlr_log(error ? WLR_ERROR : WLR_INFO, "session %u (%s): PAM says: %s",
+		session->id, session->user, text);
+}
+
+static void handle_helper_authenticated(void *data,
+		const struct mp_helper_identity *id) {
+	// Not after the hand-over (the helper checks its phase).
+}
+
+static void handle_helper_failed(void *data, const char *reason) {
+	struct mp_session *session = data;
+	// PAM could not open the session (or the helper went away before
+	// the command ran): nothing of it runs.
+	helper_destroy(session->helper);
+	session->helper = NULL;
+	if (session->state == MP_SESSION_ENDING) {
+		finish(session);
+	} else {
+		session->server->session_handler->done(session, reason, true);
 	}
 }
 
-/* A new session for a user PAM has just let in. */
-static struct mp_session *session_create(struct mp_server *server,
-		struct mp_station *station, const char *user, uid_t uid, gid_t gid) {
+static void handle_helper_started(void *data, pid_t pid) {
+	struct mp_session *session = data;
+	session->pid = pid;
+	wlr_log(WLR_INFO, "session %u (%s): started '%s' as pid %d on %s",
+		session->id, session->user, session->command, (int)pid,
+		session->socket ? session->socket->path : "(closed)");
+	settle(session, "its command started");
+	server_changed(session->server);
+}
+
+static void handle_helper_ended(void *data, int status) {
+	struct mp_session *session = data;
+	if (status >= 0 && WIFSIGNALED(status)) {
+		wlr_log(WLR_INFO, "session %u (%s): its processes are over (its "
+			"command was killed by signal %d)", session->id, session->user,
+			WTERMSIG(status));
+	} else if (status >= 0) {
+		wlr_log(WLR_INFO, "session %u (%s): its processes are over (its "
+			"command exited with %d)", session->id, session->user,
+			WEXITSTATUS(status));
+	} else {
+		wlr_log(WLR_ERROR, "session %u (%s): its helper went away; its "
+			"processes are killed as they come to us", session->id,
+			session->user);
+	}
+	helper_destroy(session->helper);
+	session->helper = NULL;
+	session->pid = 0;
+	if (session->state == MP_SESSION_ENDING) {
+		finish(session);
+	} else {
+		session->server->session_handler->done(session, status >= 0 ?
+			"its command exited" : "its helper went away", false);
+	}
+}
+
+static const struct mp_helper_listener helper_listener = {
+	.prompt = handle_helper_prompt,
+	.message = handle_helper_message,
+	.authenticated = handle_helper_authenticated,
+	.failed = handle_helper_failed,
+	.started = handle_helper_started,
+	.ended = handle_helper_ended,
+};
+
+/* ---- life ---- */
+
+static void session_destroy(struct mp_session *session);
+
+struct mp_session *session_create(struct mp_server *server,
+		const struct mp_helper_identity *id, bool kiosk,
+		struct mp_helper *helper, const char *seat_name) {
 	struct mp_session *session = calloc(1, sizeof(*session));
 	if (session == NULL) {
 		return NULL;
 	}
 	session->server = server;
-	session->id = ++server->next_session_id;
-	session->uid = uid;
-	session->gid = gid;
-	session->user = strdup(user);
+	session->id = server->next_session_id + 1;
+	session->uid = id->uid;
+	session->gid = id->gid;
+	session->user = strdup(id->user);
+	session->kiosk = kiosk;
 	session->state = MP_SESSION_STARTING;
 	session->started = time(NULL);
 	wl_list_init(&session->clients);
 	wl_list_init(&session->views);
 	wl_list_init(&session->outputs);
 	wl_list_init(&session->link);
-	wl_list_init(&session->request_set_cursor.link);
 	wl_list_init(&session->request_set_selection.link);
+	if (session->user == NULL) {
+		goto error;
+	}
 
 	if (asprintf(&session->dir, "%s/session-%u", server->runtime_dir,
 			session->id) < 0) {
@@ -218,218 +602,137 @@ static struct mp_session *session_create(struct mp_server *server,
 	if (asprintf(&path, "%s/wayland-0", session->dir) < 0) {
 		goto error;
 	}
-	session->socket = socket_create(server, path, MP_CLIENT_SESSION, session);
+	session->socket = socket_create(server, path, handle_client, session);
 	free(path);
 	if (session->socket == NULL) {
 		goto error;
 	}
 	// The directory and socket belong to the user, 0700.
-	if (getuid() == 0 && (chown(session->dir, uid, gid) < 0 ||
-			chown(session->socket->path, uid, gid) < 0)) {
+	if (getuid() == 0 && (chown(session->dir, id->uid, id->gid) < 0 ||
+			chown(session->socket->path, id->uid, id->gid) < 0)) {
 		wlr_log_errno(WLR_ERROR, "session %u: chown", session->id);
 		goto error;
 	}
 
-	session->seat = wlr_seat_create(server->display, station->name);
-	if (session->seat == NULL) {
+	session->tree = wlr_scene_tree_create(&server->limbo->node);
+	session->seat = wlr_seat_create(server->display, seat_name);
+	if (session->tree == NULL || session->seat == NULL) {
 		goto error;
 	}
 	session->seat->data = session;
-	session->request_set_cursor.notify = handle_request_set_cursor;
-	wl_signal_add(&session->seat->events.request_set_cursor,
-		&session->request_set_cursor);
 	session->request_set_selection.notify = handle_request_set_selection;
 	wl_signal_add(&session->seat->events.request_set_selection,
 		&session->request_set_selection);
+
+	server->next_session_id = session->id;
+	session->helper = helper;
+	helper_set_listener(helper, &helper_listener, session);
 	wl_list_insert(server->sessions.prev, &session->link);
+	wlr_log(WLR_INFO, "session %u (%s): created (%s)", session->id,
+		session->user, kiosk ? "kiosk" : "desktop");
+	server_changed(server);
 	return session;
 
 error:
-	wlr_log(WLR_ERROR, "station %s: cannot create a session for %s",
-		station->name, user);
+	wlr_log(WLR_ERROR, "cannot create a session for %s", id->user);
 	session_destroy(session);
 	return NULL;
 }
 
-struct mp_session *server_session_for_uid(struct mp_server *server,
-		uid_t uid) {
-	struct mp_session *session;
-	wl_list_for_each(session, &server->sessions, link) {
-		if (session->uid == uid && !session->kiosk &&
-				session->state != MP_SESSION_ENDING) {
-			return session;
-		}
+static void add_env(char *buf, size_t *len, const char *key,
+		const char *value) {
+	if (!frame_add_field(buf, len, MP_FRAME_MAX_PAYLOAD, key, value)) {
+		wlr_log(WLR_ERROR, "session environment too large: %s dropped", key);
 	}
-	return NULL;
 }
 
-bool session_signed_in(struct mp_signin *signin, const char *payload,
-		size_t len) {
-	struct mp_server *server = signin->server;
-	struct mp_station *station = signin->station;
-	const char *uid_s = frame_field(payload, len, "uid");
-	const char *gid_s = frame_field(payload, len, "gid");
-	const char *user = frame_field(payload, len, "user");
-	if (station == NULL || uid_s == NULL || gid_s == NULL || user == NULL) {
-		signin_cancel(signin);
-		return false;
-	}
-	uid_t uid = (uid_t)strtoul(uid_s, NULL, 10);
-	gid_t gid = (gid_t)strtoul(gid_s, NULL, 10);
-
-	// One session per user: it comes here, from wherever it is. Kiosk
-	// sessions belong to their station (several kiosks may share a user).
-	bool kiosk = station_is_kiosk(station);
-	struct mp_session *existing = kiosk ? NULL :
-		server_session_for_uid(server, uid);
-	if (existing != NULL) {
-		signin_cancel(signin);
-		struct mp_station *from = existing->station;
-		if (from != NULL) {
-			wlr_log(WLR_INFO, "session %u (%s): moves from station %s to "
-				"station %s", existing->id, existing->user, from->name,
-				station->name);
-		} else {
-			wlr_log(WLR_INFO, "session %u (%s): resumes at station %s",
-				existing->id, existing->user, station->name);
-		}
-		if (from != NULL) {
-			station_detach_session(from);
-		}
-		station_attach_session(station, existing);
-		return false;
-	}
-
-	struct mp_session *session = session_create(server, station, user, uid,
-		gid);
-	if (session == NULL) {
-		signin_cancel(signin);
-		station_signin_failed(station, "Cannot create the session");
-		return false;
-	}
-	session->kiosk = kiosk;
-	session->helper = signin;
-	signin->session = session;
-	signin->station = NULL;
-	station->signin = NULL;
-	session->command = session_command_for(station);
-
+void session_start(struct mp_session *session, const char *command,
+		const char *seat) {
+	struct mp_server *server = session->server;
+	free(session->command);
+	session->command = strdup(command);
 	char buf[MP_FRAME_MAX_PAYLOAD];
 	size_t n = 0;
 	add_env(buf, &n, "WAYLAND_DISPLAY", session->socket->path);
 	add_env(buf, &n, "?XDG_RUNTIME_DIR", session->dir);
-	add_env(buf, &n, "XDG_SEAT", station->name);
+	add_env(buf, &n, "XDG_SEAT", seat);
 	add_env(buf, &n, "XDG_SESSION_TYPE", "wayland");
 	add_env(buf, &n, "XDG_SESSION_CLASS", "user");
-	if (server->test != NULL) {
-		add_env(buf, &n, "MPCOMP_TEST_SOCKET", test_socket_path(server->test));
+	for (size_t i = 0; i < server->n_session_env; i++) {
+		char *eq = strchr(server->session_env[i], '=');
+		char *key = strndup(server->session_env[i],
+			(size_t)(eq - server->session_env[i]));
+		if (key != NULL) {
+			add_env(buf, &n, key, eq + 1);
+		}
+		free(key);
 	}
-	add_env(buf, &n, "command", session->command);
-	if (!frame_write(signin->fd, MP_FRAME_OPEN, buf, n)) {
-		station_attach_session(station, session);
-		session_end(session, "the helper went away");
-		return false;
-	}
-	station_attach_session(station, session);
-	return true;
-}
-
-void session_command_started(struct mp_session *session, pid_t pid) {
-	session->pid = session->pgid = pid;
-	wlr_log(WLR_INFO, "session %u (%s): started '%s' as pid %d on %s%s%s",
-		session->id, session->user, session->command, pid,
-		session->socket ? session->socket->path : "(closed)",
-		session->station ? " at station " : "",
-		session->station ? session->station->name : "");
-	server_state_changed(session->server);
-}
-
-static bool process_group_alive(pid_t pgid) {
-	return pgid > 0 && (kill(-pgid, 0) == 0 || errno == EPERM);
-}
-
-/* Forgets the session's helper, killing it first when asked. */
-static void drop_helper(struct mp_session *session, bool kill_it) {
-	struct mp_signin *helper = session->helper;
-	if (helper == NULL) {
-		return;
-	}
-	if (kill_it && helper->pid > 0) {
-		kill(helper->pid, SIGKILL);
-	}
-	session->helper = NULL;
-	signin_destroy(helper);
-}
-
-/* The session is over: nothing of it may stay. */
-static void finish(struct mp_session *session) {
-	struct mp_station *station = session->last_station;
-	if (process_group_alive(session->pgid)) {
-		kill(-session->pgid, SIGKILL);
-	}
-	wlr_log(WLR_INFO, "session %u (%s): ended", session->id, session->user);
-	session_destroy(session);
-	if (station != NULL) {
-		station_session_gone(station);
-	}
-}
-
-static int handle_kill_timer(void *data) {
-	struct mp_session *session = data;
-	wlr_log(WLR_ERROR, "session %u: helper did not end it in time, killing "
-		"what is left", session->id);
-	finish(session); // session_destroy kills the helper
-	return 0;
+	add_env(buf, &n, "command", command);
+	helper_open(session->helper, buf, n);
 }
 
 static int handle_logoff_timer(void *data) {
 	struct mp_session *session = data;
-	session_end(session, "log off: grace period over");
+	wl_event_source_remove(session->logoff_timer);
+	session->logoff_timer = NULL;
+	session->server->session_handler->done(session,
+		"log off: grace period over", false);
 	return 0;
 }
 
 void session_logoff(struct mp_session *session) {
-	if (session->state == MP_SESSION_ENDING || session->logoff_timer != NULL) {
+	if (session->state == MP_SESSION_LOGGING_OFF ||
+			session->state == MP_SESSION_ENDING) {
 		return;
 	}
 	int grace = session->server->config->logoff_grace_ms;
-	wlr_log(WLR_INFO, "session %u (%s): log off, windows asked to close, "
-		"%d ms grace", session->id, session->user, grace);
+	set_state(session, MP_SESSION_LOGGING_OFF, "log off");
 	struct mp_view *view;
-	int n = 0;
 	wl_list_for_each(view, &session->views, link) {
-		wlr_xdg_toplevel_send_close(view->xdg_surface);
-		n++;
+		view_close(view);
 	}
-	if (n == 0 || grace == 0) {
-		session_end(session, "log off");
+	if (session_count_views(session) == 0 || grace == 0) {
+		session->server->session_handler->done(session, "log off", false);
 		return;
 	}
+	wlr_log(WLR_INFO, "session %u (%s): windows asked to close, %d ms "
+		"grace", session->id, session->user, grace);
 	session->logoff_timer = wl_event_loop_add_timer(session->server->loop,
 		handle_logoff_timer, session);
 	if (session->logoff_timer == NULL) {
-		session_end(session, "log off");
+		session->server->session_handler->done(session, "log off", false);
 		return;
 	}
 	wl_event_source_timer_update(session->logoff_timer, grace);
 }
 
+/* The session is over: nothing of it may stay. */
+static void finish(struct mp_session *session) {
+	wlr_log(WLR_INFO, "session %u (%s): gone", session->id, session->user);
+	session->server->session_handler->destroy(session);
+	session_destroy(session);
+	// Its processes, if its helper could not end them, come to us and
+	// are killed as they are reaped (compositor.c).
+}
+
+static int handle_kill_timer(void *data) {
+	struct mp_session *session = data;
+	wlr_log(WLR_ERROR, "session %u (%s): its helper did not end it in "
+		"time; the helper is killed", session->id, session->user);
+	finish(session);
+	return 0;
+}
+
 void session_end(struct mp_session *session, const char *reason) {
+	assert(session->place == NULL);
 	if (session->state == MP_SESSION_ENDING) {
 		return;
 	}
-	wlr_log(WLR_INFO, "session %u (%s): ending: %s", session->id,
-		session->user, reason);
-	session->last_station = session->station;
-	session_set_state(session, MP_SESSION_ENDING);
-	if (session->station != NULL) {
-		station_detach_session(session->station);
-	}
+	set_state(session, MP_SESSION_ENDING, reason);
 	if (session->logoff_timer != NULL) {
 		wl_event_source_remove(session->logoff_timer);
 		session->logoff_timer = NULL;
 	}
-
 	// No new clients, then none of the old ones.
 	socket_destroy(session->socket);
 	session->socket = NULL;
@@ -437,79 +740,45 @@ void session_end(struct mp_session *session, const char *reason) {
 	wl_list_for_each_safe(client, tmp, &session->clients, session_link) {
 		wl_client_destroy(client->client);
 	}
-
-	if (session->helper == NULL) {
+	if (session->helper == NULL ||
+			(session->helper->phase != MP_HELPER_OPENING &&
+			session->helper->phase != MP_HELPER_RUNNING)) {
+		// Nothing runs (or its helper is gone): over now.
 		finish(session);
 		return;
 	}
 	// The helper kills every process of the session (SIGTERM, then
 	// SIGKILL), closes the PAM session and says ENDED.
-	signin_end_session(session->helper, KILL_GRACE_MS);
+	helper_end(session->helper, KILL_GRACE_MS);
 	session->kill_timer = wl_event_loop_add_timer(session->server->loop,
 		handle_kill_timer, session);
 	if (session->kill_timer != NULL) {
 		wl_event_source_timer_update(session->kill_timer,
-			KILL_GRACE_MS + 5000);
+			KILL_GRACE_MS + HELPER_SLACK_MS);
 	}
 }
 
-void session_helper_ended(struct mp_session *session, int status) {
-	if (status >= 0) {
-		wlr_log(WLR_INFO, "session %u (%s): command ended (status %d)",
-			session->id, session->user, status);
-	} else {
-		wlr_log(WLR_ERROR, "session %u (%s): its helper stopped",
-			session->id, session->user);
-	}
-	// A helper that said ENDED is done; one that did not is killed.
-	drop_helper(session, status < 0);
-	session->pid = 0;
-	if (status < 0) {
-		session_kill_orphans(session->server);
-	}
+void session_kill(struct mp_session *session) {
+	session->place = NULL;
 	if (session->state != MP_SESSION_ENDING) {
-		session_end(session, "its command exited");
-	} else {
-		finish(session);
+		set_state(session, MP_SESSION_ENDING, "the compositor exits now");
 	}
+	finish(session);
 }
 
-void session_kill_orphans(struct mp_server *server) {
-	// Every helper is the subreaper of its session, so a child of ours
-	// that is no helper was left by a session whose helper died.
-	pid_t helpers[64];
-	size_t n = 0;
-	struct mp_signin *signin;
-	wl_list_for_each(signin, &server->signins, link) {
-		if (signin->pid > 0 && n < 64) {
-			helpers[n++] = signin->pid;
-		}
-	}
-	int killed = proc_signal_children(getpid(), SIGKILL, helpers, n);
-	if (killed > 0) {
-		wlr_log(WLR_INFO, "killed %d process(es) left by ended sessions",
-			killed);
-	}
-}
-
-void session_kill_now(struct mp_session *session) {
-	session->last_station = NULL;
-	finish(session); // session_destroy kills the helper
-}
-
-void session_destroy(struct mp_session *session) {
+static void session_destroy(struct mp_session *session) {
 	if (session == NULL) {
 		return;
 	}
-	assert(session->station == NULL);
-	// A helper still there did not end the session in time: it goes too.
-	drop_helper(session, true);
+	// A helper still there did not end the session: it is killed.
+	helper_destroy(session->helper);
 	if (session->kill_timer != NULL) {
 		wl_event_source_remove(session->kill_timer);
 	}
 	if (session->logoff_timer != NULL) {
 		wl_event_source_remove(session->logoff_timer);
 	}
+	socket_destroy(session->socket);
 	struct mp_client *client, *ctmp;
 	wl_list_for_each_safe(client, ctmp, &session->clients, session_link) {
 		wl_client_destroy(client->client);
@@ -518,20 +787,35 @@ void session_destroy(struct mp_session *session) {
 	wl_list_for_each_safe(output, tmp, &session->outputs, link) {
 		session_output_destroy(output);
 	}
-	wl_list_remove(&session->request_set_cursor.link);
 	wl_list_remove(&session->request_set_selection.link);
 	if (session->seat != NULL) {
+		// No device may stay set on a seat that goes (wlroots 0.15 would
+		// keep its listeners on the device's signals).
+		wlr_seat_set_keyboard(session->seat, NULL);
 		wlr_seat_destroy(session->seat);
 	}
-	socket_destroy(session->socket);
-	if (session->dir != NULL) {
-		rmdir(session->dir);
+	if (session->tree != NULL) {
+		wlr_scene_node_destroy(&session->tree->node);
+	}
+	if (session->dir != NULL && !util_remove_tree(session->dir)) {
+		wlr_log_errno(WLR_ERROR, "session %u: cannot remove %s",
+			session->id, session->dir);
 	}
 	wl_list_remove(&session->link);
 	free(session->dir);
 	free(session->command);
 	free(session->user);
 	free(session);
+}
+
+struct mp_session *session_for_uid(struct mp_server *server, uid_t uid) {
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		if (session->uid == uid && !session->kiosk) {
+			return session;
+		}
+	}
+	return NULL;
 }
 
 struct json_object *session_describe(struct mp_session *session) {
@@ -541,20 +825,16 @@ struct json_object *session_describe(struct mp_session *session) {
 	json_object_object_add(s, "uid", json_object_new_int64(session->uid));
 	json_object_object_add(s, "state",
 		json_object_new_string(session_state_name(session->state)));
-	json_object_object_add(s, "station", session->station ?
-		json_object_new_string(session->station->name) : NULL);
+	json_object_object_add(s, "station", session->place ?
+		json_object_new_string(session->place->name) : NULL);
 	json_object_object_add(s, "kiosk", json_object_new_boolean(session->kiosk));
 	json_object_object_add(s, "pid", json_object_new_int(session->pid));
 	json_object_object_add(s, "started",
 		json_object_new_int64((int64_t)session->started));
 	json_object_object_add(s, "clients",
 		json_object_new_int(wl_list_length(&session->clients)));
-	int views = 0;
-	struct mp_view *view;
-	wl_list_for_each(view, &session->views, link) {
-		views += view->mapped;
-	}
-	json_object_object_add(s, "views", json_object_new_int(views));
+	json_object_object_add(s, "views",
+		json_object_new_int((int)session_count_views(session)));
 	json_object_object_add(s, "socket",
 		describe_string(session->socket ? session->socket->path : NULL));
 	return s;

@@ -5,20 +5,48 @@
 #include <sys/types.h>
 #include <time.h>
 #include <wayland-server-core.h>
+#include <wlr/types/wlr_input_device.h>
+#include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_seat.h>
 
 struct mp_server;
-struct mp_station;
+struct mp_place;
+struct mp_helper;
+struct mp_helper_identity;
 struct mp_socket;
-struct mp_signin;
 struct json_object;
 
+/* The session state machine (this file alone changes it):
+ *
+ *   starting --started--> attached <--attach/detach--> parked
+ *       \                    |                          |
+ *        \                 log off                    log off
+ *         \                  v                          v
+ *          +-----------> logging-off --windows closed or grace over--+
+ *                                                                   v
+ *   any state --end / command exited / could not start--------> ending --> gone
+ *
+ * "locked" is reserved for the lock screen. Where the session is shown is
+ * its place (NULL: nowhere), set by attach and detach in any state. */
 enum mp_session_state {
-	MP_SESSION_STARTING = 0,
-	MP_SESSION_ATTACHED,
+	MP_SESSION_STARTING = 0, // PAM opens it, its command starts
+	MP_SESSION_ATTACHED,     // shown at a station
 	MP_SESSION_LOCKED,
-	MP_SESSION_PARKED,
-	MP_SESSION_ENDING,
+	MP_SESSION_PARKED,       // shown nowhere, programs running
+	MP_SESSION_LOGGING_OFF,  // windows asked to close, grace running
+	MP_SESSION_ENDING,       // clients gone, helper ends the processes
+};
+
+struct mp_session;
+
+/* What a session tells the actions layer. */
+struct mp_session_handler {
+	// The session is over on its own: its command exited, its log off
+	// is complete, its helper went away, or it could not start (failed:
+	// reason is for the user). The actions layer ends it.
+	void (*done)(struct mp_session *session, const char *reason, bool failed);
+	// The session is gone: freed when this returns.
+	void (*destroy)(struct mp_session *session);
 };
 
 /* A session output: a real wlr_output on a backend that is never rendered,
@@ -28,6 +56,9 @@ struct mp_session_output {
 	struct wl_list link; // mp_session.outputs
 };
 
+/* One user's running programs: a listening socket, the clients accepted
+ * on it, their windows, a seat, session outputs, and the helper that
+ * keeps its processes. */
 struct mp_session {
 	struct mp_server *server;
 	struct wl_list link; // mp_server.sessions
@@ -38,56 +69,87 @@ struct mp_session {
 	time_t started;
 	bool kiosk; // belongs to its kiosk station: never moves
 	enum mp_session_state state;
-	struct mp_station *station; // attached to, may be NULL
-	struct mp_station *last_station; // where it was when it began ending
-	struct mp_signin *helper;   // keeps its processes; NULL once over
+	const struct mp_place *place; // where it is shown, NULL: nowhere
+	struct mp_helper *helper;     // keeps its processes; NULL once over
 
 	char *command;
-	pid_t pid;  // leader of the session's process group, 0 once reaped
-	pid_t pgid; // its process group, kept after the leader is reaped
+	pid_t pid; // of its command, as the helper said; for display only
 	char *dir;
 	struct mp_socket *socket;
 	struct wl_list clients; // mp_client.session_link
 	struct wl_list views;   // mp_view.link, top first
 	struct wlr_seat *seat;  // travels with the session
 	struct wl_list outputs; // mp_session_output.link
+	// Its windows: in its place's tree, or in the server's limbo.
+	struct wlr_scene_tree *tree;
 	struct wl_event_source *kill_timer;
 	struct wl_event_source *logoff_timer;
 
-	struct wl_listener request_set_cursor;
 	struct wl_listener request_set_selection;
-	struct wl_listener request_set_primary_selection;
 };
 
-/* PAM let a user in at the sign-in's station (payload of AUTHENTICATED):
- * their session moves here if they have one, else a new one opens.
- * Returns false when the sign-in was destroyed (nothing more to do). */
-bool session_signed_in(struct mp_signin *signin, const char *payload,
-	size_t len);
-void session_command_started(struct mp_session *session, pid_t pid);
-/* The helper said ENDED (status) or went away (-1). Frees the session. */
-void session_helper_ended(struct mp_session *session, int status);
-/* Log off: windows asked to close, then after the grace period the end. */
+/* A new session of the user PAM let in, in state starting; it takes the
+ * helper over. seat_name names its wl_seat. NULL on failure (the helper
+ * is then still the caller's). */
+struct mp_session *session_create(struct mp_server *server,
+	const struct mp_helper_identity *id, bool kiosk, struct mp_helper *helper,
+	const char *seat_name);
+/* Windows of session clients: listens to the xdg-shell's new surfaces. */
+void session_listen_xdg_shell(struct mp_server *server);
+/* Opens the PAM session and starts command (XDG_SEAT = seat). */
+void session_start(struct mp_session *session, const char *command,
+	const char *seat);
+/* Shows the session at place: windows, outputs sized to it. */
+void session_attach(struct mp_session *session, const struct mp_place *place);
+/* The session leaves its place: windows to limbo, popups closed, focus
+ * and devices dropped. reason is logged. */
+void session_detach(struct mp_session *session, const char *reason);
+/* The session goes from its place to another one (its user signed in
+ * there): one step, its state unchanged. */
+void session_move(struct mp_session *session, const struct mp_place *place,
+	const char *reason);
+/* Its place moved or changed size. */
+void session_place_changed(struct mp_session *session);
+/* Log off: windows asked to close; when they are or after the grace
+ * period, the session is done. */
 void session_logoff(struct mp_session *session);
-/* Ends the session now: station freed, clients disconnected, processes
- * killed by the helper, socket and directory removed. */
+/* Ends the session (it must be shown nowhere): clients disconnected,
+ * processes killed by the helper, socket and directory removed, then it
+ * is gone. */
 void session_end(struct mp_session *session, const char *reason);
-/* Frees what is left once ended; NULL is a no-op. */
-void session_destroy(struct mp_session *session);
-struct mp_session *server_session_for_uid(struct mp_server *server,
-	uid_t uid);
-/* Kills orphans of sessions whose helper died (they come to us). */
-void session_kill_orphans(struct mp_server *server);
-/* Compositor shutdown: SIGKILL whatever is left and free it now. */
-void session_kill_now(struct mp_session *session);
+/* Compositor shutdown: the helper is killed (its processes come to the
+ * compositor, which kills them) and the session is gone now. */
+void session_kill(struct mp_session *session);
+
+/* Whether a sign-in of its user may move it to another station. */
+bool session_is_movable(struct mp_session *session);
+struct mp_session *session_for_uid(struct mp_server *server, uid_t uid);
 const char *session_state_name(enum mp_session_state state);
-void session_set_state(struct mp_session *session,
-	enum mp_session_state state);
-/* Matches the session outputs to its station (see session.c). */
-void session_update_outputs(struct mp_session *session);
-bool session_owns_output_global(struct mp_session *session,
-	const struct wl_global *global);
-void session_update_capabilities(struct mp_session *session);
+size_t session_count_views(struct mp_session *session);
+
+/* Input from its station, in layout coordinates. */
+void session_set_keyboard(struct mp_session *session,
+	struct wlr_input_device *device);
+void session_key(struct mp_session *session, struct wlr_input_device *device,
+	uint32_t time_msec, uint32_t keycode, uint32_t state);
+void session_modifiers(struct mp_session *session,
+	struct wlr_input_device *device);
+/* Returns whether a window of the session is under the pointer. */
+bool session_pointer_motion(struct mp_session *session, uint32_t time_msec,
+	double lx, double ly);
+void session_pointer_button(struct mp_session *session, uint32_t time_msec,
+	double lx, double ly, uint32_t button, uint32_t state);
+void session_pointer_axis(struct mp_session *session, uint32_t time_msec,
+	enum wlr_axis_orientation orientation, double delta,
+	int32_t delta_discrete, enum wlr_axis_source source);
+void session_pointer_frame(struct mp_session *session);
+void session_pointer_leave(struct mp_session *session);
+/* Gives the keyboard focus to its top window. */
+void session_focus(struct mp_session *session);
+/* The one surface that alone covers its place (direct scanout), or NULL. */
+struct wlr_surface *session_scanout_surface(struct mp_session *session,
+	int *lx, int *ly);
+
 /* The session as JSON: id, user, state, station, pid, clients, ... */
 struct json_object *session_describe(struct mp_session *session);
 

@@ -6,7 +6,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
-#include "client.h"
 #include "server.h"
 #include "socket.h"
 
@@ -17,7 +16,7 @@ static int handle_connection(int fd, uint32_t mask, void *data) {
 		wlr_log_errno(WLR_ERROR, "accept on %s", sock->path);
 		return 0;
 	}
-	// client_created tags it as unknown; we say what it is right after.
+	// client_created tags it as unknown; its owner says what it is now.
 	struct wl_client *wl_client =
 		wl_client_create(sock->server->display, client_fd);
 	if (wl_client == NULL) {
@@ -25,20 +24,12 @@ static int handle_connection(int fd, uint32_t mask, void *data) {
 		close(client_fd);
 		return 0;
 	}
-	struct mp_client *client = client_from_wl(wl_client);
-	if (client == NULL) {
-		wl_client_destroy(wl_client);
-		return 0;
-	}
-	client->kind = sock->kind;
-	if (sock->kind == MP_CLIENT_SESSION) {
-		client_set_session(client, sock->session);
-	}
+	sock->accepted(sock->data, wl_client);
 	return 0;
 }
 
 struct mp_socket *socket_create(struct mp_server *server, const char *path,
-		enum mp_client_kind kind, struct mp_session *session) {
+		void (*accepted)(void *data, struct wl_client *client), void *data) {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(addr.sun_path)) {
 		wlr_log(WLR_ERROR, "socket path too long: %s", path);
@@ -68,8 +59,8 @@ struct mp_socket *socket_create(struct mp_server *server, const char *path,
 		return NULL;
 	}
 	sock->server = server;
-	sock->kind = kind;
-	sock->session = session;
+	sock->accepted = accepted;
+	sock->data = data;
 	sock->path = strdup(path);
 	sock->fd = fd;
 	sock->source = wl_event_loop_add_fd(server->loop, fd, WL_EVENT_READABLE,

@@ -1,20 +1,19 @@
 #include <assert.h>
 #include <json-c/json.h>
-#include <linux/input-event-codes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wlr/types/wlr_keyboard.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
-#include "input.h"
+#include "describe.h"
+#include "helper.h"
 #include "output.h"
 #include "overlay/greeter.h"
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
-#include "signin.h"
 #include "station.h"
-#include "describe.h"
-#include "view.h"
 
 const char *station_state_name(enum mp_station_state state) {
 	switch (state) {
@@ -32,32 +31,71 @@ const char *station_state_name(enum mp_station_state state) {
 	return "unknown";
 }
 
-/* The one place where a station changes state. Returns whether it did
- * (and so drew its greeter for the new state). */
-bool station_set_state(struct mp_station *station,
-		enum mp_station_state state) {
-	if (station->state == state) {
-		return false;
-	}
-	wlr_log(WLR_INFO, "station %s: %s -> %s (session %u)", station->name,
-		station_state_name(station->state), station_state_name(state),
-		station->session ? station->session->id : 0);
-	station->state = state;
-	// Only an active station shows its session's windows; a free one shows
-	// its greeter, in the same frame.
-	wlr_scene_node_set_enabled(&station->views_tree->node,
-		state == MP_STATION_ACTIVE);
-	greeter_update(station->greeter);
-	server_state_changed(station->server);
-	return true;
-}
-
-/* The state a station with outputs has, given its session. */
+/* The state a station settles in, given its outputs and session. */
 static enum mp_station_state settled_state(struct mp_station *station) {
-	if (station->n_parts == 0) {
+	if (station->place.n_parts == 0) {
 		return MP_STATION_OFFLINE;
 	}
 	return station->session ? MP_STATION_ACTIVE : MP_STATION_LOGIN;
+}
+
+/* The one place where a station changes state: what it shows follows in
+ * the same frame. */
+static void set_state(struct mp_station *station, const char *reason) {
+	enum mp_station_state state = settled_state(station);
+	if (station->state == state) {
+		return;
+	}
+	if (station->session != NULL) {
+		wlr_log(WLR_INFO, "station %s (session %u of %s): %s -> %s: %s",
+			station->name, station->session->id, station->session->user,
+			station_state_name(station->state), station_state_name(state),
+			reason);
+	} else {
+		wlr_log(WLR_INFO, "station %s (no session): %s -> %s: %s",
+			station->name, station_state_name(station->state),
+			station_state_name(state), reason);
+	}
+	station->state = state;
+	// Only an active station shows its session's windows.
+	wlr_scene_node_set_enabled(&station->views_tree->node,
+		state == MP_STATION_ACTIVE);
+	server_changed(station->server);
+}
+
+static struct mp_overlay *top_overlay(struct mp_station *station) {
+	if (wl_list_empty(&station->overlays)) {
+		return NULL;
+	}
+	struct mp_overlay *overlay =
+		wl_container_of(station->overlays.prev, overlay, link);
+	return overlay;
+}
+
+static void handle_overlay_intent(void *data, const struct mp_intent *intent) {
+	struct mp_station *station = data;
+	station->server->station_handler->intent(station, intent);
+}
+
+/* The greeter goes on the stack of a free station, fresh. */
+static void push_greeter(struct mp_station *station) {
+	if (station->greeter != NULL) {
+		return;
+	}
+	station->greeter = greeter_create(station->server, &station->place,
+		station->overlay_tree, station_is_kiosk(station),
+		handle_overlay_intent, station);
+	if (station->greeter == NULL) {
+		wlr_log(WLR_ERROR, "station %s: cannot create its greeter",
+			station->name);
+		return;
+	}
+	wl_list_insert(station->overlays.prev, &station->greeter->base.link);
+}
+
+static void pop_greeter(struct mp_station *station) {
+	overlay_destroy(&station->greeter->base);
+	station->greeter = NULL;
 }
 
 static struct xkb_keymap *compile_keymap(const struct mp_station_config *sc) {
@@ -86,45 +124,61 @@ struct mp_station *station_create(struct mp_server *server,
 		return NULL;
 	}
 	station->server = server;
-	station->name = strdup(name);
 	station->config = config;
 	station->state = MP_STATION_OFFLINE;
+	wl_list_init(&station->devices);
+	wl_list_init(&station->overlays);
+	wl_list_init(&station->request_set_cursor.link);
+	wl_list_init(&station->cursor_surface_destroy.link);
+	wl_list_init(&station->link);
+	station->name = strdup(name);
+	station->scene = wlr_scene_create();
+	if (station->name == NULL || station->scene == NULL) {
+		goto error;
+	}
 	station->keymap = compile_keymap(config);
 	if (station->keymap == NULL) {
 		wlr_log(WLR_ERROR, "station %s: cannot compile its keymap, using "
 			"the default one", name);
-		station->keymap = compile_keymap(NULL);
+		station->keymap = xkb_keymap_ref(server->default_keymap);
 	}
-
-	station->scene = wlr_scene_create();
 	station->views_tree = wlr_scene_tree_create(&station->scene->node);
-	wlr_scene_node_set_enabled(&station->views_tree->node, false);
 	station->overlay_tree = wlr_scene_tree_create(&station->scene->node);
-	station->greeter = greeter_create(station);
-	if (station->greeter != NULL && station_is_kiosk(station)) {
-		station->greeter->locked_user = true;
-	}
 	station->cursor_tree = wlr_scene_tree_create(&station->scene->node);
+	if (station->views_tree == NULL || station->overlay_tree == NULL ||
+			station->cursor_tree == NULL) {
+		goto error;
+	}
+	wlr_scene_node_set_enabled(&station->views_tree->node, false);
+	wlr_scene_node_set_enabled(&station->cursor_tree->node, false);
 	if (server->cursor_buffer != NULL) {
 		struct wlr_scene_buffer *cursor = wlr_scene_buffer_create(
 			&station->cursor_tree->node, server->cursor_buffer);
-		station->cursor_node = &cursor->node;
+		station->cursor_node = cursor ? &cursor->node : NULL;
 	}
-	wl_list_init(&station->cursor_surface_destroy.link);
-	wlr_scene_node_set_enabled(&station->cursor_tree->node, false);
+	station->place.name = station->name;
+	station->place.tree = station->views_tree;
+	push_greeter(station);
 
 	wl_list_insert(server->stations.prev, &station->link);
 	wlr_log(WLR_INFO, "station %s: created", name);
 	return station;
+
+error:
+	wlr_log(WLR_ERROR, "station %s: cannot create it", name);
+	station_destroy(station);
+	return NULL;
 }
 
 static void destroy_parts(struct mp_station *station) {
-	for (size_t i = 0; i < station->n_parts; i++) {
-		wlr_scene_output_destroy(station->parts[i].scene_output);
+	for (size_t i = 0; i < station->place.n_parts; i++) {
+		output_part_destroy(station->parts[i]);
 	}
 	free(station->parts);
+	free(station->place.parts);
 	station->parts = NULL;
-	station->n_parts = 0;
+	station->place.parts = NULL;
+	station->place.n_parts = 0;
 }
 
 void station_destroy(struct mp_station *station) {
@@ -133,28 +187,26 @@ void station_destroy(struct mp_station *station) {
 	}
 	wlr_log(WLR_INFO, "station %s: destroyed", station->name);
 	if (station->session != NULL) {
-		station_detach_session(station);
+		station_release_session(station, "the station goes", NULL);
 	}
-	signin_cancel(station->signin);
-	if (station->restart_timer != NULL) {
-		wl_event_source_remove(station->restart_timer);
+	helper_destroy(station->helper);
+	if (station->kiosk.restart_timer != NULL) {
+		wl_event_source_remove(station->kiosk.restart_timer);
 	}
-	struct mp_session *session;
-	wl_list_for_each(session, &station->server->sessions, link) {
-		if (session->last_station == station) {
-			session->last_station = NULL;
-		}
+	struct mp_overlay *overlay, *otmp;
+	wl_list_for_each_safe(overlay, otmp, &station->overlays, link) {
+		overlay_destroy(overlay);
 	}
-	greeter_destroy(station->greeter);
-	struct mp_input *input;
-	wl_list_for_each(input, &station->server->inputs, link) {
-		if (input->station == station) {
-			input->station = NULL;
-		}
+	struct mp_station_device *dev, *dtmp;
+	wl_list_for_each_safe(dev, dtmp, &station->devices, link) {
+		station_remove_device(station, dev->device);
 	}
+	wl_list_remove(&station->request_set_cursor.link);
 	wl_list_remove(&station->cursor_surface_destroy.link);
 	destroy_parts(station);
-	wlr_scene_node_destroy(&station->scene->node);
+	if (station->scene != NULL) {
+		wlr_scene_node_destroy(&station->scene->node);
+	}
 	xkb_keymap_unref(station->keymap);
 	wl_list_remove(&station->link);
 	free(station->auto_output);
@@ -162,59 +214,57 @@ void station_destroy(struct mp_station *station) {
 	free(station);
 }
 
-bool station_wants_output(struct mp_station *station, const char *name,
-		enum mp_split *split) {
+struct mp_station *station_by_name(struct mp_server *server,
+		const char *name) {
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (strcmp(station->name, name) == 0) {
+			return station;
+		}
+	}
+	return NULL;
+}
+
+struct mp_station *station_of_session(struct mp_server *server,
+		struct mp_session *session) {
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (station->session == session) {
+			return station;
+		}
+	}
+	return NULL;
+}
+
+bool station_is_kiosk(struct mp_station *station) {
+	return station->config != NULL && station->config->role == MP_ROLE_KIOSK;
+}
+
+bool station_wants_output(struct mp_station *station, const char *name) {
 	if (station->config == NULL) {
-		*split = MP_SPLIT_NONE;
 		return station->auto_output != NULL &&
 			strcmp(station->auto_output, name) == 0;
 	}
 	for (size_t i = 0; i < station->config->n_outputs; i++) {
 		if (strcmp(station->config->outputs[i], name) == 0) {
-			*split = station->config->split;
 			return true;
 		}
 	}
 	return false;
 }
 
-static void add_part(struct mp_station *station, struct mp_output *output,
-		enum mp_split split) {
-	struct wlr_box box;
-	output_get_box(output, &box);
-	if (split != MP_SPLIT_NONE) {
-		int left = box.width / 2;
-		if (split == MP_SPLIT_LEFT) {
-			box.width = left;
-		} else {
-			box.x += left;
-			box.width -= left;
-		}
-	}
-	struct mp_station_part *parts = realloc(station->parts,
-		(station->n_parts + 1) * sizeof(*parts));
-	if (parts == NULL) {
-		return;
-	}
-	station->parts = parts;
-	struct mp_station_part *part = &parts[station->n_parts++];
-	part->output = output;
-	part->split = split;
-	part->box = box;
-	part->scene_output = wlr_scene_output_create(station->scene,
-		output->wlr_output);
-	wlr_scene_output_set_position(part->scene_output, output->lx, output->ly);
-}
+/* ---- the place: outputs, area, label, cursor ---- */
 
 static void update_label(struct mp_station *station) {
 	if (station->label != NULL) {
 		wlr_scene_node_destroy(station->label);
 		station->label = NULL;
 	}
-	if (station->n_parts == 0) {
+	if (station->place.n_parts == 0) {
 		return;
 	}
-	int size = station->area.height / 10;
+	struct wlr_box *area = &station->place.area;
+	int size = area->height / 10;
 	size = size < 16 ? 16 : size > 160 ? 160 : size;
 	station->label = text_node_create(station->server->text,
 		&station->scene->node, station->name, size, 0xffe8eef4);
@@ -224,15 +274,15 @@ static void update_label(struct mp_station *station) {
 	wlr_scene_node_place_below(station->label, &station->views_tree->node);
 	struct wlr_scene_buffer *label = (struct wlr_scene_buffer *)station->label;
 	int width = label->buffer->width, height = label->buffer->height;
-	if (width > station->area.width) {
+	if (width > area->width) {
 		// Too long for a narrow station: scale it down to fit.
-		height = height * station->area.width / width;
-		width = station->area.width;
+		height = height * area->width / width;
+		width = area->width;
 		wlr_scene_buffer_set_dest_size(label, width, height);
 	}
 	wlr_scene_node_set_position(station->label,
-		station->area.x + (station->area.width - width) / 2,
-		station->area.y + (station->area.height - height) / 2);
+		area->x + (area->width - width) / 2,
+		area->y + (area->height - height) / 2);
 }
 
 static void move_cursor_nodes(struct mp_station *station) {
@@ -249,7 +299,7 @@ static void move_cursor_nodes(struct mp_station *station) {
 }
 
 static void clamp_cursor(struct mp_station *station) {
-	struct wlr_box *a = &station->area;
+	struct wlr_box *a = &station->place.area;
 	if (a->width <= 0 || a->height <= 0) {
 		return;
 	}
@@ -260,30 +310,93 @@ static void clamp_cursor(struct mp_station *station) {
 		station->cursor_y > max_y ? max_y : station->cursor_y;
 }
 
-void station_update_area(struct mp_station *station) {
+/* The one surface that alone covers the station's part, for direct
+ * scanout: only an active station with nothing drawn over its window. */
+static struct wlr_surface *scanout_surface(void *data, int *lx, int *ly) {
+	struct mp_station *station = data;
+	if (station->state != MP_STATION_ACTIVE || station->session == NULL ||
+			!wl_list_empty(&station->overlays)) {
+		return NULL;
+	}
+	if (station->cursor_tree->node.state.enabled &&
+			wlr_box_contains_point(&station->place.area, station->cursor_x,
+				station->cursor_y)) {
+		return NULL; // the cursor is drawn over it
+	}
+	return session_scanout_surface(station->session, lx, ly);
+}
+
+static void add_part(struct mp_station *station, struct mp_output *output,
+		enum mp_split split) {
+	struct wlr_box box;
+	output_get_box(output, &box);
+	if (split != MP_SPLIT_NONE) {
+		int left = box.width / 2;
+		if (split == MP_SPLIT_LEFT) {
+			box.width = left;
+		} else {
+			box.x += left;
+			box.width -= left;
+		}
+	}
+	size_t n = station->place.n_parts;
+	struct mp_output_part **parts = realloc(station->parts,
+		(n + 1) * sizeof(*parts));
+	if (parts != NULL) {
+		station->parts = parts;
+	}
+	struct wlr_box *boxes = realloc(station->place.parts,
+		(n + 1) * sizeof(*boxes));
+	if (boxes != NULL) {
+		station->place.parts = boxes;
+	}
+	struct mp_output_part *part = parts && boxes ? output_part_create(output,
+		station->scene, &box, scanout_surface, station) : NULL;
+	if (part == NULL) {
+		wlr_log(WLR_ERROR, "station %s: cannot use output %s (out of memory)",
+			station->name, output->wlr_output->name);
+		return;
+	}
+	station->parts[n] = part;
+	station->place.parts[n] = box;
+	station->place.n_parts = n + 1;
+}
+
+static void update_capabilities(struct mp_station *station) {
+	uint32_t caps = (station->n_keyboards ? WL_SEAT_CAPABILITY_KEYBOARD : 0) |
+		(station->n_pointers ? WL_SEAT_CAPABILITY_POINTER : 0);
+	if (station->place.capabilities != caps) {
+		station->place.capabilities = caps;
+		if (station->session != NULL) {
+			session_place_changed(station->session);
+		}
+	}
+}
+
+void station_update_outputs(struct mp_station *station) {
 	struct mp_server *server = station->server;
-	struct wlr_box old_area = station->area;
+	struct wlr_box old_area = station->place.area;
 	destroy_parts(station);
 
 	if (station->config != NULL) {
 		for (size_t i = 0; i < station->config->n_outputs; i++) {
 			struct mp_output *output =
-				server_output_by_name(server, station->config->outputs[i]);
+				output_by_name(server, station->config->outputs[i]);
 			if (output != NULL) {
 				add_part(station, output, station->config->split);
 			}
 		}
 	} else if (station->auto_output != NULL) {
 		struct mp_output *output =
-			server_output_by_name(server, station->auto_output);
+			output_by_name(server, station->auto_output);
 		if (output != NULL) {
 			add_part(station, output, MP_SPLIT_NONE);
 		}
 	}
 
 	struct wlr_box area = { 0 };
-	for (size_t i = 0; i < station->n_parts; i++) {
-		struct wlr_box *b = &station->parts[i].box;
+	for (size_t i = 0; i < station->place.n_parts; i++) {
+		struct wlr_box *b = &station->place.parts[i];
 		if (i == 0) {
 			area = *b;
 			continue;
@@ -297,12 +410,11 @@ void station_update_area(struct mp_station *station) {
 		area.width = x2 - area.x;
 		area.height = y2 - area.y;
 	}
-	station->area = area;
+	station->place.area = area;
 
-	bool moved = !wlr_box_empty(&area) &&
-		(old_area.x != area.x || old_area.y != area.y ||
-		old_area.width != area.width || old_area.height != area.height);
-	if (moved) {
+	bool moved = old_area.x != area.x || old_area.y != area.y ||
+		old_area.width != area.width || old_area.height != area.height;
+	if (moved && !wlr_box_empty(&area)) {
 		if (wlr_box_empty(&old_area)) {
 			station->cursor_x = area.x + area.width / 2.0;
 			station->cursor_y = area.y + area.height / 2.0;
@@ -313,204 +425,384 @@ void station_update_area(struct mp_station *station) {
 		}
 		clamp_cursor(station);
 		move_cursor_nodes(station);
-		update_label(station);
 		wlr_log(WLR_INFO, "station %s: area %dx%d at %d,%d on %zu output(s)",
 			station->name, area.width, area.height, area.x, area.y,
-			station->n_parts);
-	} else if (station->n_parts == 0) {
+			station->place.n_parts);
+	}
+	if (moved) {
 		update_label(station);
-	}
-
-	if (station->session != NULL && moved) {
-		session_update_outputs(station->session);
-		struct mp_view *view;
-		wl_list_for_each(view, &station->session->views, link) {
-			view_update_placement(view);
+		struct mp_overlay *overlay;
+		wl_list_for_each(overlay, &station->overlays, link) {
+			overlay->impl->relayout(overlay);
+		}
+		if (station->session != NULL) {
+			session_place_changed(station->session);
 		}
 	}
-	// A new state draws the greeter; a new area alone must too.
-	if (!station_set_state(station, settled_state(station)) && moved) {
-		greeter_update(station->greeter);
+	set_state(station, "its outputs changed");
+}
+
+/* ---- its session ---- */
+
+static void reset_cursor(struct mp_station *station);
+static void set_cursor_surface(struct mp_station *station,
+	struct wlr_surface *surface, int hotspot_x, int hotspot_y);
+
+static void handle_request_set_cursor(struct wl_listener *listener,
+		void *data) {
+	struct mp_station *station =
+		wl_container_of(listener, station, request_set_cursor);
+	struct wlr_seat_pointer_request_set_cursor_event *event = data;
+	// Only the client the pointer is over may set its image.
+	if (station->session == NULL || event->seat_client !=
+			station->session->seat->pointer_state.focused_client) {
+		return;
+	}
+	set_cursor_surface(station, event->surface, event->hotspot_x,
+		event->hotspot_y);
+}
+
+static void forget_pressed_keys(struct mp_station *station) {
+	struct mp_station_device *dev;
+	wl_list_for_each(dev, &station->devices, link) {
+		dev->n_forwarded = 0;
 	}
 }
 
-void station_attach_session(struct mp_station *station,
+static struct mp_station_device *first_keyboard(struct mp_station *station) {
+	struct mp_station_device *dev;
+	wl_list_for_each(dev, &station->devices, link) {
+		if (dev->device->type == WLR_INPUT_DEVICE_KEYBOARD) {
+			return dev;
+		}
+	}
+	return NULL;
+}
+
+void station_show_session(struct mp_station *station,
 		struct mp_session *session) {
-	assert(station->session == NULL);
-	signin_cancel(station->signin);
+	assert(station->session == NULL && station->helper == NULL);
+	if (station->greeter != NULL) {
+		pop_greeter(station);
+	}
 	station->session = session;
-	session->station = station;
-	station->session_started_at = time(NULL);
-	session_set_state(session, MP_SESSION_ATTACHED);
-	session_update_outputs(session);
-	session_update_capabilities(session);
-	struct mp_input *input;
-	wl_list_for_each(input, &station->server->inputs, link) {
-		if (input->station == station && input_is_keyboard(input)) {
-			wlr_seat_set_keyboard(session->seat, input->device);
-			break;
-		}
-	}
-	struct mp_view *view;
-	wl_list_for_each(view, &session->views, link) {
-		view_update_placement(view);
-	}
-	station_set_state(station, settled_state(station));
-	station_focus_top(station);
+	forget_pressed_keys(station);
+	wl_list_remove(&station->request_set_cursor.link);
+	station->request_set_cursor.notify = handle_request_set_cursor;
+	wl_signal_add(&session->seat->events.request_set_cursor,
+		&station->request_set_cursor);
+	struct mp_station_device *kb = first_keyboard(station);
+	session_set_keyboard(session, kb ? kb->device : NULL);
+	char reason[64];
+	snprintf(reason, sizeof(reason), "session %u shown", session->id);
+	set_state(station, reason);
+	session_focus(session);
 }
 
-void station_detach_session(struct mp_station *station) {
-	struct mp_session *session = station->session;
-	if (session == NULL) {
+void station_release_session(struct mp_station *station, const char *reason,
+		const char *error) {
+	if (station->session == NULL) {
 		return;
 	}
-	// Hide first: the station must not show the session's windows for a
-	// single frame once it is no longer its station. Its greeter shows
-	// nothing of the last user.
+	// Hidden in this same frame: the station no longer shows a single
+	// pixel of the session once it is not its station.
 	station->session = NULL;
-	if (station->greeter != NULL && !station_is_kiosk(station)) {
-		greeter_clear(station->greeter);
+	forget_pressed_keys(station);
+	wl_list_remove(&station->request_set_cursor.link);
+	wl_list_init(&station->request_set_cursor.link);
+	reset_cursor(station);
+	push_greeter(station);
+	if (error != NULL && station->greeter != NULL) {
+		greeter_fail(station->greeter, error);
 	}
-	station_set_state(station, settled_state(station));
-	wlr_seat_pointer_clear_focus(session->seat);
-	wlr_seat_keyboard_clear_focus(session->seat);
-	session->station = NULL;
-	if (session->state != MP_SESSION_ENDING) {
-		session_set_state(session, MP_SESSION_PARKED);
-	}
-	// Its outputs stay (resized where it attaches next), its devices go.
-	session_update_capabilities(session);
-	struct mp_view *view;
-	wl_list_for_each(view, &session->views, link) {
-		view_update_placement(view);
-	}
-	station_reset_cursor(station);
+	set_state(station, reason);
 }
 
-bool station_is_kiosk(struct mp_station *station) {
-	return station->config != NULL && station->config->role == MP_ROLE_KIOSK;
-}
+/* ---- sign-in ---- */
 
-void station_autologin(struct mp_station *station) {
-	if (station->config == NULL || station->config->autologin == NULL ||
-			station->session != NULL) {
-		return;
-	}
-	if (station->greeter != NULL && station_is_kiosk(station)) {
-		greeter_set_status(station->greeter, "Starting…");
-	}
-	signin_start(station, station->config->autologin, NULL, true);
-}
-
-static int handle_restart(void *data) {
+static void handle_helper_prompt(void *data, const char *text, bool echo) {
 	struct mp_station *station = data;
-	wl_event_source_remove(station->restart_timer);
-	station->restart_timer = NULL;
-	station_autologin(station);
-	return 0;
-}
-
-/* Kiosk: the command comes back after 1 s, doubling up to 30 s while it
- * keeps failing; a run of 60 s or more starts the count again. */
-static void schedule_restart(struct mp_station *station) {
-	if (station->restart_timer != NULL) {
+	if (station->greeter == NULL || station_is_kiosk(station)) {
+		helper_answer(station->helper, ""); // nobody to ask
 		return;
 	}
-	time_t ran = time(NULL) - station->session_started_at;
-	if (station->restart_delay_ms == 0 || ran >= 60) {
-		station->restart_delay_ms = 1000;
-	} else {
-		station->restart_delay_ms *= 2;
-		if (station->restart_delay_ms > 30000) {
-			station->restart_delay_ms = 30000;
-		}
+	greeter_show_prompt(station->greeter, text, echo);
+}
+
+static void handle_helper_message(void *data, const char *text, bool error) {
+	struct mp_station *station = data;
+	wlr_log(WLR_INFO, "station %s: PAM says: %s", station->name, text);
+	if (station->greeter != NULL) {
+		greeter_add_message(station->greeter, text, error);
 	}
-	station->session_started_at = time(NULL);
-	char status[64];
-	snprintf(status, sizeof(status), "Restarting in %d s",
-		station->restart_delay_ms / 1000);
-	wlr_log(WLR_INFO, "station %s: kiosk command restarts in %d ms",
-		station->name, station->restart_delay_ms);
+}
+
+static void handle_helper_authenticated(void *data,
+		const struct mp_helper_identity *id) {
+	struct mp_station *station = data;
+	wlr_log(WLR_INFO, "station %s: %s signed in (uid %u)", station->name,
+		id->user, (unsigned)id->uid);
+	station->server->station_handler->signed_in(station, id);
+}
+
+static void handle_helper_failed(void *data, const char *reason) {
+	struct mp_station *station = data;
+	wlr_log(WLR_INFO, "station %s: sign-in failed: %s", station->name,
+		reason);
+	helper_destroy(station->helper);
+	station->helper = NULL;
+	station->awaited = NULL;
+	if (station->greeter != NULL) {
+		greeter_fail(station->greeter, reason);
+	}
+	station->server->station_handler->signin_failed(station, reason);
+	server_changed(station->server);
+}
+
+static void handle_helper_started(void *data, pid_t pid) {
+	// Only a session's helper starts anything.
+}
+
+static void handle_helper_ended(void *data, int status) {
+	handle_helper_failed(data, "The sign-in helper stopped unexpectedly");
+}
+
+static const struct mp_helper_listener helper_listener = {
+	.prompt = handle_helper_prompt,
+	.message = handle_helper_message,
+	.authenticated = handle_helper_authenticated,
+	.failed = handle_helper_failed,
+	.started = handle_helper_started,
+	.ended = handle_helper_ended,
+};
+
+bool station_begin_signin(struct mp_station *station, const char *user,
+		const char *secret, bool autologin) {
+	station_signin_cancel(station);
+	station->helper = helper_spawn(station->server, user, secret, autologin,
+		&helper_listener, station);
+	if (station->helper == NULL) {
+		if (station->greeter != NULL) {
+			greeter_fail(station->greeter, "Cannot start the sign-in helper");
+		}
+		return false;
+	}
+	if (station->greeter != NULL) {
+		greeter_set_busy(station->greeter, true);
+	}
+	wlr_log(WLR_INFO, "station %s: sign-in of %s started (helper pid %d)",
+		station->name, user, (int)station->helper->pid);
+	server_changed(station->server);
+	return true;
+}
+
+void station_signin_answer(struct mp_station *station, const char *text) {
+	if (station->helper != NULL) {
+		helper_answer(station->helper, text);
+	}
+}
+
+void station_signin_cancel(struct mp_station *station) {
+	if (station->helper == NULL) {
+		return;
+	}
+	wlr_log(WLR_INFO, "station %s: sign-in of %s cancelled", station->name,
+		station->helper->user);
+	helper_destroy(station->helper);
+	station->helper = NULL;
+	station->awaited = NULL;
+	if (station->greeter != NULL) {
+		greeter_set_status(station->greeter, "");
+		greeter_set_busy(station->greeter, false);
+	}
+	server_changed(station->server);
+}
+
+struct mp_helper *station_take_helper(struct mp_station *station) {
+	struct mp_helper *helper = station->helper;
+	station->helper = NULL;
+	station->awaited = NULL;
+	return helper;
+}
+
+void station_signin_wait(struct mp_station *station,
+		struct mp_session *session, const char *status) {
+	station->awaited = session;
 	if (station->greeter != NULL) {
 		greeter_set_status(station->greeter, status);
 	}
-	station->restart_timer = wl_event_loop_add_timer(station->server->loop,
-		handle_restart, station);
-	if (station->restart_timer != NULL) {
-		wl_event_source_timer_update(station->restart_timer,
-			station->restart_delay_ms);
-	}
-	server_state_changed(station->server);
+	server_changed(station->server);
 }
 
-void station_signin_failed(struct mp_station *station, const char *reason) {
-	if (station_is_kiosk(station)) {
-		schedule_restart(station);
-	} else if (station->greeter != NULL) {
-		greeter_fail(station->greeter, reason);
-	}
-	server_state_changed(station->server);
-}
-
-void station_session_gone(struct mp_station *station) {
-	if (station_is_kiosk(station) && !station->server->terminating) {
-		schedule_restart(station);
+void station_show_error(struct mp_station *station, const char *text) {
+	if (station->greeter != NULL) {
+		greeter_fail(station->greeter, text);
 	}
 }
 
-void station_add_input(struct mp_station *station, struct mp_input *input) {
-	input->station = station;
-	if (input_is_keyboard(input)) {
-		station->n_keyboards++;
-		wlr_keyboard_set_keymap(input->device->keyboard, station->keymap);
-		if (station->session != NULL &&
-				wlr_seat_get_keyboard(station->session->seat) == NULL) {
-			wlr_seat_set_keyboard(station->session->seat, input->device);
+void station_set_status(struct mp_station *station, const char *text) {
+	if (station->greeter != NULL) {
+		greeter_set_status(station->greeter, text);
+	}
+}
+
+/* ---- devices ---- */
+
+static struct mp_station_device *find_device(struct mp_station *station,
+		struct wlr_input_device *device) {
+	struct mp_station_device *dev;
+	wl_list_for_each(dev, &station->devices, link) {
+		if (dev->device == device) {
+			return dev;
 		}
 	}
-	if (input_is_pointer(input)) {
+	return NULL;
+}
+
+void station_add_device(struct mp_station *station,
+		struct wlr_input_device *device, const char *name) {
+	struct mp_station_device *dev = calloc(1, sizeof(*dev));
+	if (dev == NULL || (dev->name = strdup(name)) == NULL) {
+		free(dev);
+		wlr_log(WLR_ERROR, "station %s: cannot add device %s (out of "
+			"memory)", station->name, name);
+		return;
+	}
+	dev->device = device;
+	wl_list_insert(station->devices.prev, &dev->link);
+	if (device->type == WLR_INPUT_DEVICE_KEYBOARD) {
+		station->n_keyboards++;
+		wlr_keyboard_set_keymap(device->keyboard, station->keymap);
+		if (station->session != NULL &&
+				wlr_seat_get_keyboard(station->session->seat) == NULL) {
+			session_set_keyboard(station->session, device);
+		}
+	} else if (device->type == WLR_INPUT_DEVICE_POINTER) {
 		station->n_pointers++;
 		wlr_scene_node_set_enabled(&station->cursor_tree->node, true);
 	}
-	if (station->session != NULL) {
-		session_update_capabilities(station->session);
-	}
-	wlr_log(WLR_INFO, "station %s: device %s (%s) added", station->name,
-		input->name, input->id_path ? input->id_path : "no ID_PATH");
+	update_capabilities(station);
+	wlr_log(WLR_INFO, "station %s: device %s added", station->name, name);
+	server_changed(station->server);
 }
 
-void station_remove_input(struct mp_station *station, struct mp_input *input) {
-	if (input_is_keyboard(input)) {
-		station->n_keyboards--;
-		if (station->session != NULL) {
-			struct wlr_seat *seat = station->session->seat;
-			if (wlr_seat_get_keyboard(seat) == input->device->keyboard) {
-				// Hand the seat another keyboard of the station, if any.
-				wlr_seat_set_keyboard(seat, NULL);
-				struct mp_input *other;
-				wl_list_for_each(other, &station->server->inputs, link) {
-					if (other != input && other->station == station &&
-							input_is_keyboard(other)) {
-						wlr_seat_set_keyboard(seat, other->device);
-						break;
-					}
-				}
-			}
-		}
+void station_remove_device(struct mp_station *station,
+		struct wlr_input_device *device) {
+	struct mp_station_device *dev = find_device(station, device);
+	if (dev == NULL) {
+		return;
 	}
-	if (input_is_pointer(input)) {
+	wl_list_remove(&dev->link);
+	if (device->type == WLR_INPUT_DEVICE_KEYBOARD) {
+		station->n_keyboards--;
+		struct mp_session *session = station->session;
+		if (session != NULL &&
+				wlr_seat_get_keyboard(session->seat) == device->keyboard) {
+			// The seat gets another keyboard of the station, if any.
+			struct mp_station_device *kb = first_keyboard(station);
+			session_set_keyboard(session, kb ? kb->device : NULL);
+		}
+	} else if (device->type == WLR_INPUT_DEVICE_POINTER) {
 		station->n_pointers--;
 		if (station->n_pointers == 0) {
 			wlr_scene_node_set_enabled(&station->cursor_tree->node, false);
 		}
 	}
-	input->station = NULL;
-	if (station->session != NULL) {
-		session_update_capabilities(station->session);
-	}
+	update_capabilities(station);
 	wlr_log(WLR_INFO, "station %s: device %s removed", station->name,
-		input->name);
+		dev->name);
+	free(dev->name);
+	free(dev);
+	server_changed(station->server);
 }
+
+/* Whether the key pressed is the configured log-off shortcut. */
+static bool is_logoff_key(struct mp_station *station,
+		struct wlr_keyboard *kb, xkb_keysym_t sym) {
+	const struct mp_config *config = station->server->config;
+	if (config->logoff_sym == XKB_KEY_NoSymbol) {
+		return false;
+	}
+	uint32_t mods = wlr_keyboard_get_modifiers(kb) & (WLR_MODIFIER_SHIFT |
+		WLR_MODIFIER_CTRL | WLR_MODIFIER_ALT | WLR_MODIFIER_LOGO);
+	return mods == config->logoff_mods &&
+		xkb_keysym_to_lower(sym) == xkb_keysym_to_lower(config->logoff_sym);
+}
+
+static bool take_forwarded(struct mp_station_device *dev, uint32_t keycode) {
+	for (size_t i = 0; i < dev->n_forwarded; i++) {
+		if (dev->forwarded[i] == keycode) {
+			dev->forwarded[i] = dev->forwarded[--dev->n_forwarded];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void note_forwarded(struct mp_station_device *dev, uint32_t keycode) {
+	if (dev->n_forwarded < sizeof(dev->forwarded) /
+			sizeof(dev->forwarded[0])) {
+		dev->forwarded[dev->n_forwarded++] = keycode;
+	}
+}
+
+/* Every key of the station comes here: compositor keys first (their press
+ * and release are never seen by a client), then the top overlay, then the
+ * session. A release goes where its press went: to the session only when
+ * the press did. */
+void station_key(struct mp_station *station, struct wlr_input_device *device,
+		uint32_t time_msec, uint32_t keycode, uint32_t state) {
+	struct mp_station_device *dev = find_device(station, device);
+	if (dev == NULL) {
+		return;
+	}
+	struct mp_session *session = station->session;
+	bool active = station->state == MP_STATION_ACTIVE && session != NULL;
+	if (state != WL_KEYBOARD_KEY_STATE_PRESSED) {
+		if (take_forwarded(dev, keycode) && active) {
+			session_key(session, device, time_msec, keycode, state);
+		}
+		return;
+	}
+	struct wlr_keyboard *kb = device->keyboard;
+	xkb_keysym_t sym = kb->xkb_state ?
+		xkb_state_key_get_one_sym(kb->xkb_state, keycode + 8) :
+		XKB_KEY_NoSymbol;
+
+	if (active && !station_is_kiosk(station) &&
+			is_logoff_key(station, kb, sym)) {
+		struct mp_intent intent = { .type = MP_INTENT_LOGOFF };
+		station->server->station_handler->intent(station, &intent);
+		return;
+	}
+	struct mp_overlay *overlay = top_overlay(station);
+	if (overlay != NULL) {
+		char utf8[16] = "";
+		if (kb->xkb_state != NULL) {
+			xkb_state_key_get_utf8(kb->xkb_state, keycode + 8, utf8,
+				sizeof(utf8));
+		}
+		if (overlay->impl->key(overlay, sym, utf8,
+				wlr_keyboard_get_modifiers(kb)) || overlay->modal) {
+			return;
+		}
+	}
+	if (active) {
+		note_forwarded(dev, keycode);
+		session_key(session, device, time_msec, keycode, state);
+	}
+}
+
+void station_modifiers(struct mp_station *station,
+		struct wlr_input_device *device) {
+	struct mp_overlay *overlay = top_overlay(station);
+	if (station->state == MP_STATION_ACTIVE && station->session != NULL &&
+			(overlay == NULL || !overlay->modal)) {
+		session_modifiers(station->session, device);
+	}
+}
+
+/* ---- pointer ---- */
 
 static void handle_cursor_surface_destroy(struct wl_listener *listener,
 		void *data) {
@@ -530,18 +822,17 @@ static void clear_cursor_surface(struct mp_station *station) {
 	}
 }
 
-void station_reset_cursor(struct mp_station *station) {
+/* The default image again, instead of a client's. */
+static void reset_cursor(struct mp_station *station) {
 	clear_cursor_surface(station);
-	station->cursor_client_image = false;
 	if (station->cursor_node != NULL) {
 		wlr_scene_node_set_enabled(station->cursor_node, true);
 	}
 }
 
-void station_set_cursor_surface(struct mp_station *station,
+static void set_cursor_surface(struct mp_station *station,
 		struct wlr_surface *surface, int hotspot_x, int hotspot_y) {
 	clear_cursor_surface(station);
-	station->cursor_client_image = true;
 	if (station->cursor_node != NULL) {
 		wlr_scene_node_set_enabled(station->cursor_node, false);
 	}
@@ -563,123 +854,109 @@ void station_set_cursor_surface(struct mp_station *station,
 	move_cursor_nodes(station);
 }
 
-static struct wlr_surface *surface_under_cursor(struct mp_station *station,
-		double *sx, double *sy) {
-	if (station->state != MP_STATION_ACTIVE) {
+/* The session that pointer events go to: an active station's, unless a
+ * modal overlay is on top. */
+static struct mp_session *pointer_session(struct mp_station *station) {
+	struct mp_overlay *overlay = top_overlay(station);
+	if (station->state != MP_STATION_ACTIVE ||
+			(overlay != NULL && overlay->modal)) {
 		return NULL;
 	}
-	struct wlr_scene_node *node = wlr_scene_node_at(
-		&station->views_tree->node, station->cursor_x, station->cursor_y,
-		sx, sy);
-	if (node == NULL || node->type != WLR_SCENE_NODE_SURFACE) {
-		return NULL;
-	}
-	return wlr_scene_surface_from_node(node)->surface;
+	return station->session;
 }
 
-static void update_pointer_focus(struct mp_station *station, uint32_t time) {
-	struct mp_session *session = station->session;
-	double sx, sy;
-	struct wlr_surface *surface = surface_under_cursor(station, &sx, &sy);
-	if (session == NULL) {
-		return;
-	}
-	if (surface == NULL) {
-		if (session->seat->pointer_state.focused_surface != NULL) {
-			wlr_seat_pointer_clear_focus(session->seat);
-			station_reset_cursor(station);
-		}
-		return;
-	}
-	wlr_seat_pointer_notify_enter(session->seat, surface, sx, sy);
-	wlr_seat_pointer_notify_motion(session->seat, time, sx, sy);
-}
-
-void station_pointer_warp(struct mp_station *station, uint32_t time,
+void station_pointer_warp(struct mp_station *station, uint32_t time_msec,
 		double lx, double ly) {
 	station->cursor_x = lx;
 	station->cursor_y = ly;
 	clamp_cursor(station);
 	move_cursor_nodes(station);
-	update_pointer_focus(station, time);
+	struct mp_overlay *overlay = top_overlay(station);
+	if (overlay != NULL && overlay->impl->motion != NULL) {
+		overlay->impl->motion(overlay,
+			(int)station->cursor_x - station->place.area.x,
+			(int)station->cursor_y - station->place.area.y);
+	}
+	struct mp_session *session = pointer_session(station);
+	if (session != NULL && !session_pointer_motion(session, time_msec,
+			station->cursor_x, station->cursor_y)) {
+		reset_cursor(station); // over no window: our own image
+	}
 }
 
-void station_pointer_motion(struct mp_station *station, uint32_t time,
+void station_pointer_motion(struct mp_station *station, uint32_t time_msec,
 		double dx, double dy) {
-	station_pointer_warp(station, time, station->cursor_x + dx,
+	station_pointer_warp(station, time_msec, station->cursor_x + dx,
 		station->cursor_y + dy);
 }
 
-void station_pointer_button(struct mp_station *station, uint32_t time,
+void station_pointer_button(struct mp_station *station, uint32_t time_msec,
 		uint32_t button, uint32_t state) {
-	struct mp_session *session = station->session;
-	if (station->state == MP_STATION_LOGIN && station->greeter != NULL &&
-			state == WLR_BUTTON_PRESSED) {
-		greeter_handle_click(station->greeter,
-			(int)station->cursor_x - station->area.x,
-			(int)station->cursor_y - station->area.y);
+	struct mp_overlay *overlay = top_overlay(station);
+	if (overlay != NULL && (overlay->impl->button(overlay,
+			(int)station->cursor_x - station->place.area.x,
+			(int)station->cursor_y - station->place.area.y, button,
+			state == WLR_BUTTON_PRESSED) || overlay->modal)) {
 		return;
 	}
-	if (session == NULL || station->state != MP_STATION_ACTIVE) {
-		return;
+	struct mp_session *session = pointer_session(station);
+	if (session != NULL) {
+		session_pointer_button(session, time_msec, station->cursor_x,
+			station->cursor_y, button, state);
 	}
-	if (state == WLR_BUTTON_PRESSED) {
-		double sx, sy;
-		struct wlr_surface *surface = surface_under_cursor(station, &sx, &sy);
-		struct mp_view *view = surface ?
-			view_from_surface(station->server, surface) : NULL;
-		if (view != NULL && view->session == session &&
-				view != wl_container_of(session->views.next, view, link)) {
-			// Raise and focus the clicked window.
-			wl_list_remove(&view->link);
-			wl_list_insert(&session->views, &view->link);
-			wlr_scene_node_raise_to_top(view->scene_node);
-			station_focus_top(station);
-		}
-	}
-	wlr_seat_pointer_notify_button(session->seat, time, button, state);
 }
 
-void station_focus_top(struct mp_station *station) {
-	struct mp_session *session = station->session;
-	if (session == NULL || station->state != MP_STATION_ACTIVE) {
-		return;
-	}
-	struct mp_view *view, *top = NULL;
-	wl_list_for_each(view, &session->views, link) {
-		if (view->mapped) {
-			if (top == NULL) {
-				top = view;
-			} else {
-				view_set_focused(view, false);
-			}
-		}
-	}
-	if (top == NULL) {
-		wlr_seat_keyboard_clear_focus(session->seat);
-		return;
-	}
-	view_set_focused(top, true);
-	struct wlr_keyboard *kb = wlr_seat_get_keyboard(session->seat);
-	if (kb != NULL) {
-		wlr_seat_keyboard_notify_enter(session->seat, top->xdg_surface->surface,
-			kb->keycodes, kb->num_keycodes, &kb->modifiers);
-	} else {
-		wlr_seat_keyboard_notify_enter(session->seat, top->xdg_surface->surface,
-			NULL, 0, NULL);
+void station_pointer_axis(struct mp_station *station, uint32_t time_msec,
+		enum wlr_axis_orientation orientation, double delta,
+		int32_t delta_discrete, enum wlr_axis_source source) {
+	struct mp_session *session = pointer_session(station);
+	if (session != NULL) {
+		session_pointer_axis(session, time_msec, orientation, delta,
+			delta_discrete, source);
 	}
 }
+
+void station_pointer_frame(struct mp_station *station) {
+	struct mp_session *session = pointer_session(station);
+	if (session != NULL) {
+		session_pointer_frame(session);
+	}
+}
+
+/* ---- what it shows ---- */
 
 size_t station_count_views(struct mp_station *station) {
 	if (station->session == NULL || station->state != MP_STATION_ACTIVE) {
 		return 0;
 	}
-	size_t n = 0;
-	struct mp_view *view;
-	wl_list_for_each(view, &station->session->views, link) {
-		n += view->mapped && view->scene_node != NULL;
+	return session_count_views(station->session);
+}
+
+bool station_read_pixels(struct mp_station *station, uint32_t *pixels) {
+	struct wlr_box *area = &station->place.area;
+	bool ok = station->place.n_parts > 0;
+	for (size_t i = 0; ok && i < station->place.n_parts; i++) {
+		struct mp_output_part *part = station->parts[i];
+		struct wlr_box *box = &station->place.parts[i];
+		if (part->output == NULL) {
+			return false;
+		}
+		struct wlr_box local = {
+			.x = box->x - part->output->lx,
+			.y = box->y - part->output->ly,
+			.width = box->width,
+			.height = box->height,
+		};
+		uint32_t *tmp = calloc((size_t)local.width * local.height, 4);
+		ok = tmp && output_read_pixels(part->output, &local, tmp);
+		for (int y = 0; ok && y < local.height; y++) {
+			memcpy(pixels + (size_t)(box->y - area->y + y) * area->width +
+				(box->x - area->x), tmp + (size_t)y * local.width,
+				(size_t)local.width * 4);
+		}
+		free(tmp);
 	}
-	return n;
+	return ok;
 }
 
 struct json_object *station_describe(struct mp_station *station) {
@@ -689,22 +966,22 @@ struct json_object *station_describe(struct mp_station *station) {
 		json_object_new_string(station_state_name(station->state)));
 	json_object_object_add(s, "role", json_object_new_string(
 		station_is_kiosk(station) ? "kiosk" : "desktop"));
-	struct wlr_box *a = &station->area;
+	struct wlr_box *a = &station->place.area;
 	json_object_object_add(s, "area",
 		describe_box(a->x, a->y, a->width, a->height));
 	struct json_object *outputs = json_object_new_array();
-	for (size_t i = 0; i < station->n_parts; i++) {
-		json_object_array_add(outputs, json_object_new_string(
-			station->parts[i].output->wlr_output->name));
+	for (size_t i = 0; i < station->place.n_parts; i++) {
+		struct mp_output *output = station->parts[i]->output;
+		if (output != NULL) {
+			json_object_array_add(outputs,
+				json_object_new_string(output->wlr_output->name));
+		}
 	}
 	json_object_object_add(s, "outputs", outputs);
 	struct json_object *devices = json_object_new_array();
-	struct mp_input *input;
-	wl_list_for_each(input, &station->server->inputs, link) {
-		if (input->station == station) {
-			json_object_array_add(devices,
-				json_object_new_string(input->name));
-		}
+	struct mp_station_device *dev;
+	wl_list_for_each(dev, &station->devices, link) {
+		json_object_array_add(devices, json_object_new_string(dev->name));
 	}
 	json_object_object_add(s, "devices", devices);
 	struct json_object *cursor = json_object_new_object();
@@ -718,26 +995,31 @@ struct json_object *station_describe(struct mp_station *station) {
 	json_object_object_add(s, "session", station->session ?
 		json_object_new_int64(station->session->id) : NULL);
 	struct json_object *signin = NULL;
-	if (station->signin != NULL) {
+	if (station->helper != NULL) {
 		signin = json_object_new_object();
 		json_object_object_add(signin, "pid",
-			json_object_new_int(station->signin->pid));
+			json_object_new_int(station->helper->pid));
 		json_object_object_add(signin, "user",
-			json_object_new_string(station->signin->user));
+			json_object_new_string(station->helper->user));
+		json_object_object_add(signin, "phase", json_object_new_string(
+			helper_phase_name(station->helper->phase)));
+		json_object_object_add(signin, "waiting_for", station->awaited ?
+			json_object_new_int64(station->awaited->id) : NULL);
 	}
 	json_object_object_add(s, "signin", signin);
 	struct json_object *kiosk = NULL;
 	if (station_is_kiosk(station)) {
 		kiosk = json_object_new_object();
 		json_object_object_add(kiosk, "restart_delay_ms",
-			json_object_new_int(station->restart_delay_ms));
+			json_object_new_int(station->kiosk.delay_ms));
 		json_object_object_add(kiosk, "restarting",
-			json_object_new_boolean(station->restart_timer != NULL));
+			json_object_new_boolean(station->kiosk.restart_timer != NULL));
 	}
 	json_object_object_add(s, "kiosk", kiosk);
 	struct json_object *overlays = json_object_new_array();
-	if (station->greeter != NULL && station->state == MP_STATION_LOGIN) {
-		json_object_array_add(overlays, greeter_describe(station->greeter));
+	struct mp_overlay *overlay;
+	wl_list_for_each(overlay, &station->overlays, link) {
+		json_object_array_add(overlays, overlay->impl->describe(overlay));
 	}
 	json_object_object_add(s, "overlays", overlays);
 	return s;

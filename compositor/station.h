@@ -4,33 +4,57 @@
 #include <stdbool.h>
 #include <time.h>
 #include <wayland-server-core.h>
+#include <wlr/types/wlr_input_device.h>
 #include <wlr/types/wlr_scene.h>
-#include <wlr/util/box.h>
 #include <xkbcommon/xkbcommon.h>
 #include "config.h"
+#include "place.h"
 
 struct mp_server;
-struct mp_output;
+struct mp_station;
 struct mp_session;
-struct mp_input;
+struct mp_helper;
+struct mp_helper_identity;
 struct mp_greeter;
-struct mp_signin;
+struct mp_intent;
+struct mp_output_part;
 struct json_object;
 
+/* The station state machine (this file alone changes it):
+ *
+ *   offline <--outputs--> login <--session shown / session gone--> active
+ *
+ * offline: no output; login: free, its greeter shows; active: a session
+ * is shown. locked and blocked come with the lock screen and the admin's
+ * block. Every transition is logged with the station, session and why. */
 enum mp_station_state {
-	MP_STATION_OFFLINE = 0, // no output present
-	MP_STATION_LOGIN,       // free: nobody's session is shown
-	MP_STATION_ACTIVE,      // a session is attached and shown
+	MP_STATION_OFFLINE = 0,
+	MP_STATION_LOGIN,
+	MP_STATION_ACTIVE,
 	MP_STATION_LOCKED,
 	MP_STATION_BLOCKED,
 };
 
-/* One rectangle of one output that a station draws on. */
-struct mp_station_part {
-	struct mp_output *output;
-	enum mp_split split;
-	struct wlr_box box; // layout coordinates
-	struct wlr_scene_output *scene_output;
+/* What a station tells the actions layer. */
+struct mp_station_handler {
+	// An overlay's intent (submit, answer, cancel, choose) or a
+	// compositor key of the station (log off).
+	void (*intent)(struct mp_station *station, const struct mp_intent *intent);
+	// Its sign-in got through PAM's authentication and account checks.
+	void (*signed_in)(struct mp_station *station,
+		const struct mp_helper_identity *id);
+	// Its sign-in ended without a session (the greeter shows why).
+	void (*signin_failed)(struct mp_station *station, const char *reason);
+};
+
+/* An input device of the station. */
+struct mp_station_device {
+	struct wlr_input_device *device;
+	char *name;
+	// Keys whose press reached the session: only their release does.
+	uint32_t forwarded[32];
+	size_t n_forwarded;
+	struct wl_list link; // mp_station.devices
 };
 
 struct mp_station {
@@ -41,74 +65,101 @@ struct mp_station {
 	char *auto_output; // output name of an automatic station, may be NULL
 
 	enum mp_station_state state;
-	struct wlr_box area; // layout coordinates, union of parts
-	struct mp_station_part *parts;
-	size_t n_parts;
+	struct mp_place place;         // what its session and overlays see
+	struct mp_output_part **parts; // place.n_parts of them
 
 	struct wlr_scene *scene; // coordinates are layout coordinates
 	struct wlr_scene_node *label; // station name, may be NULL
-	struct wlr_scene_tree *views_tree;
-	struct wlr_scene_tree *overlay_tree; // greeter, later lock and menus
+	struct wlr_scene_tree *views_tree; // its session's windows (place.tree)
+	struct wlr_scene_tree *overlay_tree;
 	struct wlr_scene_tree *cursor_tree;
 	struct wlr_scene_node *cursor_node; // default image, may be NULL
 	struct wlr_scene_node *cursor_surface_node; // client cursor, may be NULL
-	struct wl_listener cursor_surface_destroy;
 	int cursor_hotspot_x, cursor_hotspot_y;
 	double cursor_x, cursor_y; // layout coordinates
-	bool cursor_client_image;
 
 	struct xkb_keymap *keymap;
+	struct wl_list devices; // mp_station_device.link
 	size_t n_keyboards, n_pointers;
 
-	struct mp_session *session; // attached session, may be NULL
-	struct mp_greeter *greeter;
-	struct mp_signin *signin;   // sign-in in progress, may be NULL
+	struct mp_session *session; // shown here, may be NULL
+	struct wl_list overlays;    // mp_overlay.link, bottom first
+	struct mp_greeter *greeter; // on the stack while the station is free
+	struct mp_helper *helper;   // sign-in in progress, may be NULL
+	struct mp_session *awaited; // its sign-in waits for this to end
 
-	// kiosk: the command is restarted with back-off
-	struct wl_event_source *restart_timer;
-	int restart_delay_ms;       // the last delay, 0 before any restart
-	time_t session_started_at;
+	// Kept by the actions layer (kiosk restart policy).
+	struct {
+		struct wl_event_source *restart_timer;
+		int delay_ms;      // the last delay, 0 before any restart
+		time_t started_at; // when its last session was shown
+	} kiosk;
+
+	struct wl_listener request_set_cursor; // of its session's seat
+	struct wl_listener cursor_surface_destroy;
 };
 
 struct mp_station *station_create(struct mp_server *server,
 	const char *name, const struct mp_station_config *config);
 void station_destroy(struct mp_station *station);
-
-/* Recomputes parts and area from the outputs present. */
-void station_update_area(struct mp_station *station);
-bool station_wants_output(struct mp_station *station, const char *name,
-	enum mp_split *split);
-bool station_set_state(struct mp_station *station,
-	enum mp_station_state state);
+struct mp_station *station_by_name(struct mp_server *server,
+	const char *name);
+/* The station showing session, or NULL. */
+struct mp_station *station_of_session(struct mp_server *server,
+	struct mp_session *session);
+bool station_wants_output(struct mp_station *station, const char *name);
+bool station_is_kiosk(struct mp_station *station);
 const char *station_state_name(enum mp_station_state state);
 
-void station_attach_session(struct mp_station *station,
+/* Events of the state machine. */
+/* The outputs present changed: parts and area are computed again. */
+void station_update_outputs(struct mp_station *station);
+/* A session is shown here (it was attached to this station's place). */
+void station_show_session(struct mp_station *station,
 	struct mp_session *session);
-void station_detach_session(struct mp_station *station);
+/* Its session left (moved, parked, ended): the greeter comes back, with
+ * error on it when not NULL. */
+void station_release_session(struct mp_station *station, const char *reason,
+	const char *error);
 
-void station_add_input(struct mp_station *station, struct mp_input *input);
-void station_remove_input(struct mp_station *station, struct mp_input *input);
-void station_pointer_motion(struct mp_station *station, uint32_t time,
+/* Sign-in: the station owns the helper until a session takes it over. */
+bool station_begin_signin(struct mp_station *station, const char *user,
+	const char *secret, bool autologin);
+void station_signin_answer(struct mp_station *station, const char *text);
+void station_signin_cancel(struct mp_station *station);
+/* Hands the authenticated helper over (to a new session). */
+struct mp_helper *station_take_helper(struct mp_station *station);
+/* The sign-in waits for session to be gone; status says so. */
+void station_signin_wait(struct mp_station *station,
+	struct mp_session *session, const char *status);
+void station_show_error(struct mp_station *station, const char *text);
+void station_set_status(struct mp_station *station, const char *text);
+
+/* Devices and their events. */
+void station_add_device(struct mp_station *station,
+	struct wlr_input_device *device, const char *name);
+void station_remove_device(struct mp_station *station,
+	struct wlr_input_device *device);
+void station_key(struct mp_station *station, struct wlr_input_device *device,
+	uint32_t time_msec, uint32_t keycode, uint32_t state);
+void station_modifiers(struct mp_station *station,
+	struct wlr_input_device *device);
+void station_pointer_motion(struct mp_station *station, uint32_t time_msec,
 	double dx, double dy);
-void station_pointer_warp(struct mp_station *station, uint32_t time,
+void station_pointer_warp(struct mp_station *station, uint32_t time_msec,
 	double lx, double ly);
-void station_pointer_button(struct mp_station *station, uint32_t time,
+void station_pointer_button(struct mp_station *station, uint32_t time_msec,
 	uint32_t button, uint32_t state);
-/* Hides a client cursor image and shows the default one. */
-void station_reset_cursor(struct mp_station *station);
-void station_set_cursor_surface(struct mp_station *station,
-	struct wlr_surface *surface, int hotspot_x, int hotspot_y);
-/* Gives keyboard focus to the session's top view. */
-void station_focus_top(struct mp_station *station);
-/* Sign-in ended without a session (greeter shows why; kiosk retries). */
-void station_signin_failed(struct mp_station *station, const char *reason);
-/* The session that was attached here when it began ending is gone. */
-void station_session_gone(struct mp_station *station);
-/* Signs the configured user in (autologin, kiosk). */
-void station_autologin(struct mp_station *station);
-bool station_is_kiosk(struct mp_station *station);
-/* Number of mapped views shown on the station. */
+void station_pointer_axis(struct mp_station *station, uint32_t time_msec,
+	enum wlr_axis_orientation orientation, double delta,
+	int32_t delta_discrete, enum wlr_axis_source source);
+void station_pointer_frame(struct mp_station *station);
+
+/* Number of windows shown on the station. */
 size_t station_count_views(struct mp_station *station);
+/* Renders the station's pixels (XRGB8888, area.width x area.height,
+ * stride 4*width) through the same code as a frame: what it shows. */
+bool station_read_pixels(struct mp_station *station, uint32_t *data);
 /* The station as JSON: state, area, outputs, devices, overlays, ... */
 struct json_object *station_describe(struct mp_station *station);
 

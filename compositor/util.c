@@ -1,4 +1,8 @@
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "util.h"
 
@@ -50,4 +54,64 @@ bool util_utf8_next(const char **s, uint32_t *cp) {
 	*s += len;
 	*cp = c;
 	return true;
+}
+
+#define REMOVE_MAX_DEPTH 128
+
+/* Empties the directory dirfd (which it closes): every entry is unlinked,
+ * and directories on the same device are entered through O_NOFOLLOW, so
+ * that a link swapped in meanwhile is unlinked, never followed. */
+static bool remove_children(int dirfd, dev_t dev, int depth) {
+	DIR *dir = fdopendir(dirfd);
+	if (dir == NULL) {
+		close(dirfd);
+		return false;
+	}
+	bool ok = true;
+	struct dirent *ent;
+	while ((ent = readdir(dir)) != NULL) {
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) {
+			continue;
+		}
+		if (unlinkat(dirfd, ent->d_name, 0) == 0 || errno == ENOENT) {
+			continue;
+		}
+		if (errno != EISDIR && errno != EPERM) {
+			ok = false;
+			continue;
+		}
+		int child = openat(dirfd, ent->d_name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (child < 0 || fstat(child, &st) < 0 || st.st_dev != dev ||
+				depth >= REMOVE_MAX_DEPTH) {
+			if (child >= 0) {
+				close(child);
+			}
+			ok = false;
+			continue;
+		}
+		ok = remove_children(child, dev, depth + 1) && ok;
+		if (unlinkat(dirfd, ent->d_name, AT_REMOVEDIR) < 0 &&
+				errno != ENOENT) {
+			ok = false;
+		}
+	}
+	closedir(dir);
+	return ok;
+}
+
+bool util_remove_tree(const char *path) {
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		// Not a directory (or a link to one): remove the entry itself.
+		return unlink(path) == 0 || errno == ENOENT;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return false;
+	}
+	bool ok = remove_children(fd, st.st_dev, 0);
+	return rmdir(path) == 0 && ok;
 }

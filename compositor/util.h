@@ -12,4 +12,10 @@ bool util_write_all(int fd, const void *data, size_t len);
  * (and U+FFFD, one byte consumed) on an invalid sequence. */
 bool util_utf8_next(const char **s, uint32_t *cp);
 
+/* Removes path and everything below it, like rm -rf, without following
+ * symbolic links and without crossing into another file system: safe on a
+ * directory that another user owns and may change meanwhile. Returns
+ * false (errno set) when something could not be removed. */
+bool util_remove_tree(const char *path);
+
 #endif

@@ -1,132 +1,99 @@
 #include <stdlib.h>
-#include <wlr/types/wlr_seat.h>
+#include <wlr/util/edges.h>
 #include <wlr/util/log.h>
-#include "client.h"
-#include "server.h"
-#include "session.h"
-#include "station.h"
 #include "view.h"
 
-struct mp_view *view_from_surface(struct mp_server *server,
-		struct wlr_surface *surface) {
-	if (!wlr_surface_is_xdg_surface(surface)) {
+/* A popup: its scene node is a child of its parent's node (the toplevel's
+ * or another popup's) and goes with its xdg_surface. */
+struct mp_popup {
+	struct wlr_xdg_surface *xdg_surface;
+	struct wlr_scene_node *node;
+	struct mp_view *view; // of the toplevel it belongs to
+	struct wl_listener destroy;
+};
+
+/* xdg_surface->data: an mp_view for toplevels we show, an mp_popup for
+ * popups, NULL otherwise. */
+
+struct mp_view *view_from_surface(struct wlr_surface *surface) {
+	if (surface == NULL || !wlr_surface_is_xdg_surface(surface)) {
 		return NULL;
 	}
 	struct wlr_xdg_surface *xdg = wlr_xdg_surface_from_wlr_surface(surface);
-	while (xdg != NULL && xdg->role == WLR_XDG_SURFACE_ROLE_POPUP) {
-		if (xdg->popup->parent == NULL ||
-				!wlr_surface_is_xdg_surface(xdg->popup->parent)) {
-			return NULL;
-		}
-		xdg = wlr_xdg_surface_from_wlr_surface(xdg->popup->parent);
-	}
-	if (xdg == NULL || xdg->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL) {
+	if (xdg == NULL || xdg->data == NULL) {
 		return NULL;
 	}
-	struct mp_session *session;
-	wl_list_for_each(session, &server->sessions, link) {
-		struct mp_view *view;
-		wl_list_for_each(view, &session->views, link) {
-			if (view->xdg_surface == xdg) {
-				return view;
-			}
-		}
+	if (xdg->role == WLR_XDG_SURFACE_ROLE_POPUP) {
+		struct mp_popup *popup = xdg->data;
+		return popup->view;
 	}
-	return NULL;
+	return xdg->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL ? xdg->data : NULL;
 }
 
-void view_set_focused(struct mp_view *view, bool focused) {
-	wlr_xdg_toplevel_set_activated(view->xdg_surface, focused);
-}
-
-static void handle_scene_destroy(struct wl_listener *listener, void *data) {
-	struct mp_view *view = wl_container_of(listener, view, scene_destroy);
-	wl_list_remove(&view->scene_destroy.link);
-	wl_list_init(&view->scene_destroy.link);
-	view->scene_node = NULL;
-	view->xdg_surface->data = NULL;
-}
-
-static void send_enter_session_outputs(struct mp_view *view) {
-	struct mp_session_output *output;
-	wl_list_for_each(output, &view->session->outputs, link) {
-		wlr_surface_send_enter(view->xdg_surface->surface, output->wlr_output);
-	}
-}
-
-void view_update_placement(struct mp_view *view) {
-	struct mp_station *station = view->session->station;
-	if (station == NULL || wlr_box_empty(&station->area)) {
-		// Parked, ended or offline: the view leaves every scene.
-		if (view->scene_node != NULL) {
-			wlr_scene_node_destroy(view->scene_node);
-		}
+void view_set_activated(struct mp_view *view, bool activated) {
+	if (view->activated == activated) {
 		return;
 	}
+	view->activated = activated;
+	wlr_xdg_toplevel_set_activated(view->xdg_surface, activated);
+}
 
-	struct wlr_box *area = &station->area;
-	wlr_xdg_toplevel_set_size(view->xdg_surface, area->width, area->height);
-	wlr_xdg_toplevel_set_maximized(view->xdg_surface, true);
-	wlr_xdg_toplevel_set_tiled(view->xdg_surface, WLR_EDGE_TOP |
-		WLR_EDGE_BOTTOM | WLR_EDGE_LEFT | WLR_EDGE_RIGHT);
-	if (!view->mapped) {
+void view_close(struct mp_view *view) {
+	wlr_xdg_toplevel_send_close(view->xdg_surface);
+}
+
+void view_close_popups(struct mp_view *view) {
+	struct wlr_xdg_popup *popup, *tmp;
+	wl_list_for_each_safe(popup, tmp, &view->xdg_surface->popups, link) {
+		wlr_xdg_popup_destroy(popup->base);
+	}
+}
+
+void view_enter_output(struct mp_view *view, struct wlr_output *output) {
+	wlr_surface_send_enter(view->xdg_surface->surface, output);
+}
+
+/* The window geometry (not its shadows) at the area's corner. */
+static void update_position(struct mp_view *view) {
+	if (wlr_box_empty(&view->area)) {
 		return;
 	}
-	if (view->scene_node == NULL) {
-		view->scene_node = wlr_scene_xdg_surface_create(
-			&station->views_tree->node, view->xdg_surface);
-		if (view->scene_node == NULL) {
-			return;
-		}
-		view->xdg_surface->data = view->scene_node;
-		wl_signal_add(&view->scene_node->events.destroy,
-			&view->scene_destroy);
-	} else if (view->scene_node->parent != &station->views_tree->node) {
-		wlr_scene_node_reparent(view->scene_node, &station->views_tree->node);
-	}
-	// Place the window geometry (not its shadows) at the area's corner.
 	struct wlr_box geo;
 	wlr_xdg_surface_get_geometry(view->xdg_surface, &geo);
-	wlr_scene_node_set_position(view->scene_node, area->x - geo.x,
-		area->y - geo.y);
-	send_enter_session_outputs(view);
+	wlr_scene_node_set_position(view->node, view->area.x - geo.x,
+		view->area.y - geo.y);
+}
+
+void view_place(struct mp_view *view, const struct wlr_box *area) {
+	view->area = *area;
+	if (wlr_box_empty(area)) {
+		return; // shown nowhere: it keeps the size it has
+	}
+	if (view->width != area->width || view->height != area->height) {
+		// Every window fills its station: maximized and tiled on every
+		// edge, at the station's size. One configure per change.
+		view->width = area->width;
+		view->height = area->height;
+		wlr_xdg_toplevel_set_size(view->xdg_surface, area->width,
+			area->height);
+		wlr_xdg_toplevel_set_maximized(view->xdg_surface, true);
+		wlr_xdg_toplevel_set_tiled(view->xdg_surface, WLR_EDGE_TOP |
+			WLR_EDGE_BOTTOM | WLR_EDGE_LEFT | WLR_EDGE_RIGHT);
+	}
+	update_position(view);
 }
 
 static void handle_map(struct wl_listener *listener, void *data) {
 	struct mp_view *view = wl_container_of(listener, view, map);
 	view->mapped = true;
-	// Newest window on top.
-	wl_list_remove(&view->link);
-	wl_list_insert(&view->session->views, &view->link);
-	view_update_placement(view);
-	if (view->scene_node != NULL) {
-		wlr_scene_node_raise_to_top(view->scene_node);
-	}
-	wlr_log(WLR_DEBUG, "session %u: window '%s' mapped", view->session->id,
-		view->xdg_surface->toplevel->title ?
-		view->xdg_surface->toplevel->title : "");
-	if (view->session->station != NULL) {
-		station_focus_top(view->session->station);
-	}
-	server_state_changed(view->server);
+	update_position(view); // its geometry is known now
+	view->handler->map(view);
 }
 
 static void handle_unmap(struct wl_listener *listener, void *data) {
 	struct mp_view *view = wl_container_of(listener, view, unmap);
 	view->mapped = false;
-	if (view->scene_node != NULL) {
-		wlr_scene_node_destroy(view->scene_node);
-	}
-	struct mp_station *station = view->session->station;
-	if (station != NULL) {
-		struct wlr_seat *seat = view->session->seat;
-		if (seat->keyboard_state.focused_surface ==
-				view->xdg_surface->surface) {
-			wlr_seat_keyboard_clear_focus(seat);
-		}
-		station_focus_top(station);
-	}
-	server_state_changed(view->server);
+	view->handler->unmap(view);
 }
 
 static void handle_request_fullscreen(struct wl_listener *listener,
@@ -144,88 +111,36 @@ static void handle_request_maximize(struct wl_listener *listener, void *data) {
 
 static void handle_destroy(struct wl_listener *listener, void *data) {
 	struct mp_view *view = wl_container_of(listener, view, destroy);
-	struct mp_server *server = view->server;
-	if (view->scene_node != NULL) {
-		wlr_scene_node_destroy(view->scene_node);
-	}
-	wl_list_remove(&view->scene_destroy.link);
+	view->handler->destroy(view);
+	// The scene node goes with the xdg_surface (wlroots' scene helper).
+	view->xdg_surface->data = NULL;
 	wl_list_remove(&view->map.link);
 	wl_list_remove(&view->unmap.link);
 	wl_list_remove(&view->destroy.link);
 	wl_list_remove(&view->request_fullscreen.link);
 	wl_list_remove(&view->request_maximize.link);
-	wl_list_remove(&view->link);
 	free(view);
-	server_state_changed(server);
 }
 
-static void handle_new_popup(struct mp_server *server,
-		struct wlr_xdg_surface *xdg_surface) {
-	struct wlr_xdg_popup *popup = xdg_surface->popup;
-	if (popup->parent == NULL || !wlr_surface_is_xdg_surface(popup->parent)) {
-		return; // layer-shell parents come later
-	}
-	struct wlr_xdg_surface *parent =
-		wlr_xdg_surface_from_wlr_surface(popup->parent);
-	struct wlr_scene_node *parent_node = parent->data;
-	struct mp_view *view = view_from_surface(server, popup->parent);
-	if (parent_node == NULL || view == NULL ||
-			view->session->station == NULL) {
-		// The parent is not shown anywhere: nothing to open a menu on.
-		wlr_xdg_popup_destroy(xdg_surface);
-		return;
-	}
-	xdg_surface->data = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
-
-	// Keep the popup inside the station, in the toplevel's coordinates.
-	struct wlr_box *area = &view->session->station->area;
-	int lx, ly;
-	wlr_scene_node_coords(view->scene_node, &lx, &ly);
-	struct wlr_box geo;
-	wlr_xdg_surface_get_geometry(view->xdg_surface, &geo);
-	struct wlr_box box = {
-		.x = area->x - lx - geo.x,
-		.y = area->y - ly - geo.y,
-		.width = area->width,
-		.height = area->height,
-	};
-	wlr_xdg_popup_unconstrain_from_box(popup, &box);
-}
-
-void view_handle_new_xdg_surface(struct wl_listener *listener, void *data) {
-	struct mp_server *server =
-		wl_container_of(listener, server, new_xdg_surface);
-	struct wlr_xdg_surface *xdg_surface = data;
-	struct wl_client *wl_client =
-		wl_resource_get_client(xdg_surface->resource);
-	struct mp_client *client = client_from_wl(wl_client);
-
-	if (xdg_surface->role == WLR_XDG_SURFACE_ROLE_POPUP) {
-		handle_new_popup(server, xdg_surface);
-		return;
-	}
-	if (xdg_surface->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL) {
-		return;
-	}
-	if (client == NULL || client->session == NULL ||
-			client->session->state == MP_SESSION_ENDING) {
-		// Only session clients can have windows on a station.
-		wlr_log(WLR_DEBUG, "toplevel of a client without a session: "
-			"never shown");
-		return;
-	}
-
+struct mp_view *view_create(struct wlr_xdg_surface *xdg_surface,
+		struct wlr_scene_node *parent, const struct mp_view_handler *handler,
+		void *data) {
 	struct mp_view *view = calloc(1, sizeof(*view));
 	if (view == NULL) {
-		wl_client_post_no_memory(wl_client);
-		return;
+		wl_resource_post_no_memory(xdg_surface->resource);
+		return NULL;
 	}
-	view->server = server;
-	view->session = client->session;
+	view->node = wlr_scene_xdg_surface_create(parent, xdg_surface);
+	if (view->node == NULL) {
+		free(view);
+		wl_resource_post_no_memory(xdg_surface->resource);
+		return NULL;
+	}
 	view->xdg_surface = xdg_surface;
-	wl_list_insert(&view->session->views, &view->link);
-	wl_list_init(&view->scene_destroy.link);
-	view->scene_destroy.notify = handle_scene_destroy;
+	view->handler = handler;
+	view->data = data;
+	wl_list_init(&view->link);
+	xdg_surface->data = view;
 
 	view->map.notify = handle_map;
 	wl_signal_add(&xdg_surface->events.map, &view->map);
@@ -239,7 +154,59 @@ void view_handle_new_xdg_surface(struct wl_listener *listener, void *data) {
 	view->request_maximize.notify = handle_request_maximize;
 	wl_signal_add(&xdg_surface->toplevel->events.request_maximize,
 		&view->request_maximize);
+	return view;
+}
 
-	// Size it before its first buffer so it maps at the station's size.
-	view_update_placement(view);
+static void handle_popup_destroy(struct wl_listener *listener, void *data) {
+	struct mp_popup *popup = wl_container_of(listener, popup, destroy);
+	popup->xdg_surface->data = NULL;
+	wl_list_remove(&popup->destroy.link);
+	free(popup);
+}
+
+void view_handle_new_popup(struct wlr_xdg_surface *xdg_surface) {
+	struct wlr_xdg_popup *xdg_popup = xdg_surface->popup;
+	struct wlr_scene_node *parent_node = NULL;
+	struct mp_view *view = view_from_surface(xdg_popup->parent);
+	if (view != NULL) {
+		struct wlr_xdg_surface *parent =
+			wlr_xdg_surface_from_wlr_surface(xdg_popup->parent);
+		if (parent->role == WLR_XDG_SURFACE_ROLE_POPUP) {
+			struct mp_popup *parent_popup = parent->data;
+			parent_node = parent_popup->node;
+		} else {
+			parent_node = view->node;
+		}
+	}
+	if (view != NULL && wlr_box_empty(&view->area)) {
+		parent_node = NULL; // its session is on no station: no menus
+	}
+	struct mp_popup *popup = parent_node ? calloc(1, sizeof(*popup)) : NULL;
+	if (popup != NULL) {
+		popup->node = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
+	}
+	if (popup == NULL || popup->node == NULL) {
+		// Not a window we show (or out of memory): no menu on it.
+		free(popup);
+		wlr_xdg_popup_destroy(xdg_surface);
+		return;
+	}
+	popup->xdg_surface = xdg_surface;
+	popup->view = view;
+	xdg_surface->data = popup;
+	popup->destroy.notify = handle_popup_destroy;
+	wl_signal_add(&xdg_surface->events.destroy, &popup->destroy);
+
+	// Keep the popup inside the toplevel's area, in its coordinates.
+	struct wlr_box geo;
+	wlr_xdg_surface_get_geometry(view->xdg_surface, &geo);
+	int lx, ly;
+	wlr_scene_node_coords(view->node, &lx, &ly);
+	struct wlr_box box = {
+		.x = view->area.x - lx - geo.x,
+		.y = view->area.y - ly - geo.y,
+		.width = view->area.width,
+		.height = view->area.height,
+	};
+	wlr_xdg_popup_unconstrain_from_box(xdg_popup, &box);
 }

@@ -1,35 +1,64 @@
 #ifndef MP_VIEW_H
 #define MP_VIEW_H
 
+#include <stdbool.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_xdg_shell.h>
+#include <wlr/util/box.h>
 
-struct mp_server;
-struct mp_session;
+struct mp_view;
 
-/* A toplevel of a session client. */
+/* What a view tells its owner (a session). */
+struct mp_view_handler {
+	void (*map)(struct mp_view *view);
+	void (*unmap)(struct mp_view *view);
+	// The toplevel is going: the view is freed when this returns.
+	void (*destroy)(struct mp_view *view);
+};
+
+/* A toplevel of a session client. Its scene node lives as long as it
+ * does, inside its owner's scene tree; the owner moves that tree between
+ * stations, so nothing of the view is ever destroyed and made again. */
 struct mp_view {
-	struct mp_server *server;
-	struct mp_session *session;
-	struct wl_list link; // mp_session.views, top first
 	struct wlr_xdg_surface *xdg_surface;
-	struct wlr_scene_node *scene_node; // while shown on a station, else NULL
+	struct wlr_scene_node *node;
+	struct wl_list link; // owner's list, top first
+	const struct mp_view_handler *handler;
+	void *data;          // the owner
+	struct wlr_box area; // where it is placed, layout coordinates
 	bool mapped;
+	bool activated;      // as last told to the client
+	int width, height;   // size last told to the client, 0 before
 
 	struct wl_listener map;
 	struct wl_listener unmap;
 	struct wl_listener destroy;
-	struct wl_listener scene_destroy;
 	struct wl_listener request_fullscreen;
 	struct wl_listener request_maximize;
 };
 
-void view_handle_new_xdg_surface(struct wl_listener *listener, void *data);
-/* Puts the view into its session's station (placed and sized to the
- * station area), or takes it out when the session has no station. */
-void view_update_placement(struct mp_view *view);
-struct mp_view *view_from_surface(struct mp_server *server,
-	struct wlr_surface *surface);
-void view_set_focused(struct mp_view *view, bool focused);
+/* A view for a new toplevel, its node a child of parent. NULL on
+ * failure (the client is told it is out of memory). */
+struct mp_view *view_create(struct wlr_xdg_surface *xdg_surface,
+	struct wlr_scene_node *parent, const struct mp_view_handler *handler,
+	void *data);
+/* A new popup of any client: shown on its parent, inside the toplevel's
+ * area; dismissed at once when its parent is not a view's. */
+void view_handle_new_popup(struct wlr_xdg_surface *xdg_surface);
+/* The view whose toplevel (or one of its popups) surface is, or NULL. */
+struct mp_view *view_from_surface(struct wlr_surface *surface);
+
+/* Fills area: the window geometry at its corner, the size it is told
+ * (configured only when it changes). An empty area: shown nowhere (popups
+ * are refused), the size stays. */
+void view_place(struct mp_view *view, const struct wlr_box *area);
+/* Tells the client whether it has the focus; only a change is sent. */
+void view_set_activated(struct mp_view *view, bool activated);
+/* Asks the client to close the toplevel. */
+void view_close(struct mp_view *view);
+/* Dismisses every popup of the view (popup_done). */
+void view_close_popups(struct mp_view *view);
+/* Sends wl_surface.enter for an output of the client. */
+void view_enter_output(struct mp_view *view, struct wlr_output *output);
 
 #endif

@@ -28,17 +28,23 @@ const char *frame_type_name(uint32_t type) {
 	return frame_type_valid(type) ? names[type] : "invalid";
 }
 
-bool frame_write(int fd, uint32_t type, const void *payload, size_t len) {
+size_t frame_encode(uint8_t *out, uint32_t type, const void *payload,
+		size_t len) {
 	if (len > MP_FRAME_MAX_PAYLOAD || !frame_type_valid(type)) {
-		return false;
+		return 0;
 	}
-	uint8_t buf[8 + MP_FRAME_MAX_PAYLOAD];
 	uint32_t header[2] = { type, (uint32_t)len };
-	memcpy(buf, header, sizeof(header));
+	memcpy(out, header, sizeof(header));
 	if (len > 0) {
-		memcpy(buf + 8, payload, len);
+		memcpy(out + MP_FRAME_HEADER, payload, len);
 	}
-	return util_write_all(fd, buf, 8 + len);
+	return MP_FRAME_HEADER + len;
+}
+
+bool frame_write(int fd, uint32_t type, const void *payload, size_t len) {
+	uint8_t buf[MP_FRAME_HEADER + MP_FRAME_MAX_PAYLOAD];
+	size_t size = frame_encode(buf, type, payload, len);
+	return size > 0 && util_write_all(fd, buf, size);
 }
 
 bool frame_write_str(int fd, uint32_t type, const char *text) {

@@ -44,7 +44,15 @@ struct mp_frame {
 const char *frame_type_name(uint32_t type);
 bool frame_type_valid(uint32_t type);
 
-/* Writes one frame; blocks until all is written. */
+#define MP_FRAME_HEADER 8
+
+/* Encodes one frame into out (room for MP_FRAME_HEADER + len bytes).
+ * Returns its size, or 0 when type or length are not valid. */
+size_t frame_encode(uint8_t *out, uint32_t type, const void *payload,
+	size_t len);
+/* Writes one frame to a blocking fd (the helper's side), retrying short
+ * writes; false on error. The compositor queues frames instead (its fd
+ * is non-blocking). */
 bool frame_write(int fd, uint32_t type, const void *payload, size_t len);
 bool frame_write_str(int fd, uint32_t type, const char *text);
 

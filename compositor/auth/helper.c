@@ -318,7 +318,7 @@ static void open_session(struct helper *h, const struct mp_frame *open) {
 
 /* Our children: all of the session once orphans are reparented to us. */
 static int signal_children(int sig) {
-	return proc_signal_children(getpid(), sig, NULL, 0);
+	return proc_signal_children(getpid(), sig, NULL, NULL);
 }
 
 static int reap(struct helper *h, int *status) {

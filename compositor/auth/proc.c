@@ -8,8 +8,8 @@
 #include <unistd.h>
 #include "auth/proc.h"
 
-int proc_signal_children(pid_t parent, int sig, const pid_t *except,
-		size_t n_except) {
+int proc_signal_children(pid_t parent, int sig,
+		bool (*spare)(pid_t pid, void *data), void *data) {
 	DIR *dir = opendir("/proc");
 	if (dir == NULL) {
 		return 0;
@@ -43,11 +43,7 @@ int proc_signal_children(pid_t parent, int sig, const pid_t *except,
 				ppid != parent || state == 'Z') {
 			continue;
 		}
-		bool skip = false;
-		for (size_t i = 0; i < n_except; i++) {
-			skip |= except[i] == (pid_t)pid;
-		}
-		if (skip) {
+		if (spare != NULL && spare((pid_t)pid, data)) {
 			continue;
 		}
 		if (sig != 0) {

@@ -4,9 +4,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Sends sig to every live (not zombie) child of parent, except the pids in
- * except; returns how many there were. sig 0 only counts them. */
-int proc_signal_children(pid_t parent, int sig, const pid_t *except,
-	size_t n_except);
+#include <stdbool.h>
+
+/* Sends sig to every live (not zombie) child of parent for which spare
+ * (may be NULL) does not answer true; returns how many there were. sig 0
+ * only counts them. */
+int proc_signal_children(pid_t parent, int sig,
+	bool (*spare)(pid_t pid, void *data), void *data);
 
 #endif

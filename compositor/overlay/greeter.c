@@ -6,12 +6,11 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/log.h>
 #include "buffer.h"
+#include "describe.h"
 #include "overlay/greeter.h"
 #include "overlay/text.h"
+#include "place.h"
 #include "server.h"
-#include "signin.h"
-#include "station.h"
-#include "describe.h"
 
 #define COLOR_PANEL 0xff1b2633
 #define COLOR_FIELD 0xfff4f6f8
@@ -61,7 +60,7 @@ static int draw_text(struct mp_text *text, pixman_image_t *image,
 static void draw_field(struct mp_greeter *greeter, pixman_image_t *image,
 		enum mp_greeter_field field, const char *label, const char *value,
 		bool hidden, int x, int y, int w, int size) {
-	struct mp_text *text = greeter->station->server->text;
+	struct mp_text *text = greeter->base.server->text;
 	draw_text(text, image, label, size * 3 / 4, COLOR_DIM, x, y, 0, w);
 	int fy = y + size * 5 / 4;
 	int fh = size * 2;
@@ -97,19 +96,27 @@ static void draw_field(struct mp_greeter *greeter, pixman_image_t *image,
 		fy + size / 2 - size / 8, 0, w - size);
 }
 
-void greeter_update(struct mp_greeter *greeter) {
-	if (greeter == NULL) {
-		return;
+/* Where it is drawn: the first part of its place (never across the bezel
+ * of a station of several outputs); empty when the place has none. */
+static struct wlr_box draw_box(struct mp_greeter *greeter) {
+	const struct mp_place *place = greeter->base.place;
+	struct wlr_box box = { 0 };
+	if (place->n_parts > 0) {
+		box = place->parts[0];
 	}
-	struct mp_station *station = greeter->station;
-	struct mp_server *server = station->server;
-	server_state_changed(server);
+	return box;
+}
+
+static void draw(struct mp_greeter *greeter) {
+	struct mp_server *server = greeter->base.server;
+	server_changed(server);
 	if (greeter->node != NULL) {
 		wlr_scene_node_destroy(greeter->node);
 		greeter->node = NULL;
 	}
-	int W = station->area.width, H = station->area.height;
-	if (W <= 0 || H <= 0 || station->state != MP_STATION_LOGIN) {
+	struct wlr_box box = draw_box(greeter);
+	int W = box.width, H = box.height;
+	if (W <= 0 || H <= 0) {
 		return;
 	}
 	pixman_image_t *image = pixman_image_create_bits(PIXMAN_a8r8g8b8, W, H,
@@ -137,8 +144,8 @@ void greeter_update(struct mp_greeter *greeter) {
 	strftime(clock, sizeof(clock), "%a %d %b", &tm);
 	draw_text(text, image, clock, unit, COLOR_DIM, W - unit, unit * 7 / 2,
 		2, 0);
-	draw_text(text, image, station->name, unit * 2, COLOR_TEXT, unit, unit,
-		0, W / 2);
+	draw_text(text, image, greeter->base.place->name, unit * 2, COLOR_TEXT,
+		unit, unit, 0, W / 2);
 
 	// The panel.
 	int pw = unit * 22 < W - 2 * unit ? unit * 22 : W - 2 * unit;
@@ -147,7 +154,7 @@ void greeter_update(struct mp_greeter *greeter) {
 	fill(image, COLOR_PANEL, px, py, pw, ph);
 	int x = px + unit * 3 / 2, w = pw - unit * 3;
 	int y = py + unit;
-	if (greeter->locked_user) {
+	if (greeter->status_only) {
 		draw_text(text, image, greeter->status[0] ? greeter->status :
 			"Starting…", unit * 3 / 2, COLOR_TEXT, px + pw / 2, py + ph / 2 -
 			unit, 1, w);
@@ -163,8 +170,8 @@ void greeter_update(struct mp_greeter *greeter) {
 		draw_field(greeter, image, MP_GREETER_SECRET, label, greeter->secret,
 			!greeter->secret_echo, x, y, w, unit);
 		y += unit * 4;
-		const char *line = greeter->busy ? "Signing in…" :
-			greeter->status;
+		const char *line = greeter->status[0] ? greeter->status :
+			greeter->busy ? "Signing in…" : "";
 		draw_text(text, image, line, unit * 3 / 4, COLOR_DIM, x, y, 0, w);
 	}
 	// PAM's messages, then the error, under the panel.
@@ -185,65 +192,30 @@ void greeter_update(struct mp_greeter *greeter) {
 		return;
 	}
 	struct wlr_scene_buffer *node = wlr_scene_buffer_create(
-		&station->overlay_tree->node, &buffer->base);
+		&greeter->base.tree->node, &buffer->base);
 	wlr_buffer_drop(&buffer->base);
 	if (node == NULL) {
 		return;
 	}
 	greeter->node = &node->node;
-	wlr_scene_node_set_position(greeter->node, station->area.x,
-		station->area.y);
+	wlr_scene_node_set_position(greeter->node, box.x, box.y);
 }
 
 static int handle_clock(void *data) {
 	struct mp_greeter *greeter = data;
-	greeter_update(greeter);
+	draw(greeter);
 	time_t now = time(NULL);
 	wl_event_source_timer_update(greeter->clock_timer,
 		(int)(60 - now % 60) * 1000 + 50);
 	return 0;
 }
 
-struct mp_greeter *greeter_create(struct mp_station *station) {
-	struct mp_greeter *greeter = calloc(1, sizeof(*greeter));
-	if (greeter == NULL) {
-		return NULL;
-	}
-	greeter->station = station;
-	greeter->clock_timer = wl_event_loop_add_timer(station->server->loop,
-		handle_clock, greeter);
-	if (greeter->clock_timer != NULL) {
-		time_t now = time(NULL);
-		wl_event_source_timer_update(greeter->clock_timer,
-			(int)(60 - now % 60) * 1000 + 50);
-	}
-	return greeter;
-}
-
-void greeter_destroy(struct mp_greeter *greeter) {
-	if (greeter == NULL) {
-		return;
-	}
-	if (greeter->node != NULL) {
-		wlr_scene_node_destroy(greeter->node);
-	}
-	if (greeter->clock_timer != NULL) {
-		wl_event_source_remove(greeter->clock_timer);
-	}
-	explicit_bzero(greeter->secret, sizeof(greeter->secret));
-	free(greeter);
-}
-
-void greeter_reset(struct mp_greeter *greeter) {
-	greeter_clear(greeter);
-	greeter_update(greeter);
-}
-
-void greeter_clear(struct mp_greeter *greeter) {
+/* Clears the fields, messages and error: a new sign-in. */
+static void clear(struct mp_greeter *greeter) {
 	memset(greeter->user, 0, sizeof(greeter->user));
 	explicit_bzero(greeter->secret, sizeof(greeter->secret));
 	memset(greeter->messages, 0, sizeof(greeter->messages));
-	greeter->error[0] = greeter->prompt[0] = greeter->status[0] = '\0';
+	greeter->error[0] = greeter->prompt[0] = '\0';
 	greeter->focus = MP_GREETER_USER;
 	greeter->secret_echo = greeter->answering = greeter->busy = false;
 }
@@ -261,36 +233,58 @@ static void delete_last_char(char *s) {
 }
 
 static void submit(struct mp_greeter *greeter) {
-	struct mp_station *station = greeter->station;
 	if (greeter->answering) {
 		greeter->answering = false;
 		greeter->busy = true;
-		signin_answer(station->signin, greeter->secret);
-		explicit_bzero(greeter->secret, sizeof(greeter->secret));
+		struct mp_intent intent = {
+			.type = MP_INTENT_ANSWER,
+			.secret = greeter->secret,
+		};
 		greeter->prompt[0] = '\0';
 		greeter->secret_echo = false;
-	} else if (greeter->focus == MP_GREETER_USER && greeter->secret[0] == '\0') {
+		draw(greeter);
+		overlay_report(&greeter->base, &intent);
+		explicit_bzero(greeter->secret, sizeof(greeter->secret));
+	} else if (greeter->focus == MP_GREETER_USER &&
+			greeter->secret[0] == '\0') {
 		greeter->focus = MP_GREETER_SECRET; // Return goes on to the password
+		draw(greeter);
 	} else if (greeter->user[0] != '\0') {
 		greeter->error[0] = '\0';
 		memset(greeter->messages, 0, sizeof(greeter->messages));
 		greeter->busy = true;
-		signin_start(station, greeter->user, greeter->secret, false);
+		struct mp_intent intent = {
+			.type = MP_INTENT_SUBMIT,
+			.user = greeter->user,
+			.secret = greeter->secret,
+		};
+		draw(greeter);
+		overlay_report(&greeter->base, &intent);
 		explicit_bzero(greeter->secret, sizeof(greeter->secret));
 	} else {
 		snprintf(greeter->error, sizeof(greeter->error),
 			"Type your user name first");
 		greeter->focus = MP_GREETER_USER;
+		draw(greeter);
 	}
 }
 
-void greeter_handle_key(struct mp_greeter *greeter, xkb_keysym_t sym,
-		const char *utf8, bool shift) {
-	if (greeter->locked_user) {
-		return;
+static bool greeter_key(struct mp_overlay *overlay, xkb_keysym_t sym,
+		const char *utf8, uint32_t modifiers) {
+	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
+	if (greeter->status_only) {
+		return true;
 	}
-	if (greeter->busy && sym != XKB_KEY_Escape) {
-		return; // PAM is working; typing ahead would be lost
+	if (sym == XKB_KEY_Escape) {
+		clear(greeter);
+		greeter->status[0] = '\0';
+		draw(greeter);
+		struct mp_intent intent = { .type = MP_INTENT_CANCEL };
+		overlay_report(&greeter->base, &intent);
+		return true;
+	}
+	if (greeter->busy) {
+		return true; // PAM is working; typing ahead would be lost
 	}
 	char *field = greeter->focus == MP_GREETER_USER ? greeter->user :
 		greeter->secret;
@@ -298,89 +292,61 @@ void greeter_handle_key(struct mp_greeter *greeter, xkb_keysym_t sym,
 	case XKB_KEY_Return:
 	case XKB_KEY_KP_Enter:
 		submit(greeter);
-		break;
+		return true;
 	case XKB_KEY_BackSpace:
 		delete_last_char(field);
 		break;
 	case XKB_KEY_Tab:
 	case XKB_KEY_ISO_Left_Tab:
+		// Two fields: both directions lead to the other one.
 		if (!greeter->answering) {
 			greeter->focus = greeter->focus == MP_GREETER_USER ?
 				MP_GREETER_SECRET : MP_GREETER_USER;
 		}
-		(void)shift; // two fields: both directions are the other one
 		break;
-	case XKB_KEY_Escape:
-		signin_cancel(greeter->station->signin);
-		greeter_reset(greeter);
-		return;
 	default:
 		if (utf8[0] != '\0' && (unsigned char)utf8[0] >= 0x20 &&
 				utf8[0] != 0x7f &&
 				strlen(field) + strlen(utf8) < MP_GREETER_FIELD_MAX) {
 			strcat(field, utf8);
 		} else {
-			return;
+			return true;
 		}
 	}
-	greeter_update(greeter);
+	draw(greeter);
+	return true;
 }
 
-void greeter_handle_click(struct mp_greeter *greeter, int x, int y) {
-	if (greeter->busy || greeter->answering || greeter->locked_user) {
-		return;
+static bool greeter_button(struct mp_overlay *overlay, int x, int y,
+		uint32_t button, bool pressed) {
+	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
+	if (!pressed || greeter->busy || greeter->answering ||
+			greeter->status_only) {
+		return true;
 	}
+	// From place-local to where the greeter is drawn.
+	struct wlr_box box = draw_box(greeter);
+	x -= box.x - greeter->base.place->area.x;
+	y -= box.y - greeter->base.place->area.y;
 	for (int f = 0; f < 2; f++) {
 		if (x >= greeter->field_box[f].x && y >= greeter->field_box[f].y &&
 				x < greeter->field_box[f].x + greeter->field_box[f].width &&
 				y < greeter->field_box[f].y + greeter->field_box[f].height) {
 			greeter->focus = f;
-			greeter_update(greeter);
-			return;
+			draw(greeter);
+			break;
 		}
 	}
+	return true;
 }
 
-void greeter_show_prompt(struct mp_greeter *greeter, const char *text,
-		bool echo) {
-	snprintf(greeter->prompt, sizeof(greeter->prompt), "%s", text);
-	greeter->secret_echo = echo;
-	greeter->answering = true;
-	greeter->busy = false;
-	greeter->focus = MP_GREETER_SECRET;
-	explicit_bzero(greeter->secret, sizeof(greeter->secret));
-	greeter_update(greeter);
+static void greeter_relayout(struct mp_overlay *overlay) {
+	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
+	draw(greeter);
 }
 
-void greeter_add_message(struct mp_greeter *greeter, const char *text,
-		bool error) {
-	if (error) {
-		snprintf(greeter->error, sizeof(greeter->error), "%s", text);
-	} else {
-		memmove(greeter->messages[0], greeter->messages[1],
-			sizeof(greeter->messages[0]) * (MP_GREETER_MESSAGES - 1));
-		snprintf(greeter->messages[MP_GREETER_MESSAGES - 1],
-			sizeof(greeter->messages[0]), "%s", text);
-	}
-	greeter_update(greeter);
-}
-
-void greeter_fail(struct mp_greeter *greeter, const char *reason) {
-	snprintf(greeter->error, sizeof(greeter->error), "%s", reason);
-	explicit_bzero(greeter->secret, sizeof(greeter->secret));
-	greeter->busy = greeter->answering = greeter->secret_echo = false;
-	greeter->prompt[0] = '\0';
-	greeter->focus = MP_GREETER_SECRET;
-	greeter_update(greeter);
-}
-
-void greeter_set_status(struct mp_greeter *greeter, const char *status) {
-	snprintf(greeter->status, sizeof(greeter->status), "%s", status);
-	greeter_update(greeter);
-}
-
-struct json_object *greeter_describe(struct mp_greeter *greeter) {
-	struct mp_station *station = greeter->station;
+static struct json_object *greeter_describe(struct mp_overlay *overlay) {
+	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
 	struct json_object *g = json_object_new_object();
 	json_object_object_add(g, "type", json_object_new_string("greeter"));
 	json_object_object_add(g, "user", json_object_new_string(greeter->user));
@@ -402,12 +368,101 @@ struct json_object *greeter_describe(struct mp_greeter *greeter) {
 		}
 	}
 	json_object_object_add(g, "messages", messages);
+	struct wlr_box box = draw_box(greeter);
 	const char *names[] = { "user_box", "secret_box" };
 	for (int f = 0; f < 2; f++) {
 		json_object_object_add(g, names[f], describe_box(
-			station->area.x + greeter->field_box[f].x,
-			station->area.y + greeter->field_box[f].y,
+			box.x + greeter->field_box[f].x, box.y + greeter->field_box[f].y,
 			greeter->field_box[f].width, greeter->field_box[f].height));
 	}
 	return g;
+}
+
+static void greeter_destroy(struct mp_overlay *overlay) {
+	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
+	// Its node went with the overlay's tree.
+	if (greeter->clock_timer != NULL) {
+		wl_event_source_remove(greeter->clock_timer);
+	}
+	explicit_bzero(greeter->secret, sizeof(greeter->secret));
+	free(greeter);
+}
+
+static const struct mp_overlay_impl greeter_impl = {
+	.type = "greeter",
+	.key = greeter_key,
+	.button = greeter_button,
+	.relayout = greeter_relayout,
+	.describe = greeter_describe,
+	.destroy = greeter_destroy,
+};
+
+struct mp_greeter *greeter_create(struct mp_server *server,
+		const struct mp_place *place, struct wlr_scene_tree *parent,
+		bool status_only,
+		void (*report)(void *data, const struct mp_intent *intent),
+		void *data) {
+	struct mp_greeter *greeter = calloc(1, sizeof(*greeter));
+	if (greeter == NULL) {
+		return NULL;
+	}
+	if (!overlay_init(&greeter->base, &greeter_impl, server, place, parent,
+			report, data)) {
+		free(greeter);
+		return NULL;
+	}
+	greeter->base.modal = true;
+	greeter->status_only = status_only;
+	greeter->clock_timer = wl_event_loop_add_timer(server->loop,
+		handle_clock, greeter);
+	if (greeter->clock_timer != NULL) {
+		time_t now = time(NULL);
+		wl_event_source_timer_update(greeter->clock_timer,
+			(int)(60 - now % 60) * 1000 + 50);
+	}
+	draw(greeter);
+	return greeter;
+}
+
+void greeter_show_prompt(struct mp_greeter *greeter, const char *text,
+		bool echo) {
+	snprintf(greeter->prompt, sizeof(greeter->prompt), "%s", text);
+	greeter->secret_echo = echo;
+	greeter->answering = true;
+	greeter->busy = false;
+	greeter->focus = MP_GREETER_SECRET;
+	explicit_bzero(greeter->secret, sizeof(greeter->secret));
+	draw(greeter);
+}
+
+void greeter_add_message(struct mp_greeter *greeter, const char *text,
+		bool error) {
+	if (error) {
+		snprintf(greeter->error, sizeof(greeter->error), "%s", text);
+	} else {
+		memmove(greeter->messages[0], greeter->messages[1],
+			sizeof(greeter->messages[0]) * (MP_GREETER_MESSAGES - 1));
+		snprintf(greeter->messages[MP_GREETER_MESSAGES - 1],
+			sizeof(greeter->messages[0]), "%s", text);
+	}
+	draw(greeter);
+}
+
+void greeter_fail(struct mp_greeter *greeter, const char *reason) {
+	snprintf(greeter->error, sizeof(greeter->error), "%s", reason);
+	explicit_bzero(greeter->secret, sizeof(greeter->secret));
+	greeter->busy = greeter->answering = greeter->secret_echo = false;
+	greeter->prompt[0] = greeter->status[0] = '\0';
+	greeter->focus = MP_GREETER_SECRET;
+	draw(greeter);
+}
+
+void greeter_set_status(struct mp_greeter *greeter, const char *status) {
+	snprintf(greeter->status, sizeof(greeter->status), "%s", status);
+	draw(greeter);
+}
+
+void greeter_set_busy(struct mp_greeter *greeter, bool busy) {
+	greeter->busy = busy;
+	draw(greeter);
 }

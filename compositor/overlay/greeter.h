@@ -4,11 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <wayland-server-core.h>
-#include <xkbcommon/xkbcommon.h>
-
-struct json_object;
-struct mp_station;
-struct wlr_scene_node;
+#include "overlay/overlay.h"
 
 #define MP_GREETER_FIELD_MAX 256
 #define MP_GREETER_MESSAGES 4
@@ -18,11 +14,13 @@ enum mp_greeter_field {
 	MP_GREETER_SECRET, // password, or the answer to PAM's current prompt
 };
 
-/* The sign-in screen of a station in state login, drawn by the compositor:
- * station name, clock, user name and password fields, PAM's prompts and
- * messages, an error line. */
+/* The sign-in screen of a free station, drawn by the compositor on the
+ * station's first output: station name, clock, user name and password
+ * fields, PAM's prompts and messages, an error line. A kiosk's shows only
+ * a status ("Starting…", "Restarting in 4 s"). It reports SUBMIT (user,
+ * password), ANSWER (to a prompt) and CANCEL (Escape). */
 struct mp_greeter {
-	struct mp_station *station;
+	struct mp_overlay base;
 	struct wlr_scene_node *node; // may be NULL (no area, no font)
 
 	char user[MP_GREETER_FIELD_MAX];
@@ -34,39 +32,30 @@ struct mp_greeter {
 	bool busy;                        // PAM is working
 	char messages[MP_GREETER_MESSAGES][MP_GREETER_FIELD_MAX];
 	char error[MP_GREETER_FIELD_MAX];
-	char status[MP_GREETER_FIELD_MAX]; // e.g. "Restarting in 4 s"
-	bool locked_user; // kiosk: no fields at all
+	char status[MP_GREETER_FIELD_MAX];
+	bool status_only; // kiosk: no fields at all
 
 	struct {
 		int x, y, width, height;
-	} field_box[2]; // station-local, for clicks
+	} field_box[2]; // relative to where it is drawn (the first part)
 
 	struct wl_event_source *clock_timer;
 };
 
-struct mp_greeter *greeter_create(struct mp_station *station);
-void greeter_destroy(struct mp_greeter *greeter);
-/* Draws again (the station's area or the greeter's state changed). */
-void greeter_update(struct mp_greeter *greeter);
-/* Clears the fields, messages and error (a new sign-in) and draws. */
-void greeter_reset(struct mp_greeter *greeter);
-/* The same without drawing, for a caller that draws next anyway. */
-void greeter_clear(struct mp_greeter *greeter);
+struct mp_greeter *greeter_create(struct mp_server *server,
+	const struct mp_place *place, struct wlr_scene_tree *parent,
+	bool status_only,
+	void (*report)(void *data, const struct mp_intent *intent), void *data);
 
-/* A key press on one of the station's keyboards. */
-void greeter_handle_key(struct mp_greeter *greeter, xkb_keysym_t sym,
-	const char *utf8, bool shift);
-/* A click at station-local coordinates. */
-void greeter_handle_click(struct mp_greeter *greeter, int x, int y);
-
-/* What the sign-in tells it. */
+/* What the station's sign-in tells it. */
 void greeter_show_prompt(struct mp_greeter *greeter, const char *text,
 	bool echo);
 void greeter_add_message(struct mp_greeter *greeter, const char *text,
 	bool error);
+/* The sign-in is over without a session: the reason is shown. */
 void greeter_fail(struct mp_greeter *greeter, const char *reason);
 void greeter_set_status(struct mp_greeter *greeter, const char *status);
-/* Its state as JSON (fields, prompt, messages, field boxes). */
-struct json_object *greeter_describe(struct mp_greeter *greeter);
+/* Busy (PAM works, or the sign-in waits): typing is not taken. */
+void greeter_set_busy(struct mp_greeter *greeter, bool busy);
 
 #endif

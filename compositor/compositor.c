@@ -1,8 +1,11 @@
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,26 +13,33 @@
 #include <unistd.h>
 #include <wlr/backend/headless.h>
 #include <wlr/backend/multi.h>
-#include <wlr/types/wlr_data_device.h>
 #include <wlr/interfaces/wlr_input_device.h>
+#include <wlr/types/wlr_data_device.h>
 #include <wlr/util/log.h>
+#include "actions.h"
+#include "auth/proc.h"
 #include "buffer.h"
 #include "client.h"
+#include "compositor.h"
 #include "decoration.h"
+#include "helper.h"
 #include "input.h"
-#include "output.h"
+#include "layout.h"
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
-#include "signin.h"
 #include "station.h"
-#include "test.h"
-#include "view.h"
+#include "test/test.h"
+#include "util.h"
 
 #define MAX_HEADLESS_OUTPUTS 16
+// At exit: how long sessions may take to end (their helpers give their
+// processes 3 s after SIGTERM), then how long the last kills may take.
+#define END_SESSIONS_MS 8000
+#define KILL_LEFTOVERS_MS 5000
 
-int server_parse_headless_spec(const char *spec, int *widths, int *heights,
-		int max) {
+int compositor_parse_headless_spec(const char *spec, int *widths,
+		int *heights, int max) {
 	char *end;
 	errno = 0;
 	long n = strtol(spec, &end, 10);
@@ -75,117 +85,6 @@ int server_parse_headless_spec(const char *spec, int *widths, int *heights,
 	return (int)n;
 }
 
-struct mp_station *server_station_by_name(struct mp_server *server,
-		const char *name) {
-	struct mp_station *station;
-	wl_list_for_each(station, &server->stations, link) {
-		if (strcmp(station->name, name) == 0) {
-			return station;
-		}
-	}
-	return NULL;
-}
-
-struct mp_output *server_output_by_name(struct mp_server *server,
-		const char *name) {
-	struct mp_output *output;
-	wl_list_for_each(output, &server->outputs, link) {
-		if (strcmp(output->wlr_output->name, name) == 0) {
-			return output;
-		}
-	}
-	return NULL;
-}
-
-struct mp_input *server_input_by_name(struct mp_server *server,
-		const char *name) {
-	struct mp_input *input;
-	wl_list_for_each(input, &server->inputs, link) {
-		if (strcmp(input->name, name) == 0) {
-			return input;
-		}
-	}
-	return NULL;
-}
-
-void server_state_changed(struct mp_server *server) {
-	test_check_waits(server->test);
-}
-
-static void place_output(struct mp_output *output, int *x) {
-	if (output->placed) {
-		return;
-	}
-	output->placed = true;
-	output->lx = *x;
-	output->ly = 0;
-	int width, height;
-	wlr_output_effective_resolution(output->wlr_output, &width, &height);
-	*x += width;
-}
-
-void server_arrange(struct mp_server *server) {
-	struct mp_output *output;
-	wl_list_for_each(output, &server->outputs, link) {
-		output->placed = false;
-	}
-	// Stations in config order, each one's outputs side by side.
-	int x = 0;
-	struct mp_station *station;
-	wl_list_for_each(station, &server->stations, link) {
-		wl_list_for_each(output, &server->outputs, link) {
-			enum mp_split split;
-			if (station_wants_output(station, output->wlr_output->name,
-					&split)) {
-				place_output(output, &x);
-			}
-		}
-	}
-	wl_list_for_each(output, &server->outputs, link) {
-		place_output(output, &x);
-	}
-	wl_list_for_each(station, &server->stations, link) {
-		station_update_area(station);
-	}
-	wl_list_for_each(output, &server->outputs, link) {
-		output_damage_whole(output);
-	}
-	server_state_changed(server);
-}
-
-static void handle_new_output(struct wl_listener *listener, void *data) {
-	struct mp_server *server = wl_container_of(listener, server, new_output);
-	struct wlr_output *wlr_output = data;
-	if (server->next_output_name != NULL) {
-		wlr_output_set_name(wlr_output, server->next_output_name);
-		server->next_output_name = NULL;
-	}
-	struct mp_output *output = output_create(server, wlr_output);
-	if (output == NULL) {
-		return;
-	}
-	if (server->config->n_stations == 0 &&
-			server_station_by_name(server, wlr_output->name) == NULL) {
-		// No configuration: every output is a station of its own.
-		struct mp_station *station =
-			station_create(server, wlr_output->name, NULL);
-		if (station != NULL) {
-			station->auto_output = strdup(wlr_output->name);
-		}
-	}
-	server_arrange(server);
-	if (server->config->n_stations == 0 && !wl_list_empty(&server->stations)) {
-		struct mp_station *first =
-			wl_container_of(server->stations.next, first, link);
-		struct mp_input *input;
-		wl_list_for_each(input, &server->inputs, link) {
-			if (input->station == NULL) {
-				station_add_input(first, input);
-			}
-		}
-	}
-}
-
 static void handle_client_created(struct wl_listener *listener, void *data) {
 	struct mp_server *server =
 		wl_container_of(listener, server, client_created);
@@ -195,14 +94,28 @@ static void handle_client_created(struct wl_listener *listener, void *data) {
 	}
 }
 
+static bool spare_helper(pid_t pid, void *data) {
+	return helper_is_running(data, pid);
+}
+
 static int handle_sigchld(int signal, void *data) {
 	struct mp_server *server = data;
 	pid_t pid;
-	int status;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		// Helpers tell the rest through their socket; anything else is an
-		// orphan of a session whose helper died, reaped here.
-		signin_handle_exit(server, pid, status);
+	bool reaped = false;
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		helper_reaped(server, pid); // its socket tells the rest
+		reaped = true;
+	}
+	if (reaped) {
+		// Every helper is the subreaper of its session, so a child of
+		// ours that is no helper was left by a helper that died (its
+		// children are reparented before it can be reaped): it goes.
+		int killed = proc_signal_children(getpid(), SIGKILL, spare_helper,
+			server);
+		if (killed > 0) {
+			wlr_log(WLR_INFO, "killed %d process(es) left by ended "
+				"sessions", killed);
+		}
 	}
 	return 0;
 }
@@ -244,6 +157,55 @@ static bool load_cursor(struct mp_server *server) {
 	return true;
 }
 
+/* Whether the runtime directory dir (mpcomp-PID in base) belongs to an
+ * mpcomp that runs: it holds the lock on dir/lock. A directory without a
+ * lock file is judged by its pid. */
+static bool runtime_dir_alive(int base_fd, const char *name, pid_t pid) {
+	char lock[300];
+	snprintf(lock, sizeof(lock), "%s/lock", name);
+	int fd = openat(base_fd, lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		return kill(pid, 0) == 0 || errno == EPERM;
+	}
+	bool alive = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return alive;
+}
+
+/* Removes the runtime directories that an mpcomp killed before it could
+ * clean up left behind (sessions' directories and sockets included). */
+static void sweep_stale_runtime_dirs(const char *base) {
+	int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = base_fd >= 0 ? fdopendir(base_fd) : NULL;
+	if (dir == NULL) {
+		if (base_fd >= 0) {
+			close(base_fd);
+		}
+		return;
+	}
+	struct dirent *ent;
+	while ((ent = readdir(dir)) != NULL) {
+		char *end;
+		if (strncmp(ent->d_name, "mpcomp-", 7) != 0) {
+			continue;
+		}
+		long pid = strtol(ent->d_name + 7, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == getpid() ||
+				runtime_dir_alive(base_fd, ent->d_name, (pid_t)pid)) {
+			continue;
+		}
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", base, ent->d_name);
+		if (util_remove_tree(path)) {
+			wlr_log(WLR_INFO, "removed %s, left by an mpcomp that is gone",
+				path);
+		} else {
+			wlr_log_errno(WLR_ERROR, "cannot remove stale %s", path);
+		}
+	}
+	closedir(dir);
+}
+
 static bool make_runtime_dir(struct mp_server *server) {
 	// As root (system mode) the sessions of other users must reach their
 	// sockets, which root's own XDG_RUNTIME_DIR (0700) would not let them:
@@ -259,6 +221,7 @@ static bool make_runtime_dir(struct mp_server *server) {
 		wlr_log(WLR_ERROR, "XDG_RUNTIME_DIR is not set");
 		return false;
 	}
+	sweep_stale_runtime_dirs(base);
 	if (asprintf(&server->runtime_dir, "%s/mpcomp-%d", base,
 			(int)getpid()) < 0) {
 		server->runtime_dir = NULL;
@@ -272,40 +235,28 @@ static bool make_runtime_dir(struct mp_server *server) {
 		server->runtime_dir = NULL;
 		return false;
 	}
+	// Held as long as we run: how another mpcomp knows it is not stale.
+	char *lock = NULL;
+	if (asprintf(&lock, "%s/lock", server->runtime_dir) < 0) {
+		return false;
+	}
+	server->runtime_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC |
+		O_NOFOLLOW, 0600);
+	free(lock);
+	if (server->runtime_lock_fd < 0 ||
+			flock(server->runtime_lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		wlr_log_errno(WLR_ERROR, "cannot lock %s", server->runtime_dir);
+		return false;
+	}
 	return true;
 }
 
-bool server_init(struct mp_server *server, struct mp_config *config,
-		const struct mp_server_options *options) {
-	server->config = config;
-	wl_list_init(&server->stations);
-	wl_list_init(&server->sessions);
-	wl_list_init(&server->outputs);
-	wl_list_init(&server->inputs);
-	wl_list_init(&server->clients);
-	wl_list_init(&server->signins);
-	wl_list_init(&server->new_output.link);
-	wl_list_init(&server->new_input.link);
-	wl_list_init(&server->new_decoration.link);
-
-	server->display = wl_display_create();
-	if (server->display == NULL) {
-		return false;
-	}
-	server->loop = wl_display_get_event_loop(server->display);
-	server->client_created.notify = handle_client_created;
-	wl_display_add_client_created_listener(server->display,
-		&server->client_created);
-	wl_display_set_global_filter(server->display, client_filter_global,
-		server);
-	if (!make_runtime_dir(server)) {
-		return false;
-	}
-
+static bool create_backends(struct mp_server *server,
+		const struct mp_compositor_options *options) {
 	if (options->headless_spec != NULL) {
 		int widths[MAX_HEADLESS_OUTPUTS], heights[MAX_HEADLESS_OUTPUTS];
-		int n = server_parse_headless_spec(options->headless_spec, widths,
-			heights, MAX_HEADLESS_OUTPUTS);
+		int n = compositor_parse_headless_spec(options->headless_spec,
+			widths, heights, MAX_HEADLESS_OUTPUTS);
 		if (n < 0) {
 			wlr_log(WLR_ERROR, "bad --headless '%s' (expected N:WxH[,WxH...]"
 				", N at most %d)", options->headless_spec,
@@ -332,11 +283,47 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 			// Lets the test protocol add outputs beside the real ones.
 			server->headless_backend =
 				wlr_headless_backend_create(server->display);
+			if (server->headless_backend == NULL) {
+				return false;
+			}
 			wlr_multi_backend_add(server->backend, server->headless_backend);
 		}
 	}
 	server->session_backend = wlr_headless_backend_create(server->display);
-	if (server->session_backend == NULL) {
+	return server->session_backend != NULL;
+}
+
+bool compositor_init(struct mp_server *server, struct mp_config *config,
+		const struct mp_compositor_options *options) {
+	server->config = config;
+	server->runtime_lock_fd = -1;
+	wl_list_init(&server->stations);
+	wl_list_init(&server->sessions);
+	wl_list_init(&server->outputs);
+	wl_list_init(&server->inputs);
+	wl_list_init(&server->clients);
+	wl_list_init(&server->helpers);
+	wl_list_init(&server->privileged);
+	wl_signal_init(&server->events.changed);
+	wl_signal_init(&server->events.outputs_changed);
+	wl_list_init(&server->new_output.link);
+	wl_list_init(&server->new_input.link);
+	wl_list_init(&server->new_xdg_surface.link);
+	wl_list_init(&server->client_created.link);
+	wl_list_init(&server->new_decoration.link);
+	wl_list_init(&server->outputs_changed.link);
+
+	server->display = wl_display_create();
+	if (server->display == NULL) {
+		return false;
+	}
+	server->loop = wl_display_get_event_loop(server->display);
+	server->client_created.notify = handle_client_created;
+	wl_display_add_client_created_listener(server->display,
+		&server->client_created);
+	wl_display_set_global_filter(server->display, client_filter_global,
+		server);
+	if (!make_runtime_dir(server) || !create_backends(server, options)) {
 		return false;
 	}
 
@@ -352,15 +339,17 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 		wlr_log(WLR_ERROR, "cannot create an allocator");
 		return false;
 	}
-
 	server->compositor = wlr_compositor_create(server->display,
 		server->renderer);
-	wlr_data_device_manager_create(server->display);
 	server->xdg_shell = wlr_xdg_shell_create(server->display);
+	server->limbo = wlr_scene_create();
+	if (server->compositor == NULL || server->xdg_shell == NULL ||
+			server->limbo == NULL ||
+			wlr_data_device_manager_create(server->display) == NULL) {
+		return false;
+	}
+	session_listen_xdg_shell(server);
 	decoration_init(server);
-	server->new_xdg_surface.notify = view_handle_new_xdg_surface;
-	wl_signal_add(&server->xdg_shell->events.new_surface,
-		&server->new_xdg_surface);
 
 	if (!load_cursor(server)) {
 		wlr_log(WLR_ERROR, "cannot load a cursor image; cursors stay hidden");
@@ -371,18 +360,23 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 			XKB_KEYMAP_COMPILE_NO_FLAGS);
 		xkb_context_unref(xkb);
 	}
+	if (server->default_keymap == NULL) {
+		wlr_log(WLR_ERROR, "cannot compile the default keymap");
+		return false;
+	}
 	server->text = text_create(config->font);
 	if (server->text == NULL) {
 		wlr_log(WLR_ERROR, "cannot initialise fonts; no text is drawn");
 	}
 
+	actions_init(server);
 	for (size_t i = 0; i < config->n_stations; i++) {
-		station_create(server, config->stations[i].name,
-			&config->stations[i]);
+		if (station_create(server, config->stations[i].name,
+				&config->stations[i]) == NULL) {
+			return false;
+		}
 	}
-
-	server->new_output.notify = handle_new_output;
-	wl_signal_add(&server->backend->events.new_output, &server->new_output);
+	layout_init(server);
 	server->new_input.notify = input_handle_new_input;
 	wl_signal_add(&server->backend->events.new_input, &server->new_input);
 
@@ -403,10 +397,11 @@ bool server_init(struct mp_server *server, struct mp_config *config,
 		handle_terminate, server);
 	server->sigint_source = wl_event_loop_add_signal(server->loop, SIGINT,
 		handle_terminate, server);
-	return true;
+	return server->sigchld_source != NULL && server->sigterm_source != NULL &&
+		server->sigint_source != NULL;
 }
 
-bool server_start(struct mp_server *server) {
+bool compositor_start(struct mp_server *server) {
 	if (!wlr_backend_start(server->backend)) {
 		wlr_log(WLR_ERROR, "cannot start the backend");
 		return false;
@@ -414,51 +409,78 @@ bool server_start(struct mp_server *server) {
 	if (!wlr_backend_start(server->session_backend)) {
 		return false;
 	}
-	server_arrange(server);
-
+	layout_arrange(server);
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
-		station_autologin(station);
+		if (station->config != NULL && station->config->autologin != NULL) {
+			struct mp_error err;
+			if (!action_autologin(station, &err)) {
+				wlr_log(WLR_ERROR, "station %s: %s", station->name,
+					err.text);
+			}
+		}
 	}
 	return true;
 }
 
-/* Lets helpers end their sessions (their processes, PAM) for up to ms. */
-static void wait_for_sessions(struct mp_server *server, int ms) {
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (!wl_list_empty(&server->sessions)) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long waited = (now.tv_sec - start.tv_sec) * 1000 +
-			(now.tv_nsec - start.tv_nsec) / 1000000;
-		if (waited >= ms) {
+static long now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool has_children(void) {
+	siginfo_t info = { 0 };
+	return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+/* Runs the event loop until done(server) or ms have passed. */
+static void run_until(struct mp_server *server,
+		bool (*done)(struct mp_server *server), int ms) {
+	long deadline = now_ms() + ms;
+	while (!done(server)) {
+		long left = deadline - now_ms();
+		if (left <= 0) {
 			return;
 		}
-		wl_event_loop_dispatch(server->loop, (int)(ms - waited));
+		wl_event_loop_dispatch(server->loop, (int)left);
 	}
 }
 
-void server_finish(struct mp_server *server) {
-	server->terminating = true;
-	struct mp_signin *signin, *signin_tmp;
-	wl_list_for_each_safe(signin, signin_tmp, &server->signins, link) {
-		signin_cancel(signin);
+static bool no_sessions(struct mp_server *server) {
+	return wl_list_empty(&server->sessions);
+}
+
+static bool no_children(struct mp_server *server) {
+	if (!has_children()) {
+		return true;
 	}
-	struct mp_session *session, *tmp;
-	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
-		session_end(session, "the compositor exits");
+	// Whatever is left of a session: killed, and reaped by SIGCHLD.
+	proc_signal_children(getpid(), SIGKILL, NULL, NULL);
+	return false;
+}
+
+void compositor_finish(struct mp_server *server) {
+	if (server->loop != NULL) {
+		// Every session ends the way a log off does: its helper gives
+		// its processes SIGTERM, then SIGKILL, and closes PAM.
+		actions_stop(server);
+		run_until(server, no_sessions, END_SESSIONS_MS);
+		struct mp_session *session, *tmp;
+		wl_list_for_each_safe(session, tmp, &server->sessions, link) {
+			session_kill(session);
+		}
+		// A helper that did not finish in time is killed, and so is all
+		// that comes to us from it: no process of a session survives us.
+		if (server->sigchld_source != NULL) {
+			run_until(server, no_children, KILL_LEFTOVERS_MS);
+		}
 	}
-	wait_for_sessions(server, 3000);
-	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
-		session_kill_now(session);
-	}
-	handle_sigchld(SIGCHLD, server);
 	test_destroy(server->test);
 	server->test = NULL;
 	if (server->display != NULL) {
 		wl_display_destroy_clients(server->display);
 	}
-
 	struct mp_input *input, *itmp;
 	wl_list_for_each_safe(input, itmp, &server->inputs, link) {
 		if (input->is_test) {
@@ -469,12 +491,20 @@ void server_finish(struct mp_server *server) {
 	wl_list_for_each_safe(station, stmp, &server->stations, link) {
 		station_destroy(station);
 	}
+	struct mp_helper *helper, *htmp;
+	wl_list_for_each_safe(helper, htmp, &server->helpers, link) {
+		helper_destroy(helper);
+	}
 	if (server->sigchld_source != NULL) {
 		wl_event_source_remove(server->sigchld_source);
+	}
+	if (server->sigterm_source != NULL) {
 		wl_event_source_remove(server->sigterm_source);
+	}
+	if (server->sigint_source != NULL) {
 		wl_event_source_remove(server->sigint_source);
 	}
-	wl_list_remove(&server->new_output.link);
+	layout_finish(server);
 	wl_list_remove(&server->new_input.link);
 	wl_list_remove(&server->new_decoration.link);
 	if (server->backend != NULL) {
@@ -489,17 +519,27 @@ void server_finish(struct mp_server *server) {
 	wlr_xcursor_manager_destroy(server->xcursor_manager);
 	text_destroy(server->text);
 	xkb_keymap_unref(server->default_keymap);
-	if (server->xdg_shell != NULL) {
-		wl_list_remove(&server->new_xdg_surface.link);
+	if (server->limbo != NULL) {
+		wlr_scene_node_destroy(&server->limbo->node);
 	}
+	wl_list_remove(&server->new_xdg_surface.link);
 	if (server->display != NULL) {
 		wl_list_remove(&server->client_created.link);
 		wl_display_destroy(server->display);
 	}
 	wlr_allocator_destroy(server->allocator);
 	wlr_renderer_destroy(server->renderer);
+	for (size_t i = 0; i < server->n_session_env; i++) {
+		free(server->session_env[i]);
+	}
+	free(server->session_env);
 	if (server->runtime_dir != NULL) {
-		rmdir(server->runtime_dir);
+		if (!util_remove_tree(server->runtime_dir)) {
+			wlr_log_errno(WLR_ERROR, "cannot remove %s", server->runtime_dir);
+		}
 		free(server->runtime_dir);
+	}
+	if (server->runtime_lock_fd >= 0) {
+		close(server->runtime_lock_fd);
 	}
 }

@@ -1,0 +1,42 @@
+#ifndef MP_ACTIONS_H
+#define MP_ACTIONS_H
+
+/* Every operation that crosses objects (stations, sessions, helpers) is
+ * written once here. Key bindings and overlays (through their station),
+ * the test protocol and the admin protocol call only these, the way sway
+ * keeps IPC and key bindings on one command path. Each returns whether it
+ * was done; when not, err (may be NULL) says why, for a human. */
+
+#include <stdbool.h>
+
+struct mp_server;
+struct mp_station;
+struct mp_session;
+
+struct mp_error {
+	char text[256];
+};
+
+/* Makes the actions layer the handler of what stations and sessions
+ * report (server->station_handler, server->session_handler). */
+void actions_init(struct mp_server *server);
+
+/* A user typed their name and password at a free station. */
+bool action_signin(struct mp_station *station, const char *user,
+	const char *secret, struct mp_error *err);
+/* Signs the station's configured user in (autologin, kiosk). */
+bool action_autologin(struct mp_station *station, struct mp_error *err);
+/* Log off: windows asked to close, the session ends when they are or
+ * after the grace period. */
+bool action_logoff(struct mp_session *session, struct mp_error *err);
+/* Ends one session now, in whatever state it is. */
+bool action_end_session(struct mp_session *session, const char *reason,
+	struct mp_error *err);
+/* Ends every session. */
+bool action_end_all(struct mp_server *server, const char *reason,
+	struct mp_error *err);
+/* The compositor exits: kiosk restarts and sign-ins in progress are
+ * cancelled, no session starts any more, and every session is ended. */
+void actions_stop(struct mp_server *server);
+
+#endif

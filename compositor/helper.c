@@ -1,0 +1,476 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <wlr/util/log.h>
+#include "helper.h"
+#include "server.h"
+
+#ifndef MPCOMP_LIBEXECDIR
+#define MPCOMP_LIBEXECDIR "/usr/local/libexec"
+#endif
+
+// A helper that does not read what we send is broken: never more queued.
+#define MAX_QUEUED (4 * (MP_FRAME_HEADER + MP_FRAME_MAX_PAYLOAD))
+
+const char *helper_phase_name(enum mp_helper_phase phase) {
+	switch (phase) {
+	case MP_HELPER_AUTHENTICATING:
+		return "authenticating";
+	case MP_HELPER_AUTHENTICATED:
+		return "authenticated";
+	case MP_HELPER_OPENING:
+		return "opening";
+	case MP_HELPER_RUNNING:
+		return "running";
+	case MP_HELPER_ENDING:
+		return "ending";
+	case MP_HELPER_DONE:
+		return "done";
+	}
+	return "unknown";
+}
+
+/* The helper next to our own binary (a build tree) or the installed one. */
+static const char *helper_path(void) {
+	static char path[PATH_MAX + 32];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/auth/mpcomp-session", self);
+			if (access(path, X_OK) == 0) {
+				return path;
+			}
+		}
+	}
+	snprintf(path, sizeof(path), "%s/mpcomp-session", MPCOMP_LIBEXECDIR);
+	return path;
+}
+
+static void forget_secret(struct mp_helper *helper) {
+	if (helper->secret != NULL) {
+		explicit_bzero(helper->secret, strlen(helper->secret));
+		free(helper->secret);
+		helper->secret = NULL;
+	}
+}
+
+/* The helper has no more to say: no more events from its socket. */
+static void stop_listening(struct mp_helper *helper) {
+	helper->phase = MP_HELPER_DONE;
+	if (helper->source != NULL) {
+		wl_event_source_remove(helper->source);
+		helper->source = NULL;
+	}
+	if (helper->timeout != NULL) {
+		wl_event_source_remove(helper->timeout);
+		helper->timeout = NULL;
+	}
+	forget_secret(helper);
+}
+
+/* Calls into the owner: returns false when the helper was destroyed
+ * meanwhile (the caller must not touch it any more). */
+#define NOTIFY(helper, event, ...) \
+	do { \
+		bool destroyed_ = false; \
+		(helper)->destroyed = &destroyed_; \
+		(helper)->listener->event((helper)->data, __VA_ARGS__); \
+		if (destroyed_) { \
+			return false; \
+		} \
+		(helper)->destroyed = NULL; \
+	} while (0)
+
+/* The helper failed or went away: the owner learns it the way that fits
+ * the phase. Returns false when the helper was destroyed. */
+static bool report_gone(struct mp_helper *helper, const char *reason) {
+	enum mp_helper_phase phase = helper->phase;
+	stop_listening(helper);
+	wlr_log(WLR_INFO, "helper %d of %s: %s (%s)", (int)helper->pid,
+		helper->user, reason, helper_phase_name(phase));
+	if (phase == MP_HELPER_RUNNING || phase == MP_HELPER_ENDING) {
+		NOTIFY(helper, ended, -1);
+	} else {
+		NOTIFY(helper, failed, reason);
+	}
+	return true;
+}
+
+static int handle_io(int fd, uint32_t mask, void *data);
+
+static void update_mask(struct mp_helper *helper) {
+	if (helper->source != NULL) {
+		wl_event_source_fd_update(helper->source, WL_EVENT_READABLE |
+			(helper->out_len > 0 ? WL_EVENT_WRITABLE : 0));
+	}
+}
+
+/* Writes what is queued as far as the socket takes it. False when the
+ * helper cannot be written to any more. */
+static bool flush(struct mp_helper *helper) {
+	while (helper->out_len > 0) {
+		ssize_t n = send(helper->fd, helper->out, helper->out_len,
+			MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			break;
+		}
+		if (n <= 0) {
+			return false;
+		}
+		memmove(helper->out, helper->out + n, helper->out_len - (size_t)n);
+		helper->out_len -= (size_t)n;
+	}
+	if (helper->out_len == 0) {
+		// What was sent may have held a secret.
+		free(helper->out);
+		helper->out = NULL;
+	}
+	update_mask(helper);
+	return true;
+}
+
+/* Queues one frame and writes what it can now. A failure shows as the
+ * helper going away, from the event loop. */
+static void send_frame(struct mp_helper *helper, uint32_t type,
+		const void *payload, size_t len) {
+	if (helper->phase == MP_HELPER_DONE) {
+		return;
+	}
+	size_t need = helper->out_len + MP_FRAME_HEADER + len;
+	uint8_t *out = need <= MAX_QUEUED ? realloc(helper->out, need) : NULL;
+	if (out == NULL || frame_encode(out + helper->out_len, type, payload,
+			len) == 0) {
+		wlr_log(WLR_ERROR, "helper %d of %s: cannot queue a %s frame",
+			(int)helper->pid, helper->user, frame_type_name(type));
+		if (out != NULL) {
+			helper->out = out;
+		}
+		shutdown(helper->fd, SHUT_RDWR); // seen as gone by handle_io
+		return;
+	}
+	helper->out = out;
+	helper->out_len = need;
+	if (!flush(helper)) {
+		shutdown(helper->fd, SHUT_RDWR);
+	}
+}
+
+/* Returns false when the helper was destroyed or is done. */
+static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
+	switch (frame->type) {
+	case MP_FRAME_PROMPT_ECHO_OFF:
+		if (helper->secret != NULL) {
+			// What was typed in the password field answers the first
+			// hidden prompt; later prompts are asked of the user.
+			helper_answer(helper, helper->secret);
+			forget_secret(helper);
+			return true;
+		}
+		// fallthrough
+	case MP_FRAME_PROMPT_ECHO_ON:
+		if (helper->autologin) {
+			helper_answer(helper, ""); // nobody to ask
+			return true;
+		}
+		helper->waiting_for_user = true;
+		if (helper->timeout != NULL) {
+			wl_event_source_timer_update(helper->timeout, 0);
+		}
+		NOTIFY(helper, prompt, frame->payload,
+			frame->type == MP_FRAME_PROMPT_ECHO_ON);
+		return true;
+	case MP_FRAME_INFO:
+	case MP_FRAME_ERROR:
+		NOTIFY(helper, message, frame->payload,
+			frame->type == MP_FRAME_ERROR);
+		return true;
+	case MP_FRAME_AUTHENTICATED:
+		if (helper->phase != MP_HELPER_AUTHENTICATING) {
+			break;
+		}
+		helper->phase = MP_HELPER_AUTHENTICATED;
+		if (helper->timeout != NULL) {
+			wl_event_source_remove(helper->timeout);
+			helper->timeout = NULL;
+		}
+		forget_secret(helper);
+		const char *uid = frame_field(frame->payload, frame->len, "uid");
+		const char *gid = frame_field(frame->payload, frame->len, "gid");
+		const char *user = frame_field(frame->payload, frame->len, "user");
+		char *end_uid = NULL, *end_gid = NULL;
+		struct mp_helper_identity id = {
+			.user = user,
+			.uid = uid ? (uid_t)strtoul(uid, &end_uid, 10) : 0,
+			.gid = gid ? (gid_t)strtoul(gid, &end_gid, 10) : 0,
+		};
+		char *name = user ? strdup(user) : NULL;
+		if (name == NULL || user[0] == '\0' || end_uid == NULL ||
+				*end_uid != '\0' || end_gid == NULL || *end_gid != '\0') {
+			free(name);
+			break;
+		}
+		free(helper->user);
+		helper->user = name;
+		helper->uid = id.uid;
+		helper->gid = id.gid;
+		id.user = helper->user;
+		NOTIFY(helper, authenticated, &id);
+		return true;
+	case MP_FRAME_FAILED:
+		if (helper->phase == MP_HELPER_RUNNING) {
+			break;
+		}
+		stop_listening(helper);
+		wlr_log(WLR_INFO, "helper %d of %s: failed: %s", (int)helper->pid,
+			helper->user, frame->payload);
+		NOTIFY(helper, failed, frame->payload);
+		return false;
+	case MP_FRAME_STARTED:
+		if (helper->phase != MP_HELPER_OPENING &&
+				helper->phase != MP_HELPER_ENDING) {
+			break;
+		}
+		char *end;
+		long pid = strtol(frame->payload, &end, 10);
+		if (*end != '\0' || pid <= 0) {
+			break;
+		}
+		if (helper->phase == MP_HELPER_OPENING) {
+			helper->phase = MP_HELPER_RUNNING;
+		}
+		NOTIFY(helper, started, (pid_t)pid);
+		return true;
+	case MP_FRAME_ENDED:
+		if (helper->phase != MP_HELPER_RUNNING &&
+				helper->phase != MP_HELPER_ENDING) {
+			break;
+		}
+		stop_listening(helper);
+		NOTIFY(helper, ended, (int)strtol(frame->payload, NULL, 10));
+		return false;
+	default:
+		break;
+	}
+	wlr_log(WLR_ERROR, "helper %d of %s sent %s while %s: dropped",
+		(int)helper->pid, helper->user, frame_type_name(frame->type),
+		helper_phase_name(helper->phase));
+	report_gone(helper, "The sign-in helper misbehaved");
+	return false;
+}
+
+static int handle_io(int fd, uint32_t mask, void *data) {
+	struct mp_helper *helper = data;
+	if ((mask & WL_EVENT_WRITABLE) && !flush(helper)) {
+		report_gone(helper, "The sign-in helper stopped unexpectedly");
+		return 0;
+	}
+	if (!(mask & (WL_EVENT_READABLE | WL_EVENT_HANGUP | WL_EVENT_ERROR))) {
+		return 0;
+	}
+	long n = frame_reader_fill(&helper->reader, fd);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		return 0;
+	}
+	if (n <= 0) {
+		report_gone(helper, "The sign-in helper stopped unexpectedly");
+		return 0;
+	}
+	struct mp_frame frame;
+	int ret;
+	while ((ret = frame_reader_next(&helper->reader, &frame)) == 1) {
+		if (!handle_frame(helper, &frame)) {
+			return 0; // destroyed or done
+		}
+	}
+	if (ret < 0) {
+		report_gone(helper, "The sign-in helper misbehaved");
+	}
+	return 0;
+}
+
+static int handle_timeout(void *data) {
+	struct mp_helper *helper = data;
+	report_gone(helper, "Sign-in timed out");
+	return 0;
+}
+
+static void restart_timeout(struct mp_helper *helper) {
+	int ms = helper->server->config->signin_timeout_ms;
+	if (helper->timeout != NULL && ms > 0) {
+		wl_event_source_timer_update(helper->timeout, ms);
+	}
+}
+
+struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
+		const char *secret, bool autologin,
+		const struct mp_helper_listener *listener, void *data) {
+	struct mp_helper *helper = calloc(1, sizeof(*helper));
+	if (helper == NULL) {
+		return NULL;
+	}
+	helper->server = server;
+	helper->fd = -1;
+	helper->autologin = autologin;
+	helper->listener = listener;
+	helper->data = data;
+	helper->user = strdup(user);
+	helper->secret = secret && secret[0] ? strdup(secret) : NULL;
+	wl_list_init(&helper->link);
+	int fds[2] = { -1, -1 };
+	if (helper->user == NULL || (secret && secret[0] && !helper->secret) ||
+			socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+		goto error;
+	}
+	const char *path = helper_path();
+	pid_t pid = fork();
+	if (pid < 0) {
+		goto error;
+	}
+	if (pid == 0) {
+		// The helper starts with default dispositions and no signal
+		// blocked (the event loop blocks those it handles).
+		sigset_t set;
+		sigemptyset(&set);
+		sigprocmask(SIG_SETMASK, &set, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		int fd = dup(fds[1]); // without FD_CLOEXEC
+		char arg[16];
+		snprintf(arg, sizeof(arg), "%d", fd);
+		execl(path, "mpcomp-session", arg, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	helper->pid = pid;
+	helper->fd = fds[0];
+	wl_list_insert(&server->helpers, &helper->link);
+	fcntl(helper->fd, F_SETFL, O_NONBLOCK);
+	helper->source = wl_event_loop_add_fd(server->loop, helper->fd,
+		WL_EVENT_READABLE, handle_io, helper);
+	helper->timeout = wl_event_loop_add_timer(server->loop, handle_timeout,
+		helper);
+	if (helper->source == NULL || helper->timeout == NULL) {
+		helper_destroy(helper);
+		return NULL;
+	}
+	restart_timeout(helper);
+
+	char buf[1024];
+	size_t len = 0;
+	if (!frame_add_field(buf, &len, sizeof(buf), "service",
+			server->config->pam_service) ||
+			!frame_add_field(buf, &len, sizeof(buf), "user", user) ||
+			!frame_add_field(buf, &len, sizeof(buf), "autologin",
+				autologin ? "1" : "0")) {
+		helper_destroy(helper);
+		return NULL;
+	}
+	send_frame(helper, MP_FRAME_START, buf, len);
+	wlr_log(WLR_INFO, "helper %d: signing in %s%s", (int)pid, user,
+		autologin ? " (automatic)" : "");
+	return helper;
+
+error:
+	if (fds[0] >= 0) {
+		close(fds[0]);
+		close(fds[1]);
+	}
+	forget_secret(helper);
+	free(helper->user);
+	free(helper);
+	return NULL;
+}
+
+void helper_set_listener(struct mp_helper *helper,
+		const struct mp_helper_listener *listener, void *data) {
+	helper->listener = listener;
+	helper->data = data;
+}
+
+void helper_answer(struct mp_helper *helper, const char *text) {
+	if (helper->phase != MP_HELPER_AUTHENTICATING) {
+		return;
+	}
+	helper->waiting_for_user = false;
+	restart_timeout(helper);
+	send_frame(helper, MP_FRAME_ANSWER, text, strlen(text));
+}
+
+void helper_open(struct mp_helper *helper, const char *payload, size_t len) {
+	if (helper->phase != MP_HELPER_AUTHENTICATED) {
+		return;
+	}
+	helper->phase = MP_HELPER_OPENING;
+	send_frame(helper, MP_FRAME_OPEN, payload, len);
+}
+
+void helper_end(struct mp_helper *helper, int grace_ms) {
+	// While it opens the session, the helper reads this once it has.
+	if (helper->phase != MP_HELPER_OPENING &&
+			helper->phase != MP_HELPER_RUNNING) {
+		return;
+	}
+	helper->phase = MP_HELPER_ENDING;
+	char buf[16];
+	snprintf(buf, sizeof(buf), "%d", grace_ms);
+	send_frame(helper, MP_FRAME_END, buf, strlen(buf));
+}
+
+void helper_destroy(struct mp_helper *helper) {
+	if (helper == NULL) {
+		return;
+	}
+	if (helper->destroyed != NULL) {
+		*helper->destroyed = true;
+	}
+	stop_listening(helper);
+	if (helper->fd >= 0) {
+		close(helper->fd);
+	}
+	if (helper->pid > 0) {
+		// Still running: nothing of it is wanted any more. Its session's
+		// processes (if any) come to us and are killed when it is reaped.
+		kill(helper->pid, SIGKILL);
+	}
+	if (helper->out != NULL) {
+		explicit_bzero(helper->out, helper->out_len);
+		free(helper->out);
+	}
+	explicit_bzero(&helper->reader, sizeof(helper->reader));
+	wl_list_remove(&helper->link);
+	free(helper->user);
+	free(helper);
+}
+
+bool helper_reaped(struct mp_server *server, pid_t pid) {
+	struct mp_helper *helper;
+	wl_list_for_each(helper, &server->helpers, link) {
+		if (helper->pid == pid) {
+			helper->pid = 0; // its socket tells the rest
+			return true;
+		}
+	}
+	return false;
+}
+
+bool helper_is_running(struct mp_server *server, pid_t pid) {
+	struct mp_helper *helper;
+	wl_list_for_each(helper, &server->helpers, link) {
+		if (helper->pid == pid) {
+			return true;
+		}
+	}
+	return false;
+}

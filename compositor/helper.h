@@ -1,0 +1,94 @@
+#ifndef MP_HELPER_H
+#define MP_HELPER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <wayland-server-core.h>
+#include "auth/frame.h"
+
+struct mp_server;
+
+/* Who PAM let in. */
+struct mp_helper_identity {
+	const char *user;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* What a helper reports to its owner: the station while it signs someone
+ * in, the session afterwards. After failed or ended the helper has no
+ * more to say and its owner destroys it. A callback may destroy the
+ * helper. */
+struct mp_helper_listener {
+	void (*prompt)(void *data, const char *text, bool echo);
+	void (*message)(void *data, const char *text, bool error);
+	void (*authenticated)(void *data, const struct mp_helper_identity *id);
+	void (*failed)(void *data, const char *reason);
+	void (*started)(void *data, pid_t pid);
+	// The session's processes are over: the command's exit status, or
+	// -1 when the helper went away without saying.
+	void (*ended)(void *data, int status);
+};
+
+enum mp_helper_phase {
+	MP_HELPER_AUTHENTICATING, // PAM conversation
+	MP_HELPER_AUTHENTICATED,  // waiting for OPEN (or to be cancelled)
+	MP_HELPER_OPENING,        // pam_open_session, fork of the command
+	MP_HELPER_RUNNING,        // the session's processes run
+	MP_HELPER_ENDING,         // told to end them
+	MP_HELPER_DONE,           // said failed or ended, or went away
+};
+
+/* One mpcomp-session process: first a sign-in (the PAM conversation),
+ * then, once its session is open, the keeper of that session's processes
+ * (see auth/helper.c). */
+struct mp_helper {
+	struct mp_server *server;
+	struct wl_list link; // mp_server.helpers
+	pid_t pid;           // 0 once reaped
+	int fd;              // socketpair, non-blocking
+	char *user;          // as typed; as PAM names it once authenticated
+	uid_t uid;           // once authenticated
+	gid_t gid;
+	char *secret;        // answers PAM's first hidden prompt, may be NULL
+	bool autologin;
+	bool waiting_for_user; // a prompt is shown and waits for an answer
+	enum mp_helper_phase phase;
+	struct wl_event_source *source;
+	struct wl_event_source *timeout; // a silent sign-in is given up
+	struct mp_frame_reader reader;
+	uint8_t *out;        // frames not written yet
+	size_t out_len;
+
+	const struct mp_helper_listener *listener;
+	void *data;
+	bool *destroyed; // set by helper_destroy while a callback runs
+};
+
+/* Starts a helper signing user in. secret, when not NULL, answers PAM's
+ * first hidden prompt; autologin skips authentication (PAM still checks
+ * the account and opens the session). NULL on failure. */
+struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
+	const char *secret, bool autologin,
+	const struct mp_helper_listener *listener, void *data);
+/* Hands the helper to another owner (a session, once it is open). */
+void helper_set_listener(struct mp_helper *helper,
+	const struct mp_helper_listener *listener, void *data);
+/* Answers the prompt shown. */
+void helper_answer(struct mp_helper *helper, const char *text);
+/* Opens the session: payload is "key=value\0" items of its environment
+ * ending with command=. */
+void helper_open(struct mp_helper *helper, const char *payload, size_t len);
+/* The session is to end: SIGTERM to its processes, SIGKILL after
+ * grace_ms, PAM session closed, then ended. */
+void helper_end(struct mp_helper *helper, int grace_ms);
+/* Forgets the helper; a process that still runs is killed. NULL: no-op. */
+void helper_destroy(struct mp_helper *helper);
+/* From SIGCHLD: pid exited. Returns whether it was a helper of ours. */
+bool helper_reaped(struct mp_server *server, pid_t pid);
+/* Whether pid is a helper process that runs (not reaped). */
+bool helper_is_running(struct mp_server *server, pid_t pid);
+const char *helper_phase_name(enum mp_helper_phase phase);
+
+#endif

@@ -1,0 +1,73 @@
+#ifndef MP_OVERLAY_H
+#define MP_OVERLAY_H
+
+/* A compositor-drawn screen on a station's overlay stack (greeter now;
+ * lock, session menu, block, message and identify next). Each kind
+ * implements the small interface below, like sway's seatop_impl. An
+ * overlay only draws and reports what the user wants (an intent) to its
+ * station; it never calls the helper, a session or another station. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wayland-server-core.h>
+#include <wlr/types/wlr_scene.h>
+#include <xkbcommon/xkbcommon.h>
+
+struct mp_server;
+struct mp_place;
+struct mp_overlay;
+struct json_object;
+
+enum mp_intent_type {
+	MP_INTENT_SUBMIT, // user (may be NULL) and secret typed, Return
+	MP_INTENT_ANSWER, // the answer to a question shown (secret)
+	MP_INTENT_CANCEL, // give up what is in progress
+	MP_INTENT_CHOOSE, // an item of a menu
+	MP_INTENT_LOGOFF, // the log-off key (a compositor key of the station)
+};
+
+struct mp_intent {
+	enum mp_intent_type type;
+	const char *user;   // SUBMIT
+	const char *secret; // SUBMIT, ANSWER
+	int item;           // CHOOSE
+};
+
+struct mp_overlay_impl {
+	const char *type; // "greeter", ...
+	// A key press; returns whether the overlay took it.
+	bool (*key)(struct mp_overlay *overlay, xkb_keysym_t sym,
+		const char *utf8, uint32_t modifiers);
+	// A button at place-local coordinates; returns whether it took it.
+	bool (*button)(struct mp_overlay *overlay, int x, int y,
+		uint32_t button, bool pressed);
+	void (*motion)(struct mp_overlay *overlay, int x, int y); // may be NULL
+	// The place changed (size, outputs): draw again.
+	void (*relayout)(struct mp_overlay *overlay);
+	struct json_object *(*describe)(struct mp_overlay *overlay);
+	// Frees what the kind added; overlay_destroy frees the rest.
+	void (*destroy)(struct mp_overlay *overlay);
+};
+
+struct mp_overlay {
+	const struct mp_overlay_impl *impl;
+	struct mp_server *server;
+	const struct mp_place *place;
+	struct wlr_scene_tree *tree; // its own, in the station's overlay layer
+	bool modal; // takes every key and button of its station
+	struct wl_list link; // the station's stack, bottom first
+	void (*report)(void *data, const struct mp_intent *intent);
+	void *report_data;
+};
+
+/* Sets up the base of a new overlay (the kind's create calls it). */
+bool overlay_init(struct mp_overlay *overlay,
+	const struct mp_overlay_impl *impl, struct mp_server *server,
+	const struct mp_place *place, struct wlr_scene_tree *parent,
+	void (*report)(void *data, const struct mp_intent *intent), void *data);
+void overlay_report(struct mp_overlay *overlay,
+	const struct mp_intent *intent);
+/* Destroys any kind of overlay. NULL: no-op. */
+void overlay_destroy(struct mp_overlay *overlay);
+
+#endif

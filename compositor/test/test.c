@@ -1,0 +1,512 @@
+/* mp_test_v1: the global, its results, waits and the state as JSON. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wlr/util/log.h>
+#include "client.h"
+#include "input.h"
+#include "output.h"
+#include "overlay/greeter.h"
+#include "server.h"
+#include "session.h"
+#include "socket.h"
+#include "station.h"
+#include "test/internal.h"
+#include "test/test.h"
+
+struct mp_test_wait {
+	struct wl_resource *result;
+	char *condition;
+	uint64_t seq; // server->commit_seq when asked
+	struct wl_list link; // mp_test.waits
+};
+
+/* Data on its way to a client's fd, written as the fd takes it. */
+struct mp_test_write {
+	struct mp_test *test;
+	struct wl_resource *result;
+	int fd;
+	char *data;
+	size_t len, done;
+	char *info;
+	struct wl_event_source *source;
+	struct wl_list link; // mp_test.writes
+};
+
+/* ---- results ---- */
+
+static void result_handle_destroy(struct wl_client *client,
+		struct wl_resource *resource) {
+	wl_resource_destroy(resource);
+}
+
+static const struct mp_test_result_v1_interface result_impl = {
+	.destroy = result_handle_destroy,
+};
+
+struct wl_resource *test_result_create(struct wl_resource *test_resource,
+		uint32_t id) {
+	struct wl_client *client = wl_resource_get_client(test_resource);
+	struct wl_resource *result = wl_resource_create(client,
+		&mp_test_result_v1_interface, 1, id);
+	if (result == NULL) {
+		wl_client_post_no_memory(client);
+		return NULL;
+	}
+	wl_resource_set_implementation(result, &result_impl, NULL, NULL);
+	return result;
+}
+
+void test_result_fail(struct wl_resource *result, const char *fmt, ...) {
+	char msg[256];
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	mp_test_result_v1_send_failed(result, msg);
+}
+
+/* ---- writes to the client's fds ---- */
+
+static void write_destroy(struct mp_test_write *w) {
+	if (w->source != NULL) {
+		wl_event_source_remove(w->source);
+	}
+	if (w->result != NULL) {
+		wl_resource_set_user_data(w->result, NULL);
+	}
+	close(w->fd);
+	wl_list_remove(&w->link);
+	free(w->data);
+	free(w->info);
+	free(w);
+}
+
+static void write_result_destroy(struct wl_resource *resource) {
+	struct mp_test_write *w = wl_resource_get_user_data(resource);
+	if (w != NULL) {
+		w->result = NULL; // the client went: nobody to tell
+		write_destroy(w);
+	}
+}
+
+/* Returns whether the write is over (answered and destroyed). */
+static bool write_some(struct mp_test_write *w) {
+	while (w->done < w->len) {
+		ssize_t n = write(w->fd, w->data + w->done,
+			w->len - w->done);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return false;
+		}
+		if (n <= 0) {
+			test_result_fail(w->result, "cannot write: %s",
+				n < 0 ? strerror(errno) : "nothing written");
+			write_destroy(w);
+			return true;
+		}
+		w->done += (size_t)n;
+	}
+	mp_test_result_v1_send_done(w->result, w->info);
+	write_destroy(w);
+	return true;
+}
+
+static int handle_writable(int fd, uint32_t mask, void *data) {
+	struct mp_test_write *w = data;
+	if (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) {
+		test_result_fail(w->result, "the fd was closed");
+		write_destroy(w);
+		return 0;
+	}
+	write_some(w);
+	return 0;
+}
+
+void test_write_fd(struct mp_test *test, struct wl_resource *result, int fd,
+		void *data, size_t len, const char *info) {
+	struct mp_test_write *w = calloc(1, sizeof(*w));
+	char *info_copy = strdup(info);
+	int flags = fcntl(fd, F_GETFL);
+	if (w == NULL || info_copy == NULL || flags < 0 ||
+			fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		test_result_fail(result, w && info_copy ? "bad fd: %s" :
+			"out of memory", strerror(errno));
+		free(w);
+		free(info_copy);
+		free(data);
+		close(fd);
+		return;
+	}
+	w->test = test;
+	w->result = result;
+	w->fd = fd;
+	w->data = data;
+	w->len = len;
+	w->info = info_copy;
+	wl_list_insert(&test->writes, &w->link);
+	wl_resource_set_implementation(result, &result_impl, w,
+		write_result_destroy);
+	if (write_some(w)) {
+		return;
+	}
+	// The rest when the fd takes it (a pipe read slowly, for example).
+	w->source = wl_event_loop_add_fd(test->server->loop, fd,
+		WL_EVENT_WRITABLE, handle_writable, w);
+	if (w->source == NULL) {
+		test_result_fail(result, "out of memory");
+		write_destroy(w);
+	}
+}
+
+/* ---- state ---- */
+
+/* The whole state: every station, session, device and output. */
+static struct json_object *describe_all(struct mp_server *server) {
+	struct json_object *all = json_object_new_object();
+	json_object_object_add(all, "sessions_started",
+		json_object_new_int64(server->next_session_id));
+	struct json_object *list = json_object_new_array();
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		json_object_array_add(list, station_describe(station));
+	}
+	json_object_object_add(all, "stations", list);
+	list = json_object_new_array();
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		json_object_array_add(list, session_describe(session));
+	}
+	json_object_object_add(all, "sessions", list);
+	list = json_object_new_array();
+	struct mp_input *input;
+	wl_list_for_each(input, &server->inputs, link) {
+		json_object_array_add(list, input_describe(input));
+	}
+	json_object_object_add(all, "devices", list);
+	list = json_object_new_array();
+	struct mp_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		json_object_array_add(list, output_describe(output));
+	}
+	json_object_object_add(all, "outputs", list);
+	return all;
+}
+
+static void handle_state(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, int32_t fd) {
+	struct mp_test *test = test_from_resource(resource);
+	struct wl_resource *result = test_result_create(resource, id);
+	if (result == NULL) {
+		close(fd);
+		return;
+	}
+	struct json_object *state = describe_all(test->server);
+	size_t size;
+	const char *text = json_object_to_json_string_length(state,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &size);
+	char *copy = malloc(size + 1);
+	if (copy == NULL) {
+		test_result_fail(result, "out of memory");
+		json_object_put(state);
+		close(fd);
+		return;
+	}
+	memcpy(copy, text, size);
+	copy[size] = '\n';
+	json_object_put(state);
+	test_write_fd(test, result, fd, copy, size + 1, "");
+}
+
+/* ---- waits ---- */
+
+static struct mp_session *session_by_id(struct mp_server *server,
+		const char *text) {
+	char *end;
+	unsigned long id = strtoul(text, &end, 10);
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		if (*end == '\0' && session->id == id) {
+			return session;
+		}
+	}
+	return NULL;
+}
+
+static int greeter_condition(struct mp_station *station, const char *what,
+		const char **error) {
+	struct mp_greeter *g = station->greeter;
+	if (strcmp(what, "prompt") == 0) {
+		return g != NULL && g->answering;
+	} else if (strcmp(what, "error") == 0) {
+		return g != NULL && g->error[0] != '\0';
+	} else if (strcmp(what, "ready") == 0) {
+		return g != NULL && !g->busy && !g->answering &&
+			station->helper == NULL;
+	} else if (strcmp(what, "restarting") == 0) {
+		return station->kiosk.restart_timer != NULL;
+	} else if (strcmp(what, "waiting") == 0) {
+		return station->awaited != NULL;
+	}
+	*error = "expected prompt, error, ready, restarting or waiting";
+	return -1;
+}
+
+static const char conditions[] = "idle, views STATION N, session STATION "
+	"none|any, sessions N, session-state ID STATE|gone, greeter STATION "
+	"prompt|error|ready|restarting|waiting";
+
+/* 1: holds, 0: not yet, -1: cannot be parsed (reason in *error). */
+static int evaluate(struct mp_server *server, const char *condition,
+		uint64_t seq, const char **error) {
+	char what[16], name[80], arg[16], extra;
+	int n = sscanf(condition, "%15s %79s %15s %c", what, name, arg, &extra);
+	if (n == 1 && strcmp(what, "idle") == 0) {
+		struct mp_output *output;
+		wl_list_for_each(output, &server->outputs, link) {
+			if (!output_is_settled(output, seq)) {
+				return 0;
+			}
+		}
+		return 1;
+	}
+	if (n == 2 && strcmp(what, "sessions") == 0) {
+		char *end;
+		long want = strtol(name, &end, 10);
+		if (*end != '\0' || want < 0) {
+			*error = "bad count";
+			return -1;
+		}
+		return wl_list_length(&server->sessions) == want;
+	}
+	if (n == 3 && strcmp(what, "session-state") == 0) {
+		struct mp_session *session = session_by_id(server, name);
+		if (strcmp(arg, "gone") == 0) {
+			return session == NULL;
+		}
+		return session != NULL &&
+			strcmp(session_state_name(session->state), arg) == 0;
+	}
+	struct mp_station *station = n == 3 ? station_by_name(server, name) : NULL;
+	if (n == 3 && station == NULL && (strcmp(what, "views") == 0 ||
+			strcmp(what, "session") == 0 || strcmp(what, "greeter") == 0)) {
+		*error = "no such station";
+		return -1;
+	}
+	if (n == 3 && strcmp(what, "views") == 0) {
+		char *end;
+		long want = strtol(arg, &end, 10);
+		if (*end != '\0' || want < 0) {
+			*error = "bad count";
+			return -1;
+		}
+		return station_count_views(station) == (size_t)want;
+	}
+	if (n == 3 && strcmp(what, "session") == 0) {
+		if (strcmp(arg, "none") == 0) {
+			return station->session == NULL;
+		} else if (strcmp(arg, "any") == 0) {
+			return station->session != NULL;
+		}
+		*error = "expected none or any";
+		return -1;
+	}
+	if (n == 3 && strcmp(what, "greeter") == 0) {
+		return greeter_condition(station, arg, error);
+	}
+	*error = conditions;
+	return -1;
+}
+
+static void wait_destroy(struct mp_test_wait *wait) {
+	wl_resource_set_user_data(wait->result, NULL);
+	wl_list_remove(&wait->link);
+	free(wait->condition);
+	free(wait);
+}
+
+static void wait_resource_destroy(struct wl_resource *resource) {
+	struct mp_test_wait *wait = wl_resource_get_user_data(resource);
+	if (wait != NULL) {
+		wait_destroy(wait);
+	}
+}
+
+static void handle_wait(struct wl_client *client, struct wl_resource *resource,
+		uint32_t id, const char *condition) {
+	struct mp_test *test = test_from_resource(resource);
+	struct wl_resource *result = test_result_create(resource, id);
+	if (result == NULL) {
+		return;
+	}
+	const char *error = NULL;
+	int holds = evaluate(test->server, condition, test->server->commit_seq,
+		&error);
+	if (holds < 0) {
+		test_result_fail(result, "%s: %s", condition, error);
+		return;
+	}
+	if (holds) {
+		mp_test_result_v1_send_done(result, "");
+		return;
+	}
+	struct mp_test_wait *wait = calloc(1, sizeof(*wait));
+	if (wait == NULL || (wait->condition = strdup(condition)) == NULL) {
+		free(wait);
+		test_result_fail(result, "out of memory");
+		return;
+	}
+	wait->result = result;
+	wait->seq = test->server->commit_seq;
+	wl_list_insert(test->waits.prev, &wait->link);
+	wl_resource_set_implementation(result, &result_impl, wait,
+		wait_resource_destroy);
+}
+
+/* Something changed: answers the waits whose condition now holds. */
+static void handle_changed(struct wl_listener *listener, void *data) {
+	struct mp_test *test = wl_container_of(listener, test, changed);
+	struct mp_test_wait *wait, *tmp;
+	wl_list_for_each_safe(wait, tmp, &test->waits, link) {
+		const char *error = NULL;
+		if (evaluate(test->server, wait->condition, wait->seq, &error) != 0) {
+			mp_test_result_v1_send_done(wait->result, "");
+			wait_destroy(wait);
+		}
+	}
+}
+
+/* ---- global ---- */
+
+static void handle_destroy(struct wl_client *client,
+		struct wl_resource *resource) {
+	wl_resource_destroy(resource);
+}
+
+static const struct mp_test_v1_interface test_impl = {
+	.destroy = handle_destroy,
+	.add_keyboard = test_handle_add_keyboard,
+	.add_pointer = test_handle_add_pointer,
+	.remove_device = test_handle_remove_device,
+	.key = test_handle_key,
+	.type = test_handle_type,
+	.pointer_move = test_handle_pointer_move,
+	.pointer_button = test_handle_pointer_button,
+	.add_output = test_handle_add_output,
+	.remove_output = test_handle_remove_output,
+	.screenshot = test_handle_screenshot,
+	.state = handle_state,
+	.wait = handle_wait,
+};
+
+struct mp_test *test_from_resource(struct wl_resource *resource) {
+	return wl_resource_get_user_data(resource);
+}
+
+static void bind_test(struct wl_client *wl_client, void *data,
+		uint32_t version, uint32_t id) {
+	struct mp_test *test = data;
+	struct mp_client *client = client_from_wl(wl_client);
+	if (client == NULL || client->kind != MP_CLIENT_TEST) {
+		// The filter hides it; a client guessing the name gets an error.
+		wl_client_post_implementation_error(wl_client,
+			"mp_test_v1 is not for this client");
+		return;
+	}
+	struct wl_resource *resource = wl_resource_create(wl_client,
+		&mp_test_v1_interface, version, id);
+	if (resource == NULL) {
+		wl_client_post_no_memory(wl_client);
+		return;
+	}
+	wl_resource_set_implementation(resource, &test_impl, test, NULL);
+}
+
+static void handle_client(void *data, struct wl_client *wl_client) {
+	struct mp_client *client = client_from_wl(wl_client);
+	if (client == NULL) {
+		wl_client_destroy(wl_client);
+		return;
+	}
+	client->kind = MP_CLIENT_TEST;
+}
+
+/* Every session learns where the test socket is (its clients may drive
+ * the compositor in tests). */
+static bool add_session_env(struct mp_server *server, const char *path) {
+	char *item = NULL;
+	if (asprintf(&item, "MPCOMP_TEST_SOCKET=%s", path) < 0) {
+		return false;
+	}
+	char **env = realloc(server->session_env,
+		(server->n_session_env + 1) * sizeof(*env));
+	if (env == NULL) {
+		free(item);
+		return false;
+	}
+	server->session_env = env;
+	env[server->n_session_env++] = item;
+	return true;
+}
+
+struct mp_test *test_create(struct mp_server *server) {
+	struct mp_test *test = calloc(1, sizeof(*test));
+	if (test == NULL) {
+		return NULL;
+	}
+	test->server = server;
+	wl_list_init(&test->waits);
+	wl_list_init(&test->writes);
+	wl_list_init(&test->changed.link);
+	test->global = wl_global_create(server->display, &mp_test_v1_interface,
+		1, test, bind_test);
+	char *path = NULL;
+	if (asprintf(&path, "%s/test", server->runtime_dir) < 0) {
+		path = NULL;
+	}
+	test->socket = path ? socket_create(server, path, handle_client, test) :
+		NULL;
+	free(path);
+	if (test->global == NULL || test->socket == NULL ||
+			!client_register_privileged(server, test->global,
+				MP_CLIENT_TEST) ||
+			!add_session_env(server, test->socket->path)) {
+		test_destroy(test);
+		return NULL;
+	}
+	test->changed.notify = handle_changed;
+	wl_signal_add(&server->events.changed, &test->changed);
+	return test;
+}
+
+void test_destroy(struct mp_test *test) {
+	if (test == NULL) {
+		return;
+	}
+	struct mp_test_wait *wait, *tmp;
+	wl_list_for_each_safe(wait, tmp, &test->waits, link) {
+		wait_destroy(wait);
+	}
+	struct mp_test_write *w, *wtmp;
+	wl_list_for_each_safe(w, wtmp, &test->writes, link) {
+		write_destroy(w);
+	}
+	wl_list_remove(&test->changed.link);
+	socket_destroy(test->socket);
+	if (test->global != NULL) {
+		client_unregister_privileged(test->server, test->global);
+		wl_global_destroy(test->global);
+	}
+	free(test);
+}
+
+const char *test_socket_path(struct mp_test *test) {
+	return test->socket->path;
+}
