@@ -179,11 +179,23 @@ static void authenticate(struct helper *h, const char *service,
 	frame_write(h->fd, MP_FRAME_AUTHENTICATED, buf, len);
 }
 
-static void child_exec(struct helper *h, const struct mp_frame *open) {
-	setsid();
+/* The session starts the way a login does: default dispositions for
+ * every signal (we ignore SIGPIPE) and none blocked (we block those our
+ * signalfd reads). */
+static void reset_signals(void) {
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP) {
+			signal(sig, SIG_DFL);
+		}
+	}
 	sigset_t set;
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+static void child_exec(struct helper *h, const struct mp_frame *open) {
+	setsid();
+	reset_signals();
 	if (getuid() == 0) {
 		if (initgroups(h->pw.pw_name, h->pw.pw_gid) < 0 ||
 				setgid(h->pw.pw_gid) < 0 || setuid(h->pw.pw_uid) < 0) {
