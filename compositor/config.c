@@ -105,6 +105,35 @@ static bool parse_color(const char *value, float out[4]) {
 	return true;
 }
 
+/* Seconds as a plain decimal number (digits with at most one '.'), between
+ * min and max, into milliseconds. Not strtod: it also takes nan, inf,
+ * exponents, hex and signs, and nan passes any range check. */
+static bool parse_seconds(const char *value, int min, int max, int *ms) {
+	double seconds = 0, scale = 1;
+	size_t digits = 0;
+	bool fraction = false;
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '.' && !fraction) {
+			fraction = true;
+		} else if (*p >= '0' && *p <= '9') {
+			digits++;
+			if (fraction) {
+				scale /= 10;
+				seconds += (*p - '0') * scale;
+			} else {
+				seconds = seconds * 10 + (*p - '0');
+			}
+		} else {
+			return false;
+		}
+	}
+	if (digits == 0 || seconds < min || seconds > max) {
+		return false;
+	}
+	*ms = (int)(seconds * 1000 + 0.5);
+	return true;
+}
+
 static bool valid_station_name(const char *name) {
 	if (*name == '\0' || strlen(name) > 64) {
 		return false;
@@ -313,22 +342,14 @@ static void handle_compositor_key(struct parse_state *st, const char *key,
 			set_string(&config->session_command, value);
 		}
 	} else if (strcmp(key, "logoff-grace") == 0) {
-		char *end;
-		double seconds = strtod(value, &end);
-		if (end == value || *end != '\0' || seconds < 0 || seconds > 600) {
-			add_error(config, st->line, "bad logoff-grace '%s' (seconds, "
-				"0 to 600)", value);
-		} else {
-			config->logoff_grace_ms = (int)(seconds * 1000);
+		if (!parse_seconds(value, 0, 600, &config->logoff_grace_ms)) {
+			add_error(config, st->line, "bad logoff-grace '%s' (seconds as "
+				"a plain decimal number, 0 to 600)", value);
 		}
 	} else if (strcmp(key, "signin-timeout") == 0) {
-		char *end;
-		double seconds = strtod(value, &end);
-		if (end == value || *end != '\0' || seconds < 1 || seconds > 3600) {
-			add_error(config, st->line, "bad signin-timeout '%s' (seconds, "
-				"1 to 3600)", value);
-		} else {
-			config->signin_timeout_ms = (int)(seconds * 1000);
+		if (!parse_seconds(value, 1, 3600, &config->signin_timeout_ms)) {
+			add_error(config, st->line, "bad signin-timeout '%s' (seconds "
+				"as a plain decimal number, 1 to 3600)", value);
 		}
 	} else if (strcmp(key, "logoff-key") == 0) {
 		if (!config_parse_keyspec(value, &config->logoff_mods,

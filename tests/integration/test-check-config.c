@@ -56,6 +56,11 @@ static void test_bad_configs(void **state) {
 			"half of X overlaps" },
 		{ "[station a]\noutputs = X\nsplit = top\n",
 			"bad.ini:3: station 'a': bad split value 'top'" },
+		// nan passes any range check; it used to disable the timer
+		{ "[compositor]\nlogoff-grace = nan\n",
+			"bad.ini:2: bad logoff-grace 'nan'" },
+		{ "[compositor]\nsignin-timeout = 1e999\n",
+			"bad.ini:2: bad signin-timeout '1e999'" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *output;

@@ -12,6 +12,7 @@ static void expect_one_error(const char *text, int line, const char *what) {
 	struct mp_config *config = config_parse_string("t.ini", text);
 	assert_non_null(config);
 	if (config->n_errors != 1) {
+		print_error("parsing:\n%s\n", text);
 		for (size_t i = 0; i < config->n_errors; i++) {
 			print_error("error %zu: %s\n", i, config->errors[i]);
 		}
@@ -160,6 +161,49 @@ static void test_roles(void **state) {
 		"bad pam-service");
 }
 
+/* Seconds are plain decimal numbers in range: no nan, inf, exponent, hex,
+ * sign or trailing junk (strtod takes all of them). */
+static void test_seconds(void **state) {
+	static const char *const bad[] = {
+		"nan", "-nan", "NAN", "inf", "-inf", "infinity", "1e999", "1e2",
+		"0x10", "0x1p3", "-1", "+5", "-0", "5s", "5 6", ".", "",
+		"5,5",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[compositor]\nlogoff-grace = %s\n",
+			bad[i]);
+		expect_one_error(text, 2, "bad logoff-grace");
+		snprintf(text, sizeof(text), "[compositor]\nsignin-timeout = %s\n",
+			bad[i]);
+		expect_one_error(text, 2, "bad signin-timeout");
+	}
+	expect_one_error("[compositor]\nlogoff-grace = 600.001\n", 2,
+		"bad logoff-grace");
+	expect_one_error("[compositor]\nsignin-timeout = 0.5\n", 2,
+		"bad signin-timeout");
+	expect_one_error("[compositor]\nsignin-timeout = 3601\n", 2,
+		"bad signin-timeout");
+
+	static const struct {
+		const char *value;
+		int ms;
+	} good[] = {
+		{ "0", 0 }, { "600", 600000 }, { "0.25", 250 }, { ".5", 500 },
+		{ "5.", 5000 }, { "007", 7000 }, { "4.35", 4350 },
+		{ "0.0004", 0 }, { "0.0006", 1 },
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[compositor]\nlogoff-grace = %s\n"
+			"signin-timeout = 1%s\n", good[i].value, good[i].value);
+		struct mp_config *config = config_parse_string("t.ini", text);
+		assert_int_equal(config->n_errors, 0);
+		assert_int_equal(config->logoff_grace_ms, good[i].ms);
+		config_destroy(config);
+	}
+}
+
 static void test_every_error_reported(void **state) {
 	struct mp_config *config = config_parse_string("t.ini",
 		"[station a]\noutputs = X\nsplit = up\nfoo = 1\n"
@@ -196,6 +240,7 @@ int main(void) {
 		cmocka_unit_test(test_device_claimed_twice),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),
