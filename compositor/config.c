@@ -202,7 +202,8 @@ static void begin_section(struct parse_state *st, char *header) {
 }
 
 /* inih reader: hands out one line at a time so that we know line numbers
- * (the packaged inih is built without INI_HANDLER_LINENO). */
+ * (the packaged inih is built without INI_HANDLER_LINENO). Lines end in
+ * LF, CRLF or CR; inih itself only knows LF (and strips a CR before it). */
 static char *reader(char *str, int num, void *data) {
 	struct parse_state *st = data;
 	if (st->text[st->pos] == '\0') {
@@ -210,26 +211,39 @@ static char *reader(char *str, int num, void *data) {
 	}
 	st->line++;
 	const char *start = st->text + st->pos;
-	const char *nl = strchr(start, '\n');
-	size_t len = nl ? (size_t)(nl - start) : strlen(start);
-	st->pos += len + (nl ? 1 : 0);
-	if (len >= (size_t)num - 1) {
-		add_error(st->config, st->line, "line too long (at most %d "
-			"characters)", num - 2);
+	size_t len = strcspn(start, "\r\n");
+	st->pos += len;
+	if (st->text[st->pos] == '\r' && st->text[st->pos + 1] == '\n') {
+		st->pos += 2;
+	} else if (st->text[st->pos] != '\0') {
+		st->pos++;
+	}
+	// The line, '\n' and '\0' must fit in inih's buffer of num bytes;
+	// config_parse_string sizes it for MP_CONFIG_MAX_LINE.
+	size_t max = MP_CONFIG_MAX_LINE;
+	if (num < 2) {
+		return NULL;
+	} else if ((size_t)num - 2 < max) {
+		max = (size_t)num - 2;
+	}
+	if (len > max) {
+		add_error(st->config, st->line, "line too long (%zu bytes, at "
+			"most %zu)", len, max);
 		len = 0;
 	}
 	memcpy(str, start, len);
+	str[len] = '\0';
+	char *t = trim(str);
+	if (t[0] == '[') {
+		char *header = strdup(t);
+		if (header != NULL) {
+			begin_section(st, header);
+			free(header);
+		}
+	}
+	len = strlen(str);
 	str[len] = '\n';
 	str[len + 1] = '\0';
-
-	char line[1024];
-	size_t copy = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
-	memcpy(line, start, copy);
-	line[copy] = '\0';
-	char *t = trim(line);
-	if (t[0] == '[') {
-		begin_section(st, t);
-	}
 	return str;
 }
 
@@ -493,6 +507,13 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 		.text = text,
 		.cur_station = -1,
 	};
+	// The packaged inih has its compile-time options as globals; set
+	// every one we rely on. Its line buffer (on the stack) is ini_max_line
+	// bytes: a line, '\r', '\n' and '\0'.
+	ini_max_line = MP_CONFIG_MAX_LINE + 3;
+	ini_use_stack = true;
+	ini_stop_on_first_error = false;
+	ini_allow_no_value = false;
 	int err = ini_parse_stream(reader, &st, handler, &st);
 	if (err > 0) {
 		// inih returns the first line it could not parse; it went on

@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest line of a configuration file, in bytes, not counting its
+ * line ending (LF, CRLF or CR). */
+#define MP_CONFIG_MAX_LINE 1024
+
 enum mp_split {
 	MP_SPLIT_NONE = 0,
 	MP_SPLIT_LEFT,

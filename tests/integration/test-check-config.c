@@ -38,6 +38,17 @@ static void test_good_config(void **state) {
 		"[station b]\noutputs = DP-1\nsplit = right\n", &output), 0);
 	assert_non_null(strstr(output, "OK, 2 station(s)"));
 	free(output);
+
+	// CRLF and CR line endings read the same as LF (a CR-only file used
+	// to read as empty: one station per output).
+	assert_int_equal(check("[station a]\r\noutputs = DP-1\r\nsplit = left\r\n"
+		"[station b]\r\noutputs = DP-1\r\nsplit = right\r\n", &output), 0);
+	assert_non_null(strstr(output, "OK, 2 station(s)"));
+	free(output);
+	assert_int_equal(check("[station a]\routputs = DP-1\rsplit = left\r"
+		"[station b]\routputs = DP-1\rsplit = right\r", &output), 0);
+	assert_non_null(strstr(output, "OK, 2 station(s)"));
+	free(output);
 }
 
 static void test_bad_configs(void **state) {
@@ -61,6 +72,8 @@ static void test_bad_configs(void **state) {
 			"bad.ini:2: bad logoff-grace 'nan'" },
 		{ "[compositor]\nsignin-timeout = 1e999\n",
 			"bad.ini:2: bad signin-timeout '1e999'" },
+		{ "[station a]\routputs = X\rfoo = 1\r", "bad.ini:3: station 'a': "
+			"unknown key 'foo'" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *output;
@@ -70,6 +83,26 @@ static void test_bad_configs(void **state) {
 				output);
 		}
 		free(output);
+	}
+}
+
+/* Lines of up to MP_CONFIG_MAX_LINE (1024) bytes are read whole; a longer
+ * one is an error with its line number. */
+static void test_long_lines(void **state) {
+	for (int len = 1024; len <= 1025; len++) {
+		char *text = harness_format("[station a]\noutputs = X\n"
+			"session-command = %0*d\n", len - 18, 0);
+		char *output;
+		int status = check(text, &output);
+		if (len == 1024) {
+			assert_int_equal(status, 0);
+		} else {
+			assert_int_equal(status, 1);
+			assert_non_null(strstr(output, "bad.ini:3: line too long (1025 "
+				"bytes, at most 1024)"));
+		}
+		free(output);
+		free(text);
 	}
 }
 
@@ -94,6 +127,7 @@ int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_all_errors_at_once),
 		cmocka_unit_test(test_refuses_to_start_with_bad_config),
 	};

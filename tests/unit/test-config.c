@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "config.h"
@@ -219,11 +220,87 @@ static void test_missing_file(void **state) {
 	config_destroy(config);
 }
 
+/* A config with lines of exactly len bytes (without the line ending):
+ * line 3 is a session-command of that length. */
+static char *config_with_line(size_t len, const char *eol) {
+	const char *key = "session-command = ";
+	char *text = malloc(len + 256);
+	assert_non_null(text);
+	int n = sprintf(text, "[station a]%soutputs = X%s%s", eol, eol, key);
+	memset(text + n, 'x', len - strlen(key));
+	sprintf(text + n + len - strlen(key), "%sfoo = 1%s", eol, eol);
+	return text;
+}
+
 static void test_long_line(void **state) {
-	char text[1024];
-	snprintf(text, sizeof(text), "[station a]\noutputs = X\nsession-command = %0600d\n",
-		0);
-	expect_one_error(text, 3, "line too long");
+	static const char *const eols[] = { "\n", "\r\n", "\r" };
+	for (size_t i = 0; i < sizeof(eols) / sizeof(eols[0]); i++) {
+		// At the limit: read whole (the line ending does not count).
+		char *text = config_with_line(MP_CONFIG_MAX_LINE, eols[i]);
+		expect_one_error(text, 4, "unknown key 'foo'");
+		struct mp_config *config = config_parse_string("t.ini", text);
+		assert_int_equal(strlen(config->stations[0].session_command),
+			MP_CONFIG_MAX_LINE - strlen("session-command = "));
+		config_destroy(config);
+		free(text);
+
+		// One more: an error naming the line, and the next line is
+		// still read with its own number.
+		text = config_with_line(MP_CONFIG_MAX_LINE + 1, eols[i]);
+		config = config_parse_string("t.ini", text);
+		assert_int_equal(config->n_errors, 2);
+		char want[64];
+		snprintf(want, sizeof(want), "t.ini:3: line too long (%d bytes, "
+			"at most %d)", MP_CONFIG_MAX_LINE + 1, MP_CONFIG_MAX_LINE);
+		assert_string_equal(config->errors[0], want);
+		assert_string_equal(config->errors[1],
+			"t.ini:4: station 'a': unknown key 'foo'");
+		config_destroy(config);
+		free(text);
+	}
+	char *text = config_with_line(5000, "\n");
+	struct mp_config *config = config_parse_string("t.ini", text);
+	assert_int_equal(config->n_errors, 2);
+	assert_string_equal(config->errors[0],
+		"t.ini:3: line too long (5000 bytes, at most 1024)");
+	config_destroy(config);
+	free(text);
+}
+
+/* The same file with LF, CRLF and CR line endings, or a mix, reads the
+ * same, with the same line numbers. */
+static void test_line_endings(void **state) {
+	static const char *const eols[] = { "\n", "\r\n", "\r" };
+	for (size_t i = 0; i <= sizeof(eols) / sizeof(eols[0]); i++) {
+		char text[512] = "";
+		const char *lines[] = {
+			"# two stations", "[station a]", "outputs = X", "",
+			"[station b]", "outputs = Y Z", "layout = us", "bad = 1",
+		};
+		for (size_t l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
+			strcat(text, lines[l]);
+			// The last round mixes all three (never a CR, an empty
+			// line and an LF: that is one CRLF).
+			strcat(text, eols[i < 3 ? i : l * 2 % 3]);
+		}
+		struct mp_config *config = config_parse_string("t.ini", text);
+		assert_int_equal(config->n_stations, 2);
+		assert_string_equal(config->stations[0].outputs[0], "X");
+		assert_int_equal(config->stations[1].n_outputs, 2);
+		assert_string_equal(config->stations[1].outputs[1], "Z");
+		assert_string_equal(config->stations[1].xkb_layout, "us");
+		assert_int_equal(config->stations[1].line, 5);
+		assert_int_equal(config->n_errors, 1);
+		assert_string_equal(config->errors[0],
+			"t.ini:8: station 'b': unknown key 'bad'");
+		config_destroy(config);
+	}
+	// Without a final line ending.
+	struct mp_config *config = config_parse_string("t.ini",
+		"[station a]\routputs = X");
+	assert_int_equal(config->n_errors, 0);
+	assert_string_equal(config->stations[0].outputs[0], "X");
+	config_destroy(config);
 }
 
 int main(void) {
@@ -244,6 +321,7 @@ int main(void) {
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_line_endings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
