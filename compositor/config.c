@@ -201,6 +201,31 @@ static void begin_section(struct parse_state *st, char *header) {
 	st->cur_station = (int)config->n_stations++;
 }
 
+/* Checks a line (without its line ending) before inih parses it: reports
+ * what inih would misread, and starts sections. */
+static void check_line(struct parse_state *st, char *line) {
+	char *start = line;
+	while (isspace((unsigned char)*start)) {
+		start++;
+	}
+	if (*start == '\0' || *start == '#' || *start == ';') {
+		return; // blank or a comment, indented or not
+	}
+	if (start != line) {
+		// With multi-line values off (see config_parse_string) inih
+		// would read it as a line of its own; say so rather than guess.
+		add_error(st->config, st->line, "indented line: remove the "
+			"leading spaces (continuation lines are not supported)");
+	}
+	if (*start == '[') {
+		char *header = strdup(trim(start));
+		if (header != NULL) {
+			begin_section(st, header);
+			free(header);
+		}
+	}
+}
+
 /* inih reader: hands out one line at a time so that we know line numbers
  * (the packaged inih is built without INI_HANDLER_LINENO). Lines end in
  * LF, CRLF or CR; inih itself only knows LF (and strips a CR before it). */
@@ -233,14 +258,7 @@ static char *reader(char *str, int num, void *data) {
 	}
 	memcpy(str, start, len);
 	str[len] = '\0';
-	char *t = trim(str);
-	if (t[0] == '[') {
-		char *header = strdup(t);
-		if (header != NULL) {
-			begin_section(st, header);
-			free(header);
-		}
-	}
+	check_line(st, str);
 	len = strlen(str);
 	str[len] = '\n';
 	str[len + 1] = '\0';
@@ -511,6 +529,9 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 	// every one we rely on. Its line buffer (on the stack) is ini_max_line
 	// bytes: a line, '\r', '\n' and '\0'.
 	ini_max_line = MP_CONFIG_MAX_LINE + 3;
+	// An indented line would continue the previous value; check_line
+	// reports it instead.
+	ini_allow_multiline = false;
 	ini_use_stack = true;
 	ini_stop_on_first_error = false;
 	ini_allow_no_value = false;

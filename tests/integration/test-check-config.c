@@ -74,6 +74,9 @@ static void test_bad_configs(void **state) {
 			"bad.ini:2: bad signin-timeout '1e999'" },
 		{ "[station a]\routputs = X\rfoo = 1\r", "bad.ini:3: station 'a': "
 			"unknown key 'foo'" },
+		// an indented line used to continue the previous value
+		{ "[station a]\noutputs = HEADLESS-1\n  split = left\n",
+			"bad.ini:3: indented line: remove the leading spaces" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *output;

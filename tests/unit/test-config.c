@@ -205,6 +205,31 @@ static void test_seconds(void **state) {
 	}
 }
 
+/* inih took an indented line as the continuation of the previous value:
+ * outputs were HEADLESS-1, split, = and left. */
+static void test_indented_line(void **state) {
+	const char *why = "indented line: remove the leading spaces "
+		"(continuation lines are not supported)";
+	expect_one_error("[station a]\noutputs = HEADLESS-1\n  split = left\n",
+		3, why);
+	expect_one_error("[station a]\noutputs = X\n\tlayout = us\n", 3, why);
+	expect_one_error("[station a]\noutputs = X\n \t[station b]\n"
+		"outputs = Y\n", 3, why);
+
+	struct mp_config *config = config_parse_string("t.ini",
+		"[station a]\noutputs = HEADLESS-1\n  split = left\n");
+	assert_int_equal(config->stations[0].n_outputs, 1);
+	config_destroy(config);
+
+	// Indented comments and lines of only spaces are fine.
+	config = config_parse_string("t.ini",
+		"  # a comment\n[station a]\n\t; another\n   \t\noutputs = X\n"
+		"  \n   # outputs = Y\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_int_equal(config->stations[0].n_outputs, 1);
+	config_destroy(config);
+}
+
 static void test_every_error_reported(void **state) {
 	struct mp_config *config = config_parse_string("t.ini",
 		"[station a]\noutputs = X\nsplit = up\nfoo = 1\n"
@@ -318,6 +343,7 @@ int main(void) {
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_seconds),
+		cmocka_unit_test(test_indented_line),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),
