@@ -201,8 +201,29 @@ static void begin_section(struct parse_state *st, char *header) {
 	st->cur_station = (int)config->n_stations++;
 }
 
-/* Checks a line (without its line ending) before inih parses it: reports
- * what inih would misread, and starts sections. */
+/* Cuts the comment off a value: a '#' or ';' after a space or tab. The
+ * value may begin with '#' (a colour). inih's own inline comments cannot
+ * do this: with the prefixes ";#" it takes "= #29394d" for a comment. */
+static void strip_comment(char *value) {
+	char *p = value;
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	if (*p == '#') {
+		p++;
+	}
+	for (; *p != '\0'; p++) {
+		if ((*p == '#' || *p == ';') && p > value &&
+				(p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+/* Checks a line (without its line ending) before inih parses it and edits
+ * it in place: reports what inih would misread, cuts comments off values
+ * and starts sections. */
 static void check_line(struct parse_state *st, char *line) {
 	char *start = line;
 	while (isspace((unsigned char)*start)) {
@@ -223,6 +244,12 @@ static void check_line(struct parse_state *st, char *line) {
 			begin_section(st, header);
 			free(header);
 		}
+		return;
+	}
+	// inih splits at the first '=' or ':' (inline comments are off).
+	char *sep = start + strcspn(start, "=:");
+	if (*sep != '\0') {
+		strip_comment(sep + 1);
 	}
 }
 
@@ -532,6 +559,10 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 	// An indented line would continue the previous value; check_line
 	// reports it instead.
 	ini_allow_multiline = false;
+	// Comments after values are cut off by check_line.
+	ini_allow_inline_comments = false;
+	static char comment_prefixes[] = "#;";
+	ini_start_comment_prefixes = comment_prefixes;
 	ini_use_stack = true;
 	ini_stop_on_first_error = false;
 	ini_allow_no_value = false;

@@ -230,6 +230,46 @@ static void test_indented_line(void **state) {
 	config_destroy(config);
 }
 
+/* A '#' or ';' after a space or tab in a value starts a comment; a value
+ * may begin with '#'. */
+static void test_comments_after_values(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"[compositor]   # the defaults\n"
+		"background = #29394d # blue-grey\n"
+		"session-command = sh -c 'a;b' #x\n"
+		"logoff-key = ; none\n"
+		"[station a]\t; the front desk\n"
+		"outputs = HDMI-A-1  # left monitor\n"
+		"devices = usb-0:1\t;usb-0:2\n"
+		"autologin = ana;\n"
+		"session-command = foot#1\n"
+		"[station b]\n"
+		"outputs = DP-1#2 ;x ;y\n"
+		"session-command = #!x\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_true(config->background[0] > 0.16f && config->background[0] < 0.17f);
+	assert_string_equal(config->session_command, "sh -c 'a;b'");
+	assert_string_equal(config->logoff_key, "");
+	struct mp_station_config *a = &config->stations[0];
+	assert_int_equal(a->n_outputs, 1);
+	assert_string_equal(a->outputs[0], "HDMI-A-1");
+	assert_int_equal(a->n_devices, 1);
+	assert_string_equal(a->autologin, "ana;");
+	assert_string_equal(a->session_command, "foot#1");
+	struct mp_station_config *b = &config->stations[1];
+	assert_int_equal(b->n_outputs, 1);
+	assert_string_equal(b->outputs[0], "DP-1#2");
+	assert_string_equal(b->session_command, "#!x");
+	config_destroy(config);
+
+	// A comment leaves nothing: an empty value. (With '#' the value
+	// would begin with it: "outputs = # none" is two outputs.)
+	expect_one_error("[station a]\noutputs = ; none yet\n", 2,
+		"outputs is empty");
+	expect_one_error("[station a]\noutputs = X\ncommand = ; later\n", 3,
+		"command is empty");
+}
+
 static void test_every_error_reported(void **state) {
 	struct mp_config *config = config_parse_string("t.ini",
 		"[station a]\noutputs = X\nsplit = up\nfoo = 1\n"
@@ -344,6 +384,7 @@ int main(void) {
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_indented_line),
+		cmocka_unit_test(test_comments_after_values),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),
