@@ -9,7 +9,7 @@
 #include <xkbcommon/xkbcommon.h>
 #include "config.h"
 
-#define STATION_PREFIX "station "
+#define STATION_PREFIX "station"
 
 struct parse_state {
 	struct mp_config *config;
@@ -19,6 +19,12 @@ struct parse_state {
 	int cur_station; // index into config->stations, -1 outside one
 	bool in_compositor;
 	bool in_unknown;
+	int compositor_line; // of the [compositor] header, 0 before it
+	struct seen_key {
+		char *name;
+		int line;
+	} *keys; // of the current section
+	size_t n_keys;
 };
 
 static void add_error(struct mp_config *config, int line, const char *fmt, ...) {
@@ -147,50 +153,65 @@ static bool valid_station_name(const char *name) {
 	return true;
 }
 
-/* Called by our reader for every [section] header, with its real line. */
-static void begin_section(struct parse_state *st, char *header) {
+static void forget_keys(struct parse_state *st) {
+	for (size_t i = 0; i < st->n_keys; i++) {
+		free(st->keys[i].name);
+	}
+	free(st->keys);
+	st->keys = NULL;
+	st->n_keys = 0;
+}
+
+/* Called by our reader for every [section] header, with its real line and
+ * the name between the brackets, trimmed; NULL when there is no ']' (a
+ * syntax error, already reported). */
+static void begin_section(struct parse_state *st, const char *name) {
 	struct mp_config *config = st->config;
 	st->cur_station = -1;
 	st->in_compositor = false;
-	st->in_unknown = false;
-
-	char *end = strchr(header, ']');
-	if (end == NULL) {
-		st->in_unknown = true;
-		return; // inih reports the syntax error itself
+	st->in_unknown = true; // until we know the section
+	forget_keys(st);
+	if (name == NULL) {
+		return;
 	}
-	*end = '\0';
-	char *name = trim(header + 1);
 
 	if (strcmp(name, "compositor") == 0) {
+		if (st->compositor_line > 0) {
+			add_error(config, st->line, "duplicate section [compositor] "
+				"(first on line %d)", st->compositor_line);
+			return;
+		}
+		st->compositor_line = st->line;
 		st->in_compositor = true;
+		st->in_unknown = false;
 		return;
 	}
-	if (strncmp(name, STATION_PREFIX, strlen(STATION_PREFIX)) != 0) {
+	size_t prefix = strlen(STATION_PREFIX);
+	if (strncmp(name, STATION_PREFIX, prefix) != 0 ||
+			(name[prefix] != '\0' && !isspace((unsigned char)name[prefix]))) {
 		add_error(config, st->line, "unknown section [%s] (expected "
 			"[compositor] or [station NAME])", name);
-		st->in_unknown = true;
 		return;
 	}
-	char *station = trim(name + strlen(STATION_PREFIX));
+	const char *station = name + prefix;
+	while (isspace((unsigned char)*station)) {
+		station++;
+	}
 	if (!valid_station_name(station)) {
 		add_error(config, st->line, "invalid station name '%s' (1 to 64 "
 			"letters, digits, '-', '_' or '.')", station);
-		st->in_unknown = true;
 		return;
 	}
 	for (size_t i = 0; i < config->n_stations; i++) {
 		if (strcmp(config->stations[i].name, station) == 0) {
 			add_error(config, st->line, "duplicate station '%s' (first "
 				"defined on line %d)", station, config->stations[i].line);
-			st->in_unknown = true;
 			return;
 		}
 	}
 	struct mp_station_config *grown = realloc(config->stations,
 		(config->n_stations + 1) * sizeof(*grown));
 	if (grown == NULL) {
-		st->in_unknown = true;
 		return;
 	}
 	config->stations = grown;
@@ -199,6 +220,37 @@ static void begin_section(struct parse_state *st, char *header) {
 	sc->name = strdup(station);
 	sc->line = st->line;
 	st->cur_station = (int)config->n_stations++;
+	st->in_unknown = false;
+}
+
+/* Whether key is new in this section; reports a repeated one. */
+static bool remember_key(struct parse_state *st, const char *key) {
+	for (size_t i = 0; i < st->n_keys; i++) {
+		if (strcmp(st->keys[i].name, key) != 0) {
+			continue;
+		}
+		if (st->in_compositor) {
+			add_error(st->config, st->line, "[compositor]: duplicate key "
+				"'%s' (first on line %d)", key, st->keys[i].line);
+		} else {
+			add_error(st->config, st->line, "station '%s': duplicate key "
+				"'%s' (first on line %d)",
+				st->config->stations[st->cur_station].name, key,
+				st->keys[i].line);
+		}
+		return false;
+	}
+	struct seen_key *grown = realloc(st->keys,
+		(st->n_keys + 1) * sizeof(*grown));
+	if (grown != NULL) {
+		st->keys = grown;
+		st->keys[st->n_keys].name = strdup(key);
+		st->keys[st->n_keys].line = st->line;
+		if (st->keys[st->n_keys].name != NULL) {
+			st->n_keys++;
+		}
+	}
+	return true;
 }
 
 /* Cuts the comment off a value: a '#' or ';' after a space or tab. The
@@ -239,11 +291,25 @@ static void check_line(struct parse_state *st, char *line) {
 			"leading spaces (continuation lines are not supported)");
 	}
 	if (*start == '[') {
-		char *header = strdup(trim(start));
-		if (header != NULL) {
-			begin_section(st, header);
-			free(header);
+		char *end = strchr(start, ']');
+		if (end == NULL) {
+			add_error(st->config, st->line, "syntax error (a section header "
+				"is [NAME])");
+			begin_section(st, NULL);
+		} else {
+			// After the ']' only a comment, after a space or tab.
+			char *rest = end + 1, *p = rest;
+			while (*p == ' ' || *p == '\t') {
+				p++;
+			}
+			if (*p != '\0' && !(p > rest && (*p == '#' || *p == ';'))) {
+				add_error(st->config, st->line, "junk after ] of the "
+					"section header: '%s'", trim(p));
+			}
+			*end = '\0';
+			begin_section(st, trim(start + 1));
 		}
+		line[0] = '\0'; // the sections are ours: handler() ignores inih's
 		return;
 	}
 	// inih splits at the first '=' or ':' (inline comments are off).
@@ -430,6 +496,10 @@ static int handler(void *data, const char *section, const char *key,
 	if (st->in_unknown) {
 		return 1; // the section header was already reported
 	}
+	if ((st->in_compositor || st->cur_station >= 0) &&
+			!remember_key(st, key)) {
+		return 1;
+	}
 	if (st->in_compositor) {
 		handle_compositor_key(st, key, value);
 	} else if (st->cur_station >= 0) {
@@ -567,6 +637,7 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 	ini_stop_on_first_error = false;
 	ini_allow_no_value = false;
 	int err = ini_parse_stream(reader, &st, handler, &st);
+	forget_keys(&st);
 	if (err > 0) {
 		// inih returns the first line it could not parse; it went on
 		// after it, so report that one as a syntax error.

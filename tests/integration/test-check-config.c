@@ -81,6 +81,13 @@ static void test_bad_configs(void **state) {
 			"bad.ini:2: bad signin-timeout '1e999'" },
 		{ "[station a]\routputs = X\rfoo = 1\r", "bad.ini:3: station 'a': "
 			"unknown key 'foo'" },
+		{ "[station a]\noutputs = X\nsplit = left\nsplit = right\n",
+			"bad.ini:4: station 'a': duplicate key 'split' (first on "
+			"line 3)" },
+		{ "[compositor]\n[station a]\noutputs = X\n[compositor]\n",
+			"bad.ini:4: duplicate section [compositor] (first on line 1)" },
+		{ "[station a] b\noutputs = X\n",
+			"bad.ini:1: junk after ] of the section header: 'b'" },
 		// an indented line used to continue the previous value
 		{ "[station a]\noutputs = HEADLESS-1\n  split = left\n",
 			"bad.ini:3: indented line: remove the leading spaces" },

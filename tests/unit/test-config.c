@@ -270,6 +270,46 @@ static void test_comments_after_values(void **state) {
 		"command is empty");
 }
 
+/* The last of two equal keys used to win silently. */
+static void test_duplicate_key(void **state) {
+	expect_one_error("[station a]\noutputs = X\nlayout = us\n\noutputs = Y\n",
+		5, "station 'a': duplicate key 'outputs' (first on line 2)");
+	expect_one_error("[compositor]\nbackground = #000000\nfont = Sans\n"
+		"background = #ffffff\n", 4,
+		"[compositor]: duplicate key 'background' (first on line 2)");
+	// The same key in two sections is fine.
+	struct mp_config *config = config_parse_string("t.ini",
+		"[compositor]\nsession-command = foot\n[station a]\noutputs = X\n"
+		"session-command = foot\n[station b]\noutputs = Y\n");
+	assert_int_equal(config->n_errors, 0);
+	config_destroy(config);
+}
+
+static void test_section_headers(void **state) {
+	expect_one_error("[compositor]\nfont = Sans\n[station a]\noutputs = X\n"
+		"[compositor]\nfont = Serif\n", 5,
+		"duplicate section [compositor] (first on line 1)");
+	expect_one_error("[station a] x\noutputs = X\n", 1,
+		"junk after ] of the section header: 'x'");
+	expect_one_error("[station a]# x\noutputs = X\n", 1,
+		"junk after ] of the section header: '# x'");
+	expect_one_error("[compositor]]\n", 1,
+		"junk after ] of the section header: ']'");
+	expect_one_error("[station ]\noutputs = X\n", 1,
+		"invalid station name ''");
+	expect_one_error("[station]\noutputs = X\n", 1,
+		"invalid station name ''");
+	expect_one_error("[]\n", 1, "unknown section []");
+	expect_one_error("[station a\noutputs = X\n", 1, "syntax error");
+
+	// Spaces inside the brackets and a comment after them are fine.
+	struct mp_config *config = config_parse_string("t.ini",
+		"[ compositor ] # global\n[station  a ]\t; front\noutputs = X\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_string_equal(config->stations[0].name, "a");
+	config_destroy(config);
+}
+
 static void test_every_error_reported(void **state) {
 	struct mp_config *config = config_parse_string("t.ini",
 		"[station a]\noutputs = X\nsplit = up\nfoo = 1\n"
@@ -385,6 +425,8 @@ int main(void) {
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_indented_line),
 		cmocka_unit_test(test_comments_after_values),
+		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_section_headers),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),
