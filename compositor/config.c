@@ -312,11 +312,16 @@ static void check_line(struct parse_state *st, char *line) {
 		line[0] = '\0'; // the sections are ours: handler() ignores inih's
 		return;
 	}
-	// inih splits at the first '=' or ':' (inline comments are off).
+	// inih splits at the first '=' or ':' (inline comments are off). It
+	// would report only the first line without one; we report each.
 	char *sep = start + strcspn(start, "=:");
-	if (*sep != '\0') {
-		strip_comment(sep + 1);
+	if (*sep == '\0') {
+		add_error(st->config, st->line, "syntax error (expected [section], "
+			"key = value or a comment)");
+		line[0] = '\0';
+		return;
 	}
+	strip_comment(sep + 1);
 }
 
 /* inih reader: hands out one line at a time so that we know line numbers
@@ -639,8 +644,8 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 	int err = ini_parse_stream(reader, &st, handler, &st);
 	forget_keys(&st);
 	if (err > 0) {
-		// inih returns the first line it could not parse; it went on
-		// after it, so report that one as a syntax error.
+		// check_line reports every line inih cannot parse, and hands it
+		// none; should it miss one, inih returns the first.
 		add_error(config, err, "syntax error (expected [section], "
 			"key = value or a comment)");
 	} else if (err < 0) {

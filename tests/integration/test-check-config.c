@@ -131,6 +131,13 @@ static void test_all_errors_at_once(void **state) {
 	assert_non_null(strstr(output, ":4:"));
 	assert_non_null(strstr(output, ":5:"));
 	free(output);
+
+	// Every syntax error, not only the first.
+	assert_int_equal(check("[station a]\noutputs = X\nnot ini\nnor this\n",
+		&output), 1);
+	assert_non_null(strstr(output, "bad.ini:3: syntax error"));
+	assert_non_null(strstr(output, "bad.ini:4: syntax error"));
+	free(output);
 }
 
 static void test_refuses_to_start_with_bad_config(void **state) {

@@ -118,6 +118,14 @@ static void test_missing_outputs(void **state) {
 static void test_syntax_error(void **state) {
 	expect_one_error("[station a]\noutputs = X\nthis is not ini\n", 3,
 		"syntax error");
+	// Every one, not only the first (inih returns the first).
+	struct mp_config *config = config_parse_string("t.ini",
+		"[station a]\nnot ini\noutputs = X\nlayout\n[station b\n");
+	assert_int_equal(config->n_errors, 3);
+	assert_non_null(strstr(config->errors[0], "t.ini:2: syntax error"));
+	assert_non_null(strstr(config->errors[1], "t.ini:4: syntax error"));
+	assert_non_null(strstr(config->errors[2], "t.ini:5: syntax error"));
+	config_destroy(config);
 }
 
 static void test_device_claimed_twice(void **state) {
