@@ -398,14 +398,19 @@ static void handle_station_key(struct parse_state *st,
 		sc->devices_line = st->line;
 	} else if (strcmp(key, "layout") == 0) {
 		set_string(&sc->xkb_layout, value);
+		sc->xkb_layout_line = st->line;
 	} else if (strcmp(key, "variant") == 0) {
 		set_string(&sc->xkb_variant, value);
+		sc->xkb_variant_line = st->line;
 	} else if (strcmp(key, "options") == 0) {
 		set_string(&sc->xkb_options, value);
+		sc->xkb_options_line = st->line;
 	} else if (strcmp(key, "model") == 0) {
 		set_string(&sc->xkb_model, value);
+		sc->xkb_model_line = st->line;
 	} else if (strcmp(key, "rules") == 0) {
 		set_string(&sc->xkb_rules, value);
+		sc->xkb_rules_line = st->line;
 	} else if (strcmp(key, "command") == 0) {
 		if (value[0] == '\0') {
 			add_error(config, st->line, "station '%s': command is empty",
@@ -517,6 +522,161 @@ static int handler(void *data, const char *section, const char *key,
 	return 1;
 }
 
+/* The first error xkbcommon reports while compiling a keymap. */
+struct keymap_log {
+	char reason[256];
+};
+
+static void handle_xkb_log(struct xkb_context *context,
+		enum xkb_log_level level, const char *format, va_list args) {
+	struct keymap_log *log = xkb_context_get_user_data(context);
+	if (log == NULL || level > XKB_LOG_LEVEL_ERROR || log->reason[0] != '\0') {
+		return;
+	}
+	vsnprintf(log->reason, sizeof(log->reason), format, args);
+	size_t len = strlen(log->reason);
+	while (len > 0 && isspace((unsigned char)log->reason[len - 1])) {
+		log->reason[--len] = '\0';
+	}
+}
+
+/* Compiles a keymap with xkbcommon's messages kept off stderr: its first
+ * error goes to log (may be NULL). A keymap can compile despite an error:
+ * an unknown option is reported and ignored. */
+static struct xkb_keymap *compile_keymap(const struct xkb_rule_names *names,
+		struct keymap_log *log) {
+	struct xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (context == NULL) {
+		return NULL;
+	}
+	xkb_context_set_log_fn(context, handle_xkb_log);
+	xkb_context_set_log_level(context, XKB_LOG_LEVEL_ERROR);
+	xkb_context_set_user_data(context, log);
+	struct xkb_keymap *keymap = xkb_keymap_new_from_names(context, names,
+		XKB_KEYMAP_COMPILE_NO_FLAGS);
+	// The keymap keeps the context, and log is the caller's.
+	xkb_context_set_user_data(context, NULL);
+	xkb_context_unref(context);
+	return keymap;
+}
+
+struct xkb_keymap *config_station_keymap(const struct mp_station_config *sc) {
+	struct xkb_rule_names names = { 0 };
+	if (sc != NULL) {
+		names.rules = sc->xkb_rules;
+		names.model = sc->xkb_model;
+		names.layout = sc->xkb_layout;
+		names.variant = sc->xkb_variant;
+		names.options = sc->xkb_options;
+	}
+	return compile_keymap(&names, NULL);
+}
+
+static bool is_set(const char *value) {
+	return value != NULL && value[0] != '\0';
+}
+
+/* Whether xkeyboard-config lists model in RULES.lst next to the rules
+ * file; true when there is no such file. xkbcommon itself takes any model
+ * name: the rules map an unknown one like pc105. path gets the file. */
+static bool model_listed(const char *rules, const char *model, char *path,
+		size_t size) {
+	if (!is_set(rules)) {
+		rules = secure_getenv("XKB_DEFAULT_RULES");
+	}
+	if (!is_set(rules)) {
+		rules = "evdev";
+	}
+	struct xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (context == NULL) {
+		return true;
+	}
+	FILE *f = NULL;
+	for (unsigned i = 0; f == NULL &&
+			i < xkb_context_num_include_paths(context); i++) {
+		snprintf(path, size, "%s/rules/%s.lst",
+			xkb_context_include_path_get(context, i), rules);
+		f = fopen(path, "r");
+	}
+	xkb_context_unref(context);
+	if (f == NULL) {
+		return true;
+	}
+	// "! model" starts the list, one "  NAME  Description" per line.
+	bool in_models = false, found = false;
+	char *line = NULL;
+	size_t cap = 0;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char name[128];
+		if (line[0] == '!') {
+			in_models = sscanf(line, "! %127s", name) == 1 &&
+				strcmp(name, "model") == 0;
+		} else if (in_models && sscanf(line, "%127s", name) == 1) {
+			found = strcmp(name, model) == 0;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* Compiles a station's keymap as the compositor will, and reports the key
+ * xkbcommon rejects or ignores on its own line, with xkbcommon's reason. */
+static void validate_keymap(struct mp_config *config,
+		const struct mp_station_config *sc) {
+	struct xkb_rule_names names = { 0 };
+	const struct {
+		const char *key, *value;
+		int line;
+		const char **name;
+	} keys[] = {
+		// In this order, so that each is compiled with those it needs.
+		{ "rules", sc->xkb_rules, sc->xkb_rules_line, &names.rules },
+		{ "model", sc->xkb_model, sc->xkb_model_line, &names.model },
+		{ "layout", sc->xkb_layout, sc->xkb_layout_line, &names.layout },
+		{ "variant", sc->xkb_variant, sc->xkb_variant_line,
+			&names.variant },
+		{ "options", sc->xkb_options, sc->xkb_options_line,
+			&names.options },
+	};
+	bool any = false;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		any = any || is_set(keys[i].value);
+	}
+	if (!any) {
+		return; // the default keymap is not the configuration's
+	}
+	if (is_set(sc->xkb_variant) && !is_set(sc->xkb_layout)) {
+		add_error(config, sc->xkb_variant_line, "station '%s': variant "
+			"needs a layout (xkb ignores a variant without one)", sc->name);
+		return;
+	}
+	char path[512];
+	if (is_set(sc->xkb_model) &&
+			!model_listed(sc->xkb_rules, sc->xkb_model, path, sizeof(path))) {
+		add_error(config, sc->xkb_model_line, "station '%s': bad model '%s' "
+			"(not in %s)", sc->name, sc->xkb_model, path);
+		return;
+	}
+	// Add the keys one at a time: the first that breaks the keymap (or
+	// makes xkbcommon report an error) is the one to blame.
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!is_set(keys[i].value)) {
+			continue;
+		}
+		*keys[i].name = keys[i].value;
+		struct keymap_log log = { 0 };
+		struct xkb_keymap *keymap = compile_keymap(&names, &log);
+		xkb_keymap_unref(keymap);
+		if (keymap == NULL || log.reason[0] != '\0') {
+			add_error(config, keys[i].line, "station '%s': bad %s '%s' "
+				"(xkbcommon: %s)", sc->name, keys[i].key, keys[i].value,
+				log.reason[0] ? log.reason : "cannot compile the keymap");
+			return;
+		}
+	}
+}
+
 static bool outputs_overlap(const struct mp_station_config *a,
 		const struct mp_station_config *b) {
 	// Two halves of one output only overlap when they are the same half;
@@ -577,6 +737,7 @@ static void validate(struct mp_config *config) {
 				"for role = kiosk; a desktop station runs session-command",
 				sc->name);
 		}
+		validate_keymap(config, sc);
 		for (size_t d = 0; d < sc->n_devices; d++) {
 			for (size_t j = 0; j < i; j++) {
 				struct mp_station_config *other = &config->stations[j];

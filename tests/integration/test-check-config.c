@@ -123,6 +123,27 @@ static void test_long_lines(void **state) {
 	}
 }
 
+/* Keymaps are compiled during the check; xkbcommon's own messages stay
+ * out of the output, its reason goes into the error. */
+static void test_keymaps(void **state) {
+	char *output;
+	assert_int_equal(check("[station a]\noutputs = X\nlayout = es\n"
+		"variant = nodeadkeys\noptions = ctrl:nocaps\n", &output), 0);
+	assert_non_null(strstr(output, "OK, 1 station(s)"));
+	free(output);
+
+	assert_int_equal(check("[station a]\noutputs = X\nlayout = us\n"
+		"[station b]\noutputs = Y\nlayout = xx\n", &output), 1);
+	const char *want = "bad.ini:6: station 'b': bad layout 'xx' (xkbcommon: "
+		"Couldn't find file \"symbols/xx\" in include paths)\n";
+	const char *found = strstr(output, want);
+	if (found == NULL || strlen(found) != strlen(want) ||
+			strchr(output, '\n') != found + strlen(want) - 1) {
+		fail_msg("want only '%s', got '%s'", want, output);
+	}
+	free(output);
+}
+
 static void test_all_errors_at_once(void **state) {
 	char *output;
 	assert_int_equal(check("[station a]\noutputs = X\nsplit = up\n"
@@ -152,6 +173,7 @@ int main(void) {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_keymaps),
 		cmocka_unit_test(test_all_errors_at_once),
 		cmocka_unit_test(test_refuses_to_start_with_bad_config),
 	};

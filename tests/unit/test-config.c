@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <xkbcommon/xkbcommon.h>
 #include "config.h"
 
 /* Asserts that parsing text gives exactly one error, on the given line,
@@ -318,6 +319,63 @@ static void test_section_headers(void **state) {
 	config_destroy(config);
 }
 
+/* Every station's keymap is compiled while checking: an unknown layout,
+ * variant, option, model or rules is an error on its own line. */
+static void test_keymaps(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"[station a]\noutputs = X\nrules = evdev\nmodel = pc105\n"
+		"layout = es\nvariant = nodeadkeys\noptions = ctrl:nocaps\n"
+		"[station b]\noutputs = Y\nlayout = us,de\nvariant = ,nodeadkeys\n"
+		"options = grp:alt_shift_toggle,compose:ralt\n"
+		"[station c]\noutputs = Z\nlayout =\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_int_equal(config->stations[0].xkb_rules_line, 3);
+	assert_int_equal(config->stations[0].xkb_model_line, 4);
+	assert_int_equal(config->stations[0].xkb_layout_line, 5);
+	assert_int_equal(config->stations[0].xkb_variant_line, 6);
+	assert_int_equal(config->stations[0].xkb_options_line, 7);
+
+	struct xkb_keymap *keymap = config_station_keymap(&config->stations[0]);
+	assert_non_null(keymap);
+	assert_string_equal(xkb_keymap_layout_get_name(keymap, 0),
+		"Spanish (no dead keys)");
+	xkb_keymap_unref(keymap);
+	keymap = config_station_keymap(&config->stations[1]);
+	assert_non_null(keymap);
+	assert_int_equal(xkb_keymap_num_layouts(keymap), 2);
+	xkb_keymap_unref(keymap);
+	keymap = config_station_keymap(NULL);
+	assert_non_null(keymap);
+	xkb_keymap_unref(keymap);
+	config_destroy(config);
+
+	expect_one_error("[station a]\noutputs = X\nlayout = xx\n", 3,
+		"station 'a': bad layout 'xx' (xkbcommon: Couldn't find file "
+		"\"symbols/xx\"");
+	expect_one_error("[station a]\noutputs = X\nvariant = bogus\n"
+		"layout = us\n", 3, "station 'a': bad variant 'bogus' "
+		"(xkbcommon: Couldn't process include statement for 'us(bogus)')");
+	expect_one_error("[station a]\noutputs = X\nlayout = us,de\n"
+		"variant = ,bogus\n", 4, "bad variant ',bogus'");
+	expect_one_error("[station a]\noutputs = X\nlayout = de\n"
+		"options = ctrl:nocaps,foo:bar\n", 4, "station 'a': bad options "
+		"'ctrl:nocaps,foo:bar' (xkbcommon: Unrecognized RMLVO option "
+		"\"foo:bar\" was ignored)");
+	expect_one_error("[station a]\noutputs = X\nrules = bogus\n", 3,
+		"station 'a': bad rules 'bogus' (xkbcommon: Couldn't find file "
+		"\"rules/bogus\"");
+	expect_one_error("[station a]\noutputs = X\nmodel = bogus\n", 3,
+		"station 'a': bad model 'bogus' (not in ");
+	expect_one_error("[station a]\noutputs = X\nvariant = nodeadkeys\n", 3,
+		"station 'a': variant needs a layout");
+	// The first key that does not compile is the one to blame.
+	expect_one_error("[station a]\noutputs = X\nlayout = xx\n"
+		"variant = yy\noptions = zz\n", 3, "bad layout 'xx'");
+
+	struct mp_station_config bad = { .xkb_layout = "xx" };
+	assert_null(config_station_keymap(&bad));
+}
+
 static void test_every_error_reported(void **state) {
 	struct mp_config *config = config_parse_string("t.ini",
 		"[station a]\noutputs = X\nsplit = up\nfoo = 1\n"
@@ -435,6 +493,7 @@ int main(void) {
 		cmocka_unit_test(test_comments_after_values),
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_section_headers),
+		cmocka_unit_test(test_keymaps),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),
