@@ -161,6 +161,73 @@ static void test_all_errors_at_once(void **state) {
 	free(output);
 }
 
+/* Runs --check-config on every block of file (under MP_SOURCE_ROOT)
+ * between a line starting with fence and a line "```"; returns how many. */
+static int check_examples(const char *file, const char *fence) {
+	const char *root = getenv("MP_SOURCE_ROOT");
+	if (root == NULL) {
+		fail_msg("MP_SOURCE_ROOT is not set");
+	}
+	char *path = harness_format("%s/%s", root, file);
+	char *text = harness_read_file(path);
+	if (text == NULL) {
+		fail_msg("cannot read %s", path);
+	}
+	int n = 0, line = 0, start = 0;
+	char *example = NULL;
+	size_t size = 0;
+	FILE *f = NULL;
+	for (char *p = text, *next; *p != '\0'; p = next) {
+		line++;
+		char *nl = strchr(p, '\n');
+		next = nl ? nl + 1 : p + strlen(p);
+		size_t len = (size_t)(next - p);
+		const char *t = p + strspn(p, " \t");
+		if (f == NULL && strncmp(t, fence, strlen(fence)) == 0) {
+			f = open_memstream(&example, &size);
+			start = line;
+		} else if (f != NULL && strncmp(t, "```", 3) == 0) {
+			fclose(f);
+			f = NULL;
+			n++;
+			char *output;
+			if (check(example, &output) != 0) {
+				fail_msg("%s: the example of line %d fails the check:\n%s"
+					"output:\n%s", file, start, example, output);
+			}
+			free(output);
+			free(example);
+			example = NULL;
+		} else if (f != NULL) {
+			fwrite(p, 1, len, f);
+		}
+	}
+	assert_null(f);
+	free(text);
+	free(path);
+	return n;
+}
+
+/* Every configuration in the documentation passes the check: README.md's
+ * ```ini blocks, every literal block of mpcomp.ini(5) and data/mpcomp.ini. */
+static void test_documented_examples(void **state) {
+	assert_true(check_examples("README.md", "```ini") >= 1);
+	assert_true(check_examples("data/man/mpcomp.ini.5.scd", "```") >= 1);
+
+	const char *root = getenv("MP_SOURCE_ROOT");
+	assert_non_null(root);
+	char *path = harness_format("%s/data/mpcomp.ini", root);
+	char *text = harness_read_file(path);
+	assert_non_null(text);
+	char *output;
+	if (check(text, &output) != 0) {
+		fail_msg("data/mpcomp.ini fails the check:\n%s", output);
+	}
+	free(output);
+	free(text);
+	free(path);
+}
+
 static void test_refuses_to_start_with_bad_config(void **state) {
 	// The compositor itself will not start on a config with errors.
 	struct mp_harness *h = harness_start("[station a]\nbad key\n",
@@ -175,6 +242,7 @@ int main(void) {
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_keymaps),
 		cmocka_unit_test(test_all_errors_at_once),
+		cmocka_unit_test(test_documented_examples),
 		cmocka_unit_test(test_refuses_to_start_with_bad_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
