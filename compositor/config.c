@@ -789,8 +789,9 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 		.cur_station = -1,
 	};
 	// The packaged inih has its compile-time options as globals; set
-	// every one we rely on. Its line buffer (on the stack) is ini_max_line
-	// bytes: a line, '\r', '\n' and '\0'.
+	// every one we rely on. Its line buffer is ini_max_line bytes on the
+	// stack, sized at run time (the reader gets num = ini_max_line); inih
+	// asks for room for a line, '\r', '\n' and '\0'.
 	ini_max_line = MP_CONFIG_MAX_LINE + 3;
 	// An indented line would continue the previous value; check_line
 	// reports it instead.

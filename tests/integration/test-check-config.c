@@ -45,15 +45,16 @@ static void test_good_config(void **state) {
 		"[station b]\r\noutputs = DP-1\r\nsplit = right\r\n", &output), 0);
 	assert_non_null(strstr(output, "OK, 2 station(s)"));
 	free(output);
+	assert_int_equal(check("[station a]\routputs = DP-1\rsplit = left\r"
+		"[station b]\routputs = DP-1\rsplit = right\r", &output), 0);
+	assert_non_null(strstr(output, "OK, 2 station(s)"));
+	free(output);
+
 	// A comment after a value is not part of it (the outputs were
 	// DP-1, #, left, monitor, and # was claimed twice).
 	assert_int_equal(check("[compositor]\nbackground = #29394d  # grey\n"
 		"[station a]\noutputs = DP-1  # left monitor\n"
 		"[station b]\noutputs = DP-2\t# right monitor\n", &output), 0);
-	assert_non_null(strstr(output, "OK, 2 station(s)"));
-	free(output);
-	assert_int_equal(check("[station a]\routputs = DP-1\rsplit = left\r"
-		"[station b]\routputs = DP-1\rsplit = right\r", &output), 0);
 	assert_non_null(strstr(output, "OK, 2 station(s)"));
 	free(output);
 }
