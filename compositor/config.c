@@ -9,7 +9,7 @@
 #include <xkbcommon/xkbcommon.h>
 #include "config.h"
 
-#define STATION_PREFIX "station "
+#define STATION_PREFIX "station"
 
 struct parse_state {
 	struct mp_config *config;
@@ -19,6 +19,12 @@ struct parse_state {
 	int cur_station; // index into config->stations, -1 outside one
 	bool in_compositor;
 	bool in_unknown;
+	int compositor_line; // of the [compositor] header, 0 before it
+	struct seen_key {
+		char *name;
+		int line;
+	} *keys; // of the current section
+	size_t n_keys;
 };
 
 static void add_error(struct mp_config *config, int line, const char *fmt, ...) {
@@ -105,6 +111,35 @@ static bool parse_color(const char *value, float out[4]) {
 	return true;
 }
 
+/* Seconds as a plain decimal number (digits with at most one '.'), between
+ * min and max, into milliseconds. Not strtod: it also takes nan, inf,
+ * exponents, hex and signs, and nan passes any range check. */
+static bool parse_seconds(const char *value, int min, int max, int *ms) {
+	double seconds = 0, scale = 1;
+	size_t digits = 0;
+	bool fraction = false;
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '.' && !fraction) {
+			fraction = true;
+		} else if (*p >= '0' && *p <= '9') {
+			digits++;
+			if (fraction) {
+				scale /= 10;
+				seconds += (*p - '0') * scale;
+			} else {
+				seconds = seconds * 10 + (*p - '0');
+			}
+		} else {
+			return false;
+		}
+	}
+	if (digits == 0 || seconds < min || seconds > max) {
+		return false;
+	}
+	*ms = (int)(seconds * 1000 + 0.5);
+	return true;
+}
+
 static bool valid_station_name(const char *name) {
 	if (*name == '\0' || strlen(name) > 64) {
 		return false;
@@ -118,50 +153,65 @@ static bool valid_station_name(const char *name) {
 	return true;
 }
 
-/* Called by our reader for every [section] header, with its real line. */
-static void begin_section(struct parse_state *st, char *header) {
+static void forget_keys(struct parse_state *st) {
+	for (size_t i = 0; i < st->n_keys; i++) {
+		free(st->keys[i].name);
+	}
+	free(st->keys);
+	st->keys = NULL;
+	st->n_keys = 0;
+}
+
+/* Called by our reader for every [section] header, with its real line and
+ * the name between the brackets, trimmed; NULL when there is no ']' (a
+ * syntax error, already reported). */
+static void begin_section(struct parse_state *st, const char *name) {
 	struct mp_config *config = st->config;
 	st->cur_station = -1;
 	st->in_compositor = false;
-	st->in_unknown = false;
-
-	char *end = strchr(header, ']');
-	if (end == NULL) {
-		st->in_unknown = true;
-		return; // inih reports the syntax error itself
+	st->in_unknown = true; // until we know the section
+	forget_keys(st);
+	if (name == NULL) {
+		return;
 	}
-	*end = '\0';
-	char *name = trim(header + 1);
 
 	if (strcmp(name, "compositor") == 0) {
+		if (st->compositor_line > 0) {
+			add_error(config, st->line, "duplicate section [compositor] "
+				"(first on line %d)", st->compositor_line);
+			return;
+		}
+		st->compositor_line = st->line;
 		st->in_compositor = true;
+		st->in_unknown = false;
 		return;
 	}
-	if (strncmp(name, STATION_PREFIX, strlen(STATION_PREFIX)) != 0) {
+	size_t prefix = strlen(STATION_PREFIX);
+	if (strncmp(name, STATION_PREFIX, prefix) != 0 ||
+			(name[prefix] != '\0' && !isspace((unsigned char)name[prefix]))) {
 		add_error(config, st->line, "unknown section [%s] (expected "
 			"[compositor] or [station NAME])", name);
-		st->in_unknown = true;
 		return;
 	}
-	char *station = trim(name + strlen(STATION_PREFIX));
+	const char *station = name + prefix;
+	while (isspace((unsigned char)*station)) {
+		station++;
+	}
 	if (!valid_station_name(station)) {
 		add_error(config, st->line, "invalid station name '%s' (1 to 64 "
 			"letters, digits, '-', '_' or '.')", station);
-		st->in_unknown = true;
 		return;
 	}
 	for (size_t i = 0; i < config->n_stations; i++) {
 		if (strcmp(config->stations[i].name, station) == 0) {
 			add_error(config, st->line, "duplicate station '%s' (first "
 				"defined on line %d)", station, config->stations[i].line);
-			st->in_unknown = true;
 			return;
 		}
 	}
 	struct mp_station_config *grown = realloc(config->stations,
 		(config->n_stations + 1) * sizeof(*grown));
 	if (grown == NULL) {
-		st->in_unknown = true;
 		return;
 	}
 	config->stations = grown;
@@ -170,10 +220,113 @@ static void begin_section(struct parse_state *st, char *header) {
 	sc->name = strdup(station);
 	sc->line = st->line;
 	st->cur_station = (int)config->n_stations++;
+	st->in_unknown = false;
+}
+
+/* Whether key is new in this section; reports a repeated one. */
+static bool remember_key(struct parse_state *st, const char *key) {
+	for (size_t i = 0; i < st->n_keys; i++) {
+		if (strcmp(st->keys[i].name, key) != 0) {
+			continue;
+		}
+		if (st->in_compositor) {
+			add_error(st->config, st->line, "[compositor]: duplicate key "
+				"'%s' (first on line %d)", key, st->keys[i].line);
+		} else {
+			add_error(st->config, st->line, "station '%s': duplicate key "
+				"'%s' (first on line %d)",
+				st->config->stations[st->cur_station].name, key,
+				st->keys[i].line);
+		}
+		return false;
+	}
+	struct seen_key *grown = realloc(st->keys,
+		(st->n_keys + 1) * sizeof(*grown));
+	if (grown != NULL) {
+		st->keys = grown;
+		st->keys[st->n_keys].name = strdup(key);
+		st->keys[st->n_keys].line = st->line;
+		if (st->keys[st->n_keys].name != NULL) {
+			st->n_keys++;
+		}
+	}
+	return true;
+}
+
+/* Cuts the comment off a value: a '#' or ';' after a space or tab. The
+ * value may begin with '#' (a colour). inih's own inline comments cannot
+ * do this: with the prefixes ";#" it takes "= #29394d" for a comment. */
+static void strip_comment(char *value) {
+	char *p = value;
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	if (*p == '#') {
+		p++;
+	}
+	for (; *p != '\0'; p++) {
+		if ((*p == '#' || *p == ';') && p > value &&
+				(p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+/* Checks a line (without its line ending) before inih parses it and edits
+ * it in place: reports what inih would misread, cuts comments off values
+ * and starts sections. */
+static void check_line(struct parse_state *st, char *line) {
+	char *start = line;
+	while (isspace((unsigned char)*start)) {
+		start++;
+	}
+	if (*start == '\0' || *start == '#' || *start == ';') {
+		return; // blank or a comment, indented or not
+	}
+	if (start != line) {
+		// With multi-line values off (see config_parse_string) inih
+		// would read it as a line of its own; say so rather than guess.
+		add_error(st->config, st->line, "indented line: remove the "
+			"leading spaces (continuation lines are not supported)");
+	}
+	if (*start == '[') {
+		char *end = strchr(start, ']');
+		if (end == NULL) {
+			add_error(st->config, st->line, "syntax error (a section header "
+				"is [NAME])");
+			begin_section(st, NULL);
+		} else {
+			// After the ']' only a comment, after a space or tab.
+			char *rest = end + 1, *p = rest;
+			while (*p == ' ' || *p == '\t') {
+				p++;
+			}
+			if (*p != '\0' && !(p > rest && (*p == '#' || *p == ';'))) {
+				add_error(st->config, st->line, "junk after ] of the "
+					"section header: '%s'", trim(p));
+			}
+			*end = '\0';
+			begin_section(st, trim(start + 1));
+		}
+		line[0] = '\0'; // the sections are ours: handler() ignores inih's
+		return;
+	}
+	// inih splits at the first '=' or ':' (inline comments are off). It
+	// would report only the first line without one; we report each.
+	char *sep = start + strcspn(start, "=:");
+	if (*sep == '\0') {
+		add_error(st->config, st->line, "syntax error (expected [section], "
+			"key = value or a comment)");
+		line[0] = '\0';
+		return;
+	}
+	strip_comment(sep + 1);
 }
 
 /* inih reader: hands out one line at a time so that we know line numbers
- * (the packaged inih is built without INI_HANDLER_LINENO). */
+ * (the packaged inih is built without INI_HANDLER_LINENO). Lines end in
+ * LF, CRLF or CR; inih itself only knows LF (and strips a CR before it). */
 static char *reader(char *str, int num, void *data) {
 	struct parse_state *st = data;
 	if (st->text[st->pos] == '\0') {
@@ -181,26 +334,32 @@ static char *reader(char *str, int num, void *data) {
 	}
 	st->line++;
 	const char *start = st->text + st->pos;
-	const char *nl = strchr(start, '\n');
-	size_t len = nl ? (size_t)(nl - start) : strlen(start);
-	st->pos += len + (nl ? 1 : 0);
-	if (len >= (size_t)num - 1) {
-		add_error(st->config, st->line, "line too long (at most %d "
-			"characters)", num - 2);
+	size_t len = strcspn(start, "\r\n");
+	st->pos += len;
+	if (st->text[st->pos] == '\r' && st->text[st->pos + 1] == '\n') {
+		st->pos += 2;
+	} else if (st->text[st->pos] != '\0') {
+		st->pos++;
+	}
+	// The line, '\n' and '\0' must fit in inih's buffer of num bytes;
+	// config_parse_string sizes it for MP_CONFIG_MAX_LINE.
+	size_t max = MP_CONFIG_MAX_LINE;
+	if (num < 2) {
+		return NULL;
+	} else if ((size_t)num - 2 < max) {
+		max = (size_t)num - 2;
+	}
+	if (len > max) {
+		add_error(st->config, st->line, "line too long (%zu bytes, at "
+			"most %zu)", len, max);
 		len = 0;
 	}
 	memcpy(str, start, len);
+	str[len] = '\0';
+	check_line(st, str);
+	len = strlen(str);
 	str[len] = '\n';
 	str[len + 1] = '\0';
-
-	char line[1024];
-	size_t copy = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
-	memcpy(line, start, copy);
-	line[copy] = '\0';
-	char *t = trim(line);
-	if (t[0] == '[') {
-		begin_section(st, t);
-	}
 	return str;
 }
 
@@ -239,14 +398,19 @@ static void handle_station_key(struct parse_state *st,
 		sc->devices_line = st->line;
 	} else if (strcmp(key, "layout") == 0) {
 		set_string(&sc->xkb_layout, value);
+		sc->xkb_layout_line = st->line;
 	} else if (strcmp(key, "variant") == 0) {
 		set_string(&sc->xkb_variant, value);
+		sc->xkb_variant_line = st->line;
 	} else if (strcmp(key, "options") == 0) {
 		set_string(&sc->xkb_options, value);
+		sc->xkb_options_line = st->line;
 	} else if (strcmp(key, "model") == 0) {
 		set_string(&sc->xkb_model, value);
+		sc->xkb_model_line = st->line;
 	} else if (strcmp(key, "rules") == 0) {
 		set_string(&sc->xkb_rules, value);
+		sc->xkb_rules_line = st->line;
 	} else if (strcmp(key, "command") == 0) {
 		if (value[0] == '\0') {
 			add_error(config, st->line, "station '%s': command is empty",
@@ -313,22 +477,14 @@ static void handle_compositor_key(struct parse_state *st, const char *key,
 			set_string(&config->session_command, value);
 		}
 	} else if (strcmp(key, "logoff-grace") == 0) {
-		char *end;
-		double seconds = strtod(value, &end);
-		if (end == value || *end != '\0' || seconds < 0 || seconds > 600) {
-			add_error(config, st->line, "bad logoff-grace '%s' (seconds, "
-				"0 to 600)", value);
-		} else {
-			config->logoff_grace_ms = (int)(seconds * 1000);
+		if (!parse_seconds(value, 0, 600, &config->logoff_grace_ms)) {
+			add_error(config, st->line, "bad logoff-grace '%s' (seconds as "
+				"a plain decimal number, 0 to 600)", value);
 		}
 	} else if (strcmp(key, "signin-timeout") == 0) {
-		char *end;
-		double seconds = strtod(value, &end);
-		if (end == value || *end != '\0' || seconds < 1 || seconds > 3600) {
-			add_error(config, st->line, "bad signin-timeout '%s' (seconds, "
-				"1 to 3600)", value);
-		} else {
-			config->signin_timeout_ms = (int)(seconds * 1000);
+		if (!parse_seconds(value, 1, 3600, &config->signin_timeout_ms)) {
+			add_error(config, st->line, "bad signin-timeout '%s' (seconds "
+				"as a plain decimal number, 1 to 3600)", value);
 		}
 	} else if (strcmp(key, "logoff-key") == 0) {
 		if (!config_parse_keyspec(value, &config->logoff_mods,
@@ -350,6 +506,10 @@ static int handler(void *data, const char *section, const char *key,
 	if (st->in_unknown) {
 		return 1; // the section header was already reported
 	}
+	if ((st->in_compositor || st->cur_station >= 0) &&
+			!remember_key(st, key)) {
+		return 1;
+	}
 	if (st->in_compositor) {
 		handle_compositor_key(st, key, value);
 	} else if (st->cur_station >= 0) {
@@ -360,6 +520,161 @@ static int handler(void *data, const char *section, const char *key,
 			key);
 	}
 	return 1;
+}
+
+/* The first error xkbcommon reports while compiling a keymap. */
+struct keymap_log {
+	char reason[256];
+};
+
+static void handle_xkb_log(struct xkb_context *context,
+		enum xkb_log_level level, const char *format, va_list args) {
+	struct keymap_log *log = xkb_context_get_user_data(context);
+	if (log == NULL || level > XKB_LOG_LEVEL_ERROR || log->reason[0] != '\0') {
+		return;
+	}
+	vsnprintf(log->reason, sizeof(log->reason), format, args);
+	size_t len = strlen(log->reason);
+	while (len > 0 && isspace((unsigned char)log->reason[len - 1])) {
+		log->reason[--len] = '\0';
+	}
+}
+
+/* Compiles a keymap with xkbcommon's messages kept off stderr: its first
+ * error goes to log (may be NULL). A keymap can compile despite an error:
+ * an unknown option is reported and ignored. */
+static struct xkb_keymap *compile_keymap(const struct xkb_rule_names *names,
+		struct keymap_log *log) {
+	struct xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (context == NULL) {
+		return NULL;
+	}
+	xkb_context_set_log_fn(context, handle_xkb_log);
+	xkb_context_set_log_level(context, XKB_LOG_LEVEL_ERROR);
+	xkb_context_set_user_data(context, log);
+	struct xkb_keymap *keymap = xkb_keymap_new_from_names(context, names,
+		XKB_KEYMAP_COMPILE_NO_FLAGS);
+	// The keymap keeps the context, and log is the caller's.
+	xkb_context_set_user_data(context, NULL);
+	xkb_context_unref(context);
+	return keymap;
+}
+
+struct xkb_keymap *config_station_keymap(const struct mp_station_config *sc) {
+	struct xkb_rule_names names = { 0 };
+	if (sc != NULL) {
+		names.rules = sc->xkb_rules;
+		names.model = sc->xkb_model;
+		names.layout = sc->xkb_layout;
+		names.variant = sc->xkb_variant;
+		names.options = sc->xkb_options;
+	}
+	return compile_keymap(&names, NULL);
+}
+
+static bool is_set(const char *value) {
+	return value != NULL && value[0] != '\0';
+}
+
+/* Whether xkeyboard-config lists model in RULES.lst next to the rules
+ * file; true when there is no such file. xkbcommon itself takes any model
+ * name: the rules map an unknown one like pc105. path gets the file. */
+static bool model_listed(const char *rules, const char *model, char *path,
+		size_t size) {
+	if (!is_set(rules)) {
+		rules = secure_getenv("XKB_DEFAULT_RULES");
+	}
+	if (!is_set(rules)) {
+		rules = "evdev";
+	}
+	struct xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (context == NULL) {
+		return true;
+	}
+	FILE *f = NULL;
+	for (unsigned i = 0; f == NULL &&
+			i < xkb_context_num_include_paths(context); i++) {
+		snprintf(path, size, "%s/rules/%s.lst",
+			xkb_context_include_path_get(context, i), rules);
+		f = fopen(path, "r");
+	}
+	xkb_context_unref(context);
+	if (f == NULL) {
+		return true;
+	}
+	// "! model" starts the list, one "  NAME  Description" per line.
+	bool in_models = false, found = false;
+	char *line = NULL;
+	size_t cap = 0;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char name[128];
+		if (line[0] == '!') {
+			in_models = sscanf(line, "! %127s", name) == 1 &&
+				strcmp(name, "model") == 0;
+		} else if (in_models && sscanf(line, "%127s", name) == 1) {
+			found = strcmp(name, model) == 0;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* Compiles a station's keymap as the compositor will, and reports the key
+ * xkbcommon rejects or ignores on its own line, with xkbcommon's reason. */
+static void validate_keymap(struct mp_config *config,
+		const struct mp_station_config *sc) {
+	struct xkb_rule_names names = { 0 };
+	const struct {
+		const char *key, *value;
+		int line;
+		const char **name;
+	} keys[] = {
+		// In this order, so that each is compiled with those it needs.
+		{ "rules", sc->xkb_rules, sc->xkb_rules_line, &names.rules },
+		{ "model", sc->xkb_model, sc->xkb_model_line, &names.model },
+		{ "layout", sc->xkb_layout, sc->xkb_layout_line, &names.layout },
+		{ "variant", sc->xkb_variant, sc->xkb_variant_line,
+			&names.variant },
+		{ "options", sc->xkb_options, sc->xkb_options_line,
+			&names.options },
+	};
+	bool any = false;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		any = any || is_set(keys[i].value);
+	}
+	if (!any) {
+		return; // the default keymap is not the configuration's
+	}
+	if (is_set(sc->xkb_variant) && !is_set(sc->xkb_layout)) {
+		add_error(config, sc->xkb_variant_line, "station '%s': variant "
+			"needs a layout (xkb ignores a variant without one)", sc->name);
+		return;
+	}
+	char path[512];
+	if (is_set(sc->xkb_model) &&
+			!model_listed(sc->xkb_rules, sc->xkb_model, path, sizeof(path))) {
+		add_error(config, sc->xkb_model_line, "station '%s': bad model '%s' "
+			"(not in %s)", sc->name, sc->xkb_model, path);
+		return;
+	}
+	// Add the keys one at a time: the first that breaks the keymap (or
+	// makes xkbcommon report an error) is the one to blame.
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!is_set(keys[i].value)) {
+			continue;
+		}
+		*keys[i].name = keys[i].value;
+		struct keymap_log log = { 0 };
+		struct xkb_keymap *keymap = compile_keymap(&names, &log);
+		xkb_keymap_unref(keymap);
+		if (keymap == NULL || log.reason[0] != '\0') {
+			add_error(config, keys[i].line, "station '%s': bad %s '%s' "
+				"(xkbcommon: %s)", sc->name, keys[i].key, keys[i].value,
+				log.reason[0] ? log.reason : "cannot compile the keymap");
+			return;
+		}
+	}
 }
 
 static bool outputs_overlap(const struct mp_station_config *a,
@@ -422,6 +737,7 @@ static void validate(struct mp_config *config) {
 				"for role = kiosk; a desktop station runs session-command",
 				sc->name);
 		}
+		validate_keymap(config, sc);
 		for (size_t d = 0; d < sc->n_devices; d++) {
 			for (size_t j = 0; j < i; j++) {
 				struct mp_station_config *other = &config->stations[j];
@@ -472,10 +788,26 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 		.text = text,
 		.cur_station = -1,
 	};
+	// The packaged inih has its compile-time options as globals; set
+	// every one we rely on. Its line buffer is ini_max_line bytes on the
+	// stack, sized at run time (the reader gets num = ini_max_line); inih
+	// asks for room for a line, '\r', '\n' and '\0'.
+	ini_max_line = MP_CONFIG_MAX_LINE + 3;
+	// An indented line would continue the previous value; check_line
+	// reports it instead.
+	ini_allow_multiline = false;
+	// Comments after values are cut off by check_line.
+	ini_allow_inline_comments = false;
+	static char comment_prefixes[] = "#;";
+	ini_start_comment_prefixes = comment_prefixes;
+	ini_use_stack = true;
+	ini_stop_on_first_error = false;
+	ini_allow_no_value = false;
 	int err = ini_parse_stream(reader, &st, handler, &st);
+	forget_keys(&st);
 	if (err > 0) {
-		// inih returns the first line it could not parse; it went on
-		// after it, so report that one as a syntax error.
+		// check_line reports every line inih cannot parse, and hands it
+		// none; should it miss one, inih returns the first.
 		add_error(config, err, "syntax error (expected [section], "
 			"key = value or a comment)");
 	} else if (err < 0) {

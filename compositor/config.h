@@ -5,6 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest line of a configuration file, in bytes, not counting its
+ * line ending (LF, CRLF or CR). */
+#define MP_CONFIG_MAX_LINE 1024
+
+struct xkb_keymap;
+
 enum mp_split {
 	MP_SPLIT_NONE = 0,
 	MP_SPLIT_LEFT,
@@ -32,6 +38,8 @@ struct mp_station_config {
 	int devices_line;
 
 	char *xkb_rules, *xkb_model, *xkb_layout, *xkb_variant, *xkb_options;
+	int xkb_rules_line, xkb_model_line, xkb_layout_line, xkb_variant_line,
+		xkb_options_line;
 	enum mp_role role;
 	int role_line, command_line;
 	char *autologin;       // user signed in at start-up, may be NULL
@@ -72,6 +80,10 @@ const char *config_split_name(enum mp_split split);
 /* Parses "ctrl+alt+shift+q" into WLR_MODIFIER_* bits and a keysym;
  * "" is no key at all (sym 0). */
 bool config_parse_keyspec(const char *spec, uint32_t *mods, uint32_t *sym);
+/* Compiles the keymap of a station (NULL: the default one, from the
+ * XKB_DEFAULT_* environment), as config_load checks it; NULL on failure.
+ * The caller unrefs it. xkbcommon's messages are not printed. */
+struct xkb_keymap *config_station_keymap(const struct mp_station_config *sc);
 /* Index of the station claiming this output name, or -1. */
 int config_find_station_for_output(const struct mp_config *config,
 	const char *output_name, enum mp_split split);
