@@ -354,12 +354,7 @@ bool compositor_init(struct mp_server *server, struct mp_config *config,
 	if (!load_cursor(server)) {
 		wlr_log(WLR_ERROR, "cannot load a cursor image; cursors stay hidden");
 	}
-	struct xkb_context *xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
-	if (xkb != NULL) {
-		server->default_keymap = xkb_keymap_new_from_names(xkb, NULL,
-			XKB_KEYMAP_COMPILE_NO_FLAGS);
-		xkb_context_unref(xkb);
-	}
+	server->default_keymap = config_station_keymap(NULL);
 	if (server->default_keymap == NULL) {
 		wlr_log(WLR_ERROR, "cannot compile the default keymap");
 		return false;

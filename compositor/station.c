@@ -98,25 +98,6 @@ static void pop_greeter(struct mp_station *station) {
 	station->greeter = NULL;
 }
 
-static struct xkb_keymap *compile_keymap(const struct mp_station_config *sc) {
-	struct xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
-	if (context == NULL) {
-		return NULL;
-	}
-	struct xkb_rule_names names = { 0 };
-	if (sc != NULL) {
-		names.rules = sc->xkb_rules;
-		names.model = sc->xkb_model;
-		names.layout = sc->xkb_layout;
-		names.variant = sc->xkb_variant;
-		names.options = sc->xkb_options;
-	}
-	struct xkb_keymap *keymap = xkb_keymap_new_from_names(context, &names,
-		XKB_KEYMAP_COMPILE_NO_FLAGS);
-	xkb_context_unref(context);
-	return keymap;
-}
-
 struct mp_station *station_create(struct mp_server *server,
 		const char *name, const struct mp_station_config *config) {
 	struct mp_station *station = calloc(1, sizeof(*station));
@@ -136,7 +117,7 @@ struct mp_station *station_create(struct mp_server *server,
 	if (station->name == NULL || station->scene == NULL) {
 		goto error;
 	}
-	station->keymap = compile_keymap(config);
+	station->keymap = config_station_keymap(config);
 	if (station->keymap == NULL) {
 		wlr_log(WLR_ERROR, "station %s: cannot compile its keymap, using "
 			"the default one", name);
