@@ -347,3 +347,11 @@ void actions_stop(struct mp_server *server) {
 	}
 	action_end_all(server, "the compositor exits", NULL);
 }
+
+void actions_kill_all(struct mp_server *server) {
+	struct mp_session *session, *tmp;
+	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
+		take_off_station(session, "the compositor exits now", NULL);
+		session_kill(session);
+	}
+}

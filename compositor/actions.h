@@ -38,5 +38,9 @@ bool action_end_all(struct mp_server *server, const char *reason,
 /* The compositor exits: kiosk restarts and sign-ins in progress are
  * cancelled, no session starts any more, and every session is ended. */
 void actions_stop(struct mp_server *server);
+/* After actions_stop: sessions whose helpers did not end them in time
+ * are gone now (their helpers killed, and all that comes to the
+ * compositor from them). */
+void actions_kill_all(struct mp_server *server);
 
 #endif

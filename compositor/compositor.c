@@ -461,10 +461,7 @@ void compositor_finish(struct mp_server *server) {
 		// its processes SIGTERM, then SIGKILL, and closes PAM.
 		actions_stop(server);
 		run_until(server, no_sessions, END_SESSIONS_MS);
-		struct mp_session *session, *tmp;
-		wl_list_for_each_safe(session, tmp, &server->sessions, link) {
-			session_kill(session);
-		}
+		actions_kill_all(server);
 		// A helper that did not finish in time is killed, and so is all
 		// that comes to us from it: no process of a session survives us.
 		if (server->sigchld_source != NULL) {

@@ -465,7 +465,9 @@ void output_part_destroy(struct mp_output_part *part) {
 	if (part->output != NULL) {
 		output_damage_whole(part->output);
 	}
-	wlr_scene_output_destroy(part->scene_output);
+	if (part->scene_output != NULL) { // NULL once its output went
+		wlr_scene_output_destroy(part->scene_output);
+	}
 	wl_list_remove(&part->link);
 	free(part);
 }

@@ -759,7 +759,7 @@ void session_end(struct mp_session *session, const char *reason) {
 }
 
 void session_kill(struct mp_session *session) {
-	session->place = NULL;
+	assert(session->place == NULL);
 	if (session->state != MP_SESSION_ENDING) {
 		set_state(session, MP_SESSION_ENDING, "the compositor exits now");
 	}

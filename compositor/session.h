@@ -118,7 +118,8 @@ void session_logoff(struct mp_session *session);
  * is gone. */
 void session_end(struct mp_session *session, const char *reason);
 /* Compositor shutdown: the helper is killed (its processes come to the
- * compositor, which kills them) and the session is gone now. */
+ * compositor, which kills them) and the session is gone now. It must be
+ * shown nowhere. */
 void session_kill(struct mp_session *session);
 
 /* Whether a sign-in of its user may move it to another station. */
