@@ -111,61 +111,25 @@ static int handle_io(int fd, uint32_t mask, void *data);
 static void update_mask(struct mp_helper *helper) {
 	if (helper->source != NULL) {
 		wl_event_source_fd_update(helper->source, WL_EVENT_READABLE |
-			(helper->out_len > 0 ? WL_EVENT_WRITABLE : 0));
+			(helper->out.len > 0 ? WL_EVENT_WRITABLE : 0));
 	}
 }
 
-/* Writes what is queued as far as the socket takes it. False when the
- * helper cannot be written to any more. */
-static bool flush(struct mp_helper *helper) {
-	while (helper->out_len > 0) {
-		ssize_t n = send(helper->fd, helper->out, helper->out_len,
-			MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			break;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		memmove(helper->out, helper->out + n, helper->out_len - (size_t)n);
-		helper->out_len -= (size_t)n;
-	}
-	if (helper->out_len == 0) {
-		// What was sent may have held a secret.
-		free(helper->out);
-		helper->out = NULL;
-	}
-	update_mask(helper);
-	return true;
-}
-
-/* Queues one frame and writes what it can now. A failure shows as the
- * helper going away, from the event loop. */
+/* Queues one frame and writes what the socket takes now; the rest when
+ * it is writable. A failure shows as the helper going away, from the
+ * event loop. */
 static void send_frame(struct mp_helper *helper, uint32_t type,
 		const void *payload, size_t len) {
 	if (helper->phase == MP_HELPER_DONE) {
 		return;
 	}
-	size_t need = helper->out_len + MP_FRAME_HEADER + len;
-	uint8_t *out = need <= MAX_QUEUED ? realloc(helper->out, need) : NULL;
-	if (out == NULL || frame_encode(out + helper->out_len, type, payload,
-			len) == 0) {
-		wlr_log(WLR_ERROR, "helper %d of %s: cannot queue a %s frame",
+	if (!frame_queue_push(&helper->out, type, payload, len) ||
+			frame_queue_flush(&helper->out, helper->fd) < 0) {
+		wlr_log(WLR_ERROR, "helper %d of %s: cannot send a %s frame",
 			(int)helper->pid, helper->user, frame_type_name(type));
-		if (out != NULL) {
-			helper->out = out;
-		}
 		shutdown(helper->fd, SHUT_RDWR); // seen as gone by handle_io
-		return;
 	}
-	helper->out = out;
-	helper->out_len = need;
-	if (!flush(helper)) {
-		shutdown(helper->fd, SHUT_RDWR);
-	}
+	update_mask(helper);
 }
 
 /* Returns false when the helper was destroyed or is done. */
@@ -273,9 +237,12 @@ static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
 
 static int handle_io(int fd, uint32_t mask, void *data) {
 	struct mp_helper *helper = data;
-	if ((mask & WL_EVENT_WRITABLE) && !flush(helper)) {
-		report_gone(helper, "The sign-in helper stopped unexpectedly");
-		return 0;
+	if (mask & WL_EVENT_WRITABLE) {
+		if (frame_queue_flush(&helper->out, helper->fd) < 0) {
+			report_gone(helper, "The sign-in helper stopped unexpectedly");
+			return 0;
+		}
+		update_mask(helper);
 	}
 	if (!(mask & (WL_EVENT_READABLE | WL_EVENT_HANGUP | WL_EVENT_ERROR))) {
 		return 0;
@@ -327,6 +294,7 @@ struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
 	helper->listener = listener;
 	helper->data = data;
 	helper->user = strdup(user);
+	helper->out.max = MAX_QUEUED;
 	helper->secret = secret && secret[0] ? strdup(secret) : NULL;
 	wl_list_init(&helper->link);
 	int fds[2] = { -1, -1 };
@@ -444,10 +412,7 @@ void helper_destroy(struct mp_helper *helper) {
 		// processes (if any) come to us and are killed when it is reaped.
 		kill(helper->pid, SIGKILL);
 	}
-	if (helper->out != NULL) {
-		explicit_bzero(helper->out, helper->out_len);
-		free(helper->out);
-	}
+	frame_queue_finish(&helper->out);
 	explicit_bzero(&helper->reader, sizeof(helper->reader));
 	wl_list_remove(&helper->link);
 	free(helper->user);

@@ -58,8 +58,7 @@ struct mp_helper {
 	struct wl_event_source *source;
 	struct wl_event_source *timeout; // a silent sign-in is given up
 	struct mp_frame_reader reader;
-	uint8_t *out;        // frames not written yet
-	size_t out_len;
+	struct mp_frame_queue out; // frames not written yet
 
 	const struct mp_helper_listener *listener;
 	void *data;

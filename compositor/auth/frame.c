@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
 #include "auth/frame.h"
@@ -49,6 +51,51 @@ bool frame_write(int fd, uint32_t type, const void *payload, size_t len) {
 
 bool frame_write_str(int fd, uint32_t type, const char *text) {
 	return frame_write(fd, type, text, strlen(text));
+}
+
+bool frame_queue_push(struct mp_frame_queue *queue, uint32_t type,
+		const void *payload, size_t len) {
+	size_t need = queue->len + MP_FRAME_HEADER + len;
+	if (len > MP_FRAME_MAX_PAYLOAD || !frame_type_valid(type) ||
+			need > queue->max) {
+		return false;
+	}
+	uint8_t *data = realloc(queue->data, need);
+	if (data == NULL) {
+		return false;
+	}
+	queue->data = data;
+	queue->len += frame_encode(data + queue->len, type, payload, len);
+	return true;
+}
+
+int frame_queue_flush(struct mp_frame_queue *queue, int fd) {
+	while (queue->len > 0) {
+		ssize_t n = send(fd, queue->data, queue->len,
+			MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return 0;
+		}
+		if (n <= 0) {
+			return -1;
+		}
+		memmove(queue->data, queue->data + n, queue->len - (size_t)n);
+		queue->len -= (size_t)n;
+	}
+	frame_queue_finish(queue);
+	return 1;
+}
+
+void frame_queue_finish(struct mp_frame_queue *queue) {
+	if (queue->data != NULL) {
+		explicit_bzero(queue->data, queue->len);
+		free(queue->data);
+	}
+	queue->data = NULL;
+	queue->len = 0;
 }
 
 long frame_reader_fill(struct mp_frame_reader *reader, int fd) {

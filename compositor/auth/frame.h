@@ -56,6 +56,24 @@ size_t frame_encode(uint8_t *out, uint32_t type, const void *payload,
 bool frame_write(int fd, uint32_t type, const void *payload, size_t len);
 bool frame_write_str(int fd, uint32_t type, const char *text);
 
+/* Frames waiting for a non-blocking fd to take them (the compositor's
+ * side): pushed whole, written as far as the fd takes them, never a
+ * partial frame lost or doubled. */
+struct mp_frame_queue {
+	uint8_t *data;
+	size_t len;
+	size_t max; // pushing past this fails: the peer does not read
+};
+
+/* false when the frame is not valid or the queue would grow past max. */
+bool frame_queue_push(struct mp_frame_queue *queue, uint32_t type,
+	const void *payload, size_t len);
+/* Writes what the fd takes now. 1: all written; 0: some left (wait for
+ * the fd to be writable); -1: the fd failed (errno). */
+int frame_queue_flush(struct mp_frame_queue *queue, int fd);
+/* Empties the queue, wiping what it held (it may hold secrets). */
+void frame_queue_finish(struct mp_frame_queue *queue);
+
 /* Reads what the fd has (non-blocking or not). Returns bytes read, 0 on
  * end of file, -1 on error (EAGAIN included). */
 long frame_reader_fill(struct mp_frame_reader *reader, int fd);

@@ -75,10 +75,102 @@ static void test_malformed(void **state) {
 	assert_false(frame_add_field(fields, &len, sizeof(fields), "a=b", ""));
 }
 
+/* A socket that takes little at a time: a writer that does not queue
+ * loses or splits frames on EAGAIN. */
+static void small_socketpair(int fds[2]) {
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	int size = 4096; // the kernel doubles it, and has a minimum
+	assert_int_equal(setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &size,
+		sizeof(size)), 0);
+	assert_int_equal(setsockopt(fds[1], SOL_SOCKET, SO_RCVBUF, &size,
+		sizeof(size)), 0);
+}
+
+/* Reads every frame that is there now into reader; returns how many
+ * came out whole, checking each is the n-th expected. */
+static int drain(int fd, struct mp_frame_reader *reader, int first,
+		char *expect_byte) {
+	int got = 0;
+	struct mp_frame frame;
+	uint8_t chunk[1024];
+	ssize_t n;
+	while ((n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			reader->buf[reader->len++] = chunk[i];
+			while (frame_reader_next(reader, &frame) == 1) {
+				int k = first + got;
+				assert_int_equal(frame.type, MP_FRAME_ANSWER);
+				assert_int_equal(frame.len, MP_FRAME_MAX_PAYLOAD);
+				for (uint32_t j = 0; j < frame.len; j++) {
+					if (frame.payload[j] != expect_byte[k]) {
+						fail_msg("frame %d byte %u: %c", k, j,
+							frame.payload[j]);
+					}
+				}
+				got++;
+			}
+		}
+	}
+	return got;
+}
+
+static void test_queue_keeps_frames_whole(void **state) {
+	int fds[2];
+	small_socketpair(fds);
+	struct mp_frame_queue queue = { .max = 64 * 1024 };
+	char payload[MP_FRAME_MAX_PAYLOAD];
+	char bytes[12];
+	for (int k = 0; k < 12; k++) {
+		bytes[k] = (char)('a' + k);
+		memset(payload, bytes[k], sizeof(payload));
+		assert_true(frame_queue_push(&queue, MP_FRAME_ANSWER, payload,
+			sizeof(payload)));
+	}
+	// 48 KiB do not fit: the first flush leaves some, EAGAIN, no error.
+	assert_int_equal(frame_queue_flush(&queue, fds[0]), 0);
+	assert_true(queue.len > 0);
+	struct mp_frame_reader reader = { 0 };
+	int got = 0;
+	int rounds = 0;
+	while (got < 12) {
+		assert_true(rounds++ < 1000);
+		got += drain(fds[1], &reader, got, bytes);
+		int ret = frame_queue_flush(&queue, fds[0]);
+		assert_true(ret >= 0);
+	}
+	assert_int_equal(queue.len, 0);
+	assert_null(queue.data);
+	assert_int_equal(reader.len, 0);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void test_queue_bounded_and_errors(void **state) {
+	struct mp_frame_queue queue = { .max = 3 * (MP_FRAME_HEADER + 10) };
+	for (int i = 0; i < 3; i++) {
+		assert_true(frame_queue_push(&queue, MP_FRAME_ANSWER, "0123456789",
+			10));
+	}
+	// A peer that never reads: the queue does not grow without end.
+	assert_false(frame_queue_push(&queue, MP_FRAME_ANSWER, "x", 1));
+	assert_false(frame_queue_push(&queue, 999, "", 0));
+	int fds[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	close(fds[1]);
+	// The peer is gone: an error, never SIGPIPE.
+	assert_int_equal(frame_queue_flush(&queue, fds[0]), -1);
+	close(fds[0]);
+	frame_queue_finish(&queue);
+	assert_null(queue.data);
+	assert_int_equal(queue.len, 0);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_and_split_reads),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_queue_keeps_frames_whole),
+		cmocka_unit_test(test_queue_bounded_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
