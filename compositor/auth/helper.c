@@ -193,9 +193,22 @@ static void reset_signals(void) {
 	sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
+/* Nothing to read; what the session prints goes to the compositor's log
+ * (its stderr: a file, the journal), never to its stdout, which may be a
+ * pipe that is gone (and SIGPIPE kills now). */
+static void redirect_stdio(void) {
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		close(null);
+	}
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+}
+
 static void child_exec(struct helper *h, const struct mp_frame *open) {
 	setsid();
 	reset_signals();
+	redirect_stdio();
 	if (getuid() == 0) {
 		if (initgroups(h->pw.pw_name, h->pw.pw_gid) < 0 ||
 				setgid(h->pw.pw_gid) < 0 || setuid(h->pw.pw_uid) < 0) {
