@@ -454,56 +454,6 @@ char *harness_state(struct mp_harness *h) {
 	return text;
 }
 
-long harness_state_int(const char *json, const char *array, const char *name,
-		const char *field) {
-	char key[128];
-	snprintf(key, sizeof(key), "\"%s\":[", array);
-	const char *p = strstr(json, key);
-	if (p == NULL) {
-		return -1;
-	}
-	snprintf(key, sizeof(key), "{\"name\":\"%s\"", name);
-	if (strcmp(array, "sessions") == 0) {
-		snprintf(key, sizeof(key), "{\"id\":%s,", name);
-	}
-	p = strstr(p, key);
-	if (p == NULL) {
-		return -1;
-	}
-	const char *end = strstr(p, "}");
-	const char *dot = strchr(field, '.');
-	if (dot != NULL) {
-		// nested: find the object, then the field inside it
-		char outer[64];
-		snprintf(outer, sizeof(outer), "\"%.*s\":{", (int)(dot - field),
-			field);
-		p = strstr(p, outer);
-		if (p == NULL) {
-			return -1;
-		}
-		field = dot + 1;
-		end = strstr(p, "}");
-	} else {
-		// skip nested objects when looking for the end of this one
-		const char *q = p + 1;
-		int depth = 1;
-		for (; *q && depth > 0; q++) {
-			depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
-		}
-		end = q;
-	}
-	snprintf(key, sizeof(key), "\"%s\":", field);
-	const char *f = strstr(p, key);
-	if (f == NULL || f > end) {
-		return -1;
-	}
-	f += strlen(key);
-	if (strncmp(f, "null", 4) == 0) {
-		return -1;
-	}
-	return strtol(f, NULL, 10);
-}
-
 /* ---- the state, read by path ---- */
 
 struct json_object *harness_state_json(struct mp_harness *h) {

@@ -64,11 +64,6 @@ uint32_t *harness_screenshot(struct mp_harness *h, const char *kind,
 	const char *target, int *width, int *height);
 /* The state as JSON text; caller frees. */
 char *harness_state(struct mp_harness *h);
-/* Integer field of the object that holds "name":"NAME" inside the given
- * JSON array ("stations", "sessions", ...); -1 if absent. A nested object
- * field is given as "cursor.x". */
-long harness_state_int(const char *json, const char *array, const char *name,
-	const char *field);
 
 /* ---- the state, read by path ----
  * A path is components joined by '/'. In an object a component is a
