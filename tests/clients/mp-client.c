@@ -57,6 +57,7 @@ struct client {
 	struct xkb_keymap *keymap;
 	struct xkb_state *state;
 	xkb_keysym_t pressed[MAX_KEYCODE]; // keysym of each key at its press
+	unsigned keyboards, pointers; // wl_keyboards and wl_pointers gotten
 
 	struct window windows[MAX_WINDOWS];
 	int n_windows, open_windows;
@@ -519,12 +520,32 @@ static void seat_capabilities(void *data, struct wl_seat *seat,
 	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && c->keyboard == NULL) {
 		c->keyboard = wl_seat_get_keyboard(seat);
 		wl_keyboard_add_listener(c->keyboard, &keyboard_listener, c);
-		log_when_seen(c, "keyboard-ready");
+		log_when_seen(c, "keyboard-ready %u", ++c->keyboards);
 	}
 	if ((caps & WL_SEAT_CAPABILITY_POINTER) && c->pointer == NULL) {
 		c->pointer = wl_seat_get_pointer(seat);
 		wl_pointer_add_listener(c->pointer, &pointer_listener, c);
-		log_when_seen(c, "pointer-ready");
+		log_when_seen(c, "pointer-ready %u", ++c->pointers);
+	}
+	// A capability that goes takes its object with it (the compositor
+	// makes it inert); one that comes back gets a new one.
+	if (!(caps & WL_SEAT_CAPABILITY_KEYBOARD) && c->keyboard != NULL) {
+		if (wl_keyboard_get_version(c->keyboard) >= 3) {
+			wl_keyboard_release(c->keyboard);
+		} else {
+			wl_keyboard_destroy(c->keyboard);
+		}
+		c->keyboard = NULL;
+		logf_(c, "keyboard-gone");
+	}
+	if (!(caps & WL_SEAT_CAPABILITY_POINTER) && c->pointer != NULL) {
+		if (wl_pointer_get_version(c->pointer) >= 3) {
+			wl_pointer_release(c->pointer);
+		} else {
+			wl_pointer_destroy(c->pointer);
+		}
+		c->pointer = NULL;
+		logf_(c, "pointer-gone");
 	}
 	logf_(c, "capabilities %u", caps);
 }
@@ -618,7 +639,10 @@ static void usage(void) {
 		"                        configure W H (window 0), configure[I] W H\n"
 		"                        activated|inactive, drawn W H, drawn[I] W H,\n"
 		"                        key NAME UTF8, release NAME, button, motion,\n"
-		"                        keyboard-enter, close, close[I], popup K ...\n"
+		"                        keyboard-ready N (the Nth wl_keyboard, once\n"
+		"                        the capability came or came back),\n"
+		"                        keyboard-enter, keyboard-gone, close,\n"
+		"                        close[I], popup K ...\n"
 		"  --oversize WxH        draw buffers of this size whatever the\n"
 		"                        configure says\n"
 		"  --globals FILE        list the globals announced in FILE\n"
