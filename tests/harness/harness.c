@@ -649,8 +649,9 @@ long harness_state_count(struct mp_harness *h, const char *path) {
 bool harness_state_null(struct mp_harness *h, const char *path) {
 	struct json_object *value;
 	struct json_object *root = state_value(h, path, json_type_null, &value);
+	bool is_null = root != NULL;
 	json_object_put(root);
-	return root != NULL;
+	return is_null;
 }
 
 /* Prints a field that is not what a test wants, with the state. */
