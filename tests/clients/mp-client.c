@@ -1,5 +1,6 @@
 /* mp-client: a small Wayland client for mpcomp's integration tests.
- * It fills its window with one colour and logs what it receives. */
+ * It fills its windows with one colour (popups in colours of their own)
+ * and logs what it receives, a line per fact. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,6 +15,35 @@
 #include <xkbcommon/xkbcommon.h>
 #include "xdg-shell-client-protocol.h"
 
+#define MAX_WINDOWS 16
+#define MAX_POPUPS 16
+#define MAX_KEYCODE 768
+
+struct client;
+
+/* One xdg_toplevel; window 0 is the one the plain log lines are about. */
+struct window {
+	struct client *client;
+	int index;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	int width, height;
+	bool configured, closed, frame_pending;
+};
+
+/* Popup K (from 1) of the chain: a child of popup K-1, popup 1 of
+ * window 0. */
+struct popup {
+	struct client *client;
+	int index;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_popup *popup;
+	uint32_t color;
+	bool drawn, done;
+};
+
 struct client {
 	struct wl_display *display;
 	struct wl_registry *registry;
@@ -23,18 +53,22 @@ struct client {
 	struct wl_seat *seat;
 	struct wl_keyboard *keyboard;
 	struct wl_pointer *pointer;
-	struct wl_surface *surface;
-	struct xdg_surface *xdg_surface;
-	struct xdg_toplevel *toplevel;
 	struct xkb_context *xkb;
 	struct xkb_keymap *keymap;
 	struct xkb_state *state;
+	xkb_keysym_t pressed[MAX_KEYCODE]; // keysym of each key at its press
+	unsigned keyboards, pointers; // wl_keyboards and wl_pointers gotten
+
+	struct window windows[MAX_WINDOWS];
+	int n_windows, open_windows;
+	struct popup popups[MAX_POPUPS];
+	int n_popups, opened_popups;
+	uint32_t popup_colors[MAX_POPUPS];
+	int n_popup_colors;
 
 	uint32_t color;
 	int force_width, force_height; // --oversize: ignore the configure size
-	int width, height;
-	bool configured, closed;
-	bool animate, ignore_close, frame_pending;
+	bool animate, ignore_close;
 	unsigned frames;
 	FILE *log;
 	FILE *globals;
@@ -89,7 +123,7 @@ static void log_when_seen(struct client *c, const char *fmt, ...) {
 }
 
 static struct wl_buffer *make_buffer(struct client *c, int width,
-		int height) {
+		int height, uint32_t color) {
 	int stride = width * 4;
 	size_t size = (size_t)stride * height;
 	int fd = memfd_create("mp-client", MFD_CLOEXEC);
@@ -103,7 +137,7 @@ static struct wl_buffer *make_buffer(struct client *c, int width,
 		return NULL;
 	}
 	for (size_t i = 0; i < size / 4; i++) {
-		data[i] = 0xff000000 | c->color;
+		data[i] = 0xff000000 | color;
 	}
 	munmap(data, size);
 	struct wl_shm_pool *pool = wl_shm_create_pool(c->shm, fd, size);
@@ -122,50 +156,63 @@ static const struct wl_buffer_listener buffer_listener = {
 	.release = buffer_release,
 };
 
-static void draw(struct client *c);
+static void draw(struct window *w);
+static void open_popup(struct client *c);
 
 static void frame_done(void *data, struct wl_callback *callback,
 		uint32_t time) {
-	struct client *c = data;
+	struct window *w = data;
+	struct client *c = w->client;
 	wl_callback_destroy(callback);
-	c->frame_pending = false;
+	w->frame_pending = false;
 	c->frames++;
 	logf_(c, "frame %u", c->frames);
-	draw(c);
+	draw(w);
 }
 
 static const struct wl_callback_listener frame_listener = {
 	.done = frame_done,
 };
 
-static void draw(struct client *c) {
-	int w = c->force_width ? c->force_width : c->width;
-	int h = c->force_height ? c->force_height : c->height;
-	struct wl_buffer *buffer = make_buffer(c, w, h);
+static void draw(struct window *win) {
+	struct client *c = win->client;
+	int w = c->force_width ? c->force_width : win->width;
+	int h = c->force_height ? c->force_height : win->height;
+	struct wl_buffer *buffer = make_buffer(c, w, h, c->color);
 	if (buffer == NULL) {
 		fprintf(stderr, "mp-client: cannot make a buffer\n");
 		exit(1);
 	}
 	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
-	wl_surface_attach(c->surface, buffer, 0, 0);
-	wl_surface_damage_buffer(c->surface, 0, 0, w, h);
-	if (c->animate && !c->frame_pending) {
-		c->frame_pending = true;
-		struct wl_callback *cb = wl_surface_frame(c->surface);
-		wl_callback_add_listener(cb, &frame_listener, c);
+	wl_surface_attach(win->surface, buffer, 0, 0);
+	wl_surface_damage_buffer(win->surface, 0, 0, w, h);
+	// Only window 0 animates.
+	bool animate = c->animate && win->index == 0;
+	if (animate && !win->frame_pending) {
+		win->frame_pending = true;
+		struct wl_callback *cb = wl_surface_frame(win->surface);
+		wl_callback_add_listener(cb, &frame_listener, win);
 	}
-	wl_surface_commit(c->surface);
-	if (!c->animate || c->frames == 0) {
-		log_when_seen(c, "drawn %d %d", w, h);
+	wl_surface_commit(win->surface);
+	if (!animate || c->frames == 0) {
+		if (win->index == 0) {
+			log_when_seen(c, "drawn %d %d", w, h);
+		}
+		log_when_seen(c, "drawn[%d] %d %d", win->index, w, h);
 	}
 }
 
 static void xdg_surface_configure(void *data, struct xdg_surface *surface,
 		uint32_t serial) {
-	struct client *c = data;
+	struct window *w = data;
 	xdg_surface_ack_configure(surface, serial);
-	draw(c);
-	c->configured = true;
+	draw(w);
+	if (!w->configured && w->index == 0) {
+		// Window 0 is mapped with this commit: popups may open on it.
+		w->configured = true;
+		open_popup(w->client);
+	}
+	w->configured = true;
 }
 
 static const struct xdg_surface_listener xdg_surface_listener = {
@@ -174,22 +221,156 @@ static const struct xdg_surface_listener xdg_surface_listener = {
 
 static void toplevel_configure(void *data, struct xdg_toplevel *toplevel,
 		int32_t width, int32_t height, struct wl_array *states) {
-	struct client *c = data;
-	c->width = width > 0 ? width : 200;
-	c->height = height > 0 ? height : 200;
-	logf_(c, "configure %d %d", width, height);
+	struct window *w = data;
+	w->width = width > 0 ? width : 200;
+	w->height = height > 0 ? height : 200;
+	bool activated = false;
+	uint32_t *state;
+	wl_array_for_each(state, states) {
+		activated |= *state == XDG_TOPLEVEL_STATE_ACTIVATED;
+	}
+	if (w->index == 0) {
+		logf_(w->client, "configure %d %d", width, height);
+	}
+	logf_(w->client, "configure[%d] %d %d %s", w->index, width, height,
+		activated ? "activated" : "inactive");
+}
+
+static void window_destroy(struct window *w) {
+	xdg_toplevel_destroy(w->toplevel);
+	xdg_surface_destroy(w->xdg_surface);
+	wl_surface_destroy(w->surface);
+	w->toplevel = NULL;
+	w->closed = true;
+	w->client->open_windows--;
 }
 
 static void toplevel_close(void *data, struct xdg_toplevel *toplevel) {
-	struct client *c = data;
-	logf_(c, "close");
-	c->closed = !c->ignore_close;
+	struct window *w = data;
+	struct client *c = w->client;
+	if (w->index == 0) {
+		logf_(c, "close");
+	}
+	logf_(c, "close[%d]", w->index);
+	if (!c->ignore_close && !w->closed) {
+		// Popups on window 0 go first, topmost first.
+		for (int i = c->opened_popups - 1; w->index == 0 && i >= 0; i--) {
+			struct popup *p = &c->popups[i];
+			if (p->popup != NULL) {
+				xdg_popup_destroy(p->popup);
+				xdg_surface_destroy(p->xdg_surface);
+				wl_surface_destroy(p->surface);
+				p->popup = NULL;
+			}
+		}
+		window_destroy(w);
+	}
 }
 
 static const struct xdg_toplevel_listener toplevel_listener = {
 	.configure = toplevel_configure,
 	.close = toplevel_close,
 };
+
+/* ---- popups ---- */
+
+/* Destroys the popups the compositor dismissed, from the top of the chain
+ * down (a popup goes only once its children have). */
+static void popups_prune(struct client *c) {
+	for (int i = c->opened_popups - 1; i >= 0; i--) {
+		struct popup *p = &c->popups[i];
+		if (p->popup == NULL) {
+			continue;
+		}
+		if (!p->done) {
+			break;
+		}
+		xdg_popup_destroy(p->popup);
+		xdg_surface_destroy(p->xdg_surface);
+		wl_surface_destroy(p->surface);
+		p->popup = NULL;
+	}
+}
+
+static void popup_surface_configure(void *data, struct xdg_surface *surface,
+		uint32_t serial) {
+	struct popup *p = data;
+	struct client *c = p->client;
+	xdg_surface_ack_configure(surface, serial);
+	if (p->done) {
+		return;
+	}
+	struct wl_buffer *buffer = make_buffer(c, 50, 50, p->color);
+	if (buffer == NULL) {
+		fprintf(stderr, "mp-client: cannot make a buffer\n");
+		exit(1);
+	}
+	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
+	wl_surface_attach(p->surface, buffer, 0, 0);
+	wl_surface_damage_buffer(p->surface, 0, 0, 50, 50);
+	wl_surface_commit(p->surface);
+	if (!p->drawn) {
+		p->drawn = true;
+		log_when_seen(c, "popup %d drawn", p->index);
+		open_popup(c); // the next one of the chain, on this one
+	}
+}
+
+static const struct xdg_surface_listener popup_surface_listener = {
+	.configure = popup_surface_configure,
+};
+
+static void popup_configure(void *data, struct xdg_popup *xdg_popup,
+		int32_t x, int32_t y, int32_t width, int32_t height) {
+	struct popup *p = data;
+	logf_(p->client, "popup %d configured %d %d %d %d", p->index, x, y,
+		width, height);
+}
+
+static void popup_done(void *data, struct xdg_popup *xdg_popup) {
+	struct popup *p = data;
+	logf_(p->client, "popup %d done", p->index);
+	p->done = true;
+	popups_prune(p->client);
+}
+
+static const struct xdg_popup_listener popup_listener = {
+	.configure = popup_configure,
+	.popup_done = popup_done,
+};
+
+/* Opens the next popup of the chain, if more are wanted: 50x50, 20 pixels
+ * right of and below its parent's corner. */
+static void open_popup(struct client *c) {
+	if (c->opened_popups >= c->n_popups || c->windows[0].closed) {
+		return;
+	}
+	struct popup *p = &c->popups[c->opened_popups];
+	struct xdg_surface *parent = c->opened_popups == 0 ?
+		c->windows[0].xdg_surface : c->popups[c->opened_popups - 1].xdg_surface;
+	if (c->opened_popups > 0 && c->popups[c->opened_popups - 1].popup == NULL) {
+		return; // its parent is gone
+	}
+	p->client = c;
+	p->index = ++c->opened_popups;
+	int k = p->index - 1;
+	p->color = c->popup_colors[k < c->n_popup_colors ? k :
+		c->n_popup_colors - 1];
+	struct xdg_positioner *positioner =
+		xdg_wm_base_create_positioner(c->wm_base);
+	xdg_positioner_set_size(positioner, 50, 50);
+	xdg_positioner_set_anchor_rect(positioner, 20, 20, 1, 1);
+	xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+	xdg_positioner_set_gravity(positioner,
+		XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+	p->surface = wl_compositor_create_surface(c->compositor);
+	p->xdg_surface = xdg_wm_base_get_xdg_surface(c->wm_base, p->surface);
+	xdg_surface_add_listener(p->xdg_surface, &popup_surface_listener, p);
+	p->popup = xdg_surface_get_popup(p->xdg_surface, parent, positioner);
+	xdg_popup_add_listener(p->popup, &popup_listener, p);
+	xdg_positioner_destroy(positioner);
+	wl_surface_commit(p->surface);
+}
 
 static void wm_base_ping(void *data, struct xdg_wm_base *wm_base,
 		uint32_t serial) {
@@ -229,11 +410,29 @@ static void kb_leave(void *data, struct wl_keyboard *kb, uint32_t serial,
 static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 		uint32_t time, uint32_t key, uint32_t state) {
 	struct client *c = data;
-	if (state != WL_KEYBOARD_KEY_STATE_PRESSED || c->state == NULL) {
+	if (c->state == NULL) {
+		return;
+	}
+	char name[64];
+	if (state != WL_KEYBOARD_KEY_STATE_PRESSED) {
+		// Named by the keysym it had when pressed.
+		xkb_keysym_t sym = key < MAX_KEYCODE ? c->pressed[key] :
+			XKB_KEY_NoSymbol;
+		if (sym == XKB_KEY_NoSymbol) {
+			sym = xkb_state_key_get_one_sym(c->state, key + 8);
+		}
+		xkb_keysym_get_name(sym, name, sizeof(name));
+		logf_(c, "release %s", name);
+		if (key < MAX_KEYCODE) {
+			c->pressed[key] = XKB_KEY_NoSymbol;
+		}
 		return;
 	}
 	xkb_keysym_t sym = xkb_state_key_get_one_sym(c->state, key + 8);
-	char name[64], utf8[16];
+	if (key < MAX_KEYCODE) {
+		c->pressed[key] = sym;
+	}
+	char utf8[16];
 	xkb_keysym_get_name(sym, name, sizeof(name));
 	xkb_state_key_get_utf8(c->state, key + 8, utf8, sizeof(utf8));
 	logf_(c, "key %s %s", name, utf8);
@@ -321,12 +520,32 @@ static void seat_capabilities(void *data, struct wl_seat *seat,
 	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && c->keyboard == NULL) {
 		c->keyboard = wl_seat_get_keyboard(seat);
 		wl_keyboard_add_listener(c->keyboard, &keyboard_listener, c);
-		log_when_seen(c, "keyboard-ready");
+		log_when_seen(c, "keyboard-ready %u", ++c->keyboards);
 	}
 	if ((caps & WL_SEAT_CAPABILITY_POINTER) && c->pointer == NULL) {
 		c->pointer = wl_seat_get_pointer(seat);
 		wl_pointer_add_listener(c->pointer, &pointer_listener, c);
-		log_when_seen(c, "pointer-ready");
+		log_when_seen(c, "pointer-ready %u", ++c->pointers);
+	}
+	// A capability that goes takes its object with it (the compositor
+	// makes it inert); one that comes back gets a new one.
+	if (!(caps & WL_SEAT_CAPABILITY_KEYBOARD) && c->keyboard != NULL) {
+		if (wl_keyboard_get_version(c->keyboard) >= 3) {
+			wl_keyboard_release(c->keyboard);
+		} else {
+			wl_keyboard_destroy(c->keyboard);
+		}
+		c->keyboard = NULL;
+		logf_(c, "keyboard-gone");
+	}
+	if (!(caps & WL_SEAT_CAPABILITY_POINTER) && c->pointer != NULL) {
+		if (wl_pointer_get_version(c->pointer) >= 3) {
+			wl_pointer_release(c->pointer);
+		} else {
+			wl_pointer_destroy(c->pointer);
+		}
+		c->pointer = NULL;
+		logf_(c, "pointer-gone");
 	}
 	logf_(c, "capabilities %u", caps);
 }
@@ -397,8 +616,56 @@ static void probe_hidden(FILE *out, const char *announced, uint32_t max) {
 	}
 }
 
+/* "RRGGBB[,RRGGBB...]" into c->popup_colors. */
+static bool parse_popup_colors(struct client *c, const char *text) {
+	c->n_popup_colors = 0;
+	for (const char *p = text; *p != '\0' && c->n_popup_colors < MAX_POPUPS;) {
+		char *end;
+		c->popup_colors[c->n_popup_colors++] =
+			(uint32_t)strtoul(p, &end, 16) & 0xffffff;
+		if (end == p || (*end != ',' && *end != '\0')) {
+			return false;
+		}
+		p = *end == ',' ? end + 1 : end;
+	}
+	return c->n_popup_colors > 0;
+}
+
+static void usage(void) {
+	fprintf(stderr,
+		"usage: mp-client [options]\n"
+		"  --color RRGGBB        fill the windows with this colour\n"
+		"  --log FILE            append what happens to FILE, a line each:\n"
+		"                        configure W H (window 0), configure[I] W H\n"
+		"                        activated|inactive, drawn W H, drawn[I] W H,\n"
+		"                        key NAME UTF8, release NAME, button, motion,\n"
+		"                        keyboard-ready N (the Nth wl_keyboard, once\n"
+		"                        the capability came or came back),\n"
+		"                        keyboard-enter, keyboard-gone, close,\n"
+		"                        close[I], popup K ...\n"
+		"  --oversize WxH        draw buffers of this size whatever the\n"
+		"                        configure says\n"
+		"  --globals FILE        list the globals announced in FILE\n"
+		"  --probe-hidden MAX    then try to bind each name up to MAX that\n"
+		"                        was not announced\n"
+		"  --animate             redraw window 0 on every frame callback\n"
+		"  --ignore-close        stay open when asked to close\n"
+		"  --windows N           map N toplevels (default 1), each logging\n"
+		"                        configure[I] W H activated|inactive\n"
+		"  --popups N            once window 0 is drawn, open a chain of N\n"
+		"                        nested 50x50 popups (K a child of K-1), each\n"
+		"                        20,20 from its parent's corner, logging\n"
+		"                        popup K configured X Y W H, popup K drawn\n"
+		"                        and popup K done (when dismissed)\n"
+		"  --popup-color RRGGBB[,RRGGBB...]\n"
+		"                        popup K gets the Kth colour (the last one\n"
+		"                        for the rest); default\n"
+		"                        ffff00,00ffff,ff00ff\n");
+}
+
 int main(int argc, char *argv[]) {
-	struct client c = { .color = 0x808080 };
+	struct client c = { .color = 0x808080, .n_windows = 1 };
+	parse_popup_colors(&c, "ffff00,00ffff,ff00ff");
 	const char *globals_path = NULL;
 	uint32_t probe_max = 0;
 	static const struct option options[] = {
@@ -409,6 +676,9 @@ int main(int argc, char *argv[]) {
 		{ "probe-hidden", required_argument, NULL, 'p' },
 		{ "animate", no_argument, NULL, 'a' },
 		{ "ignore-close", no_argument, NULL, 'i' },
+		{ "windows", required_argument, NULL, 'w' },
+		{ "popups", required_argument, NULL, 'P' },
+		{ "popup-color", required_argument, NULL, 'C' },
 		{ 0 },
 	};
 	int opt;
@@ -439,12 +709,37 @@ int main(int argc, char *argv[]) {
 		case 'i':
 			c.ignore_close = true;
 			break;
+		case 'w':
+			c.n_windows = atoi(optarg);
+			if (c.n_windows < 1 || c.n_windows > MAX_WINDOWS) {
+				fprintf(stderr, "mp-client: --windows 1 to %d\n",
+					MAX_WINDOWS);
+				return 2;
+			}
+			break;
+		case 'P':
+			c.n_popups = atoi(optarg);
+			if (c.n_popups < 0 || c.n_popups > MAX_POPUPS) {
+				fprintf(stderr, "mp-client: --popups 0 to %d\n",
+					MAX_POPUPS);
+				return 2;
+			}
+			break;
+		case 'C':
+			if (!parse_popup_colors(&c, optarg)) {
+				fprintf(stderr, "mp-client: --popup-color "
+					"RRGGBB[,RRGGBB...]\n");
+				return 2;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: mp-client [--color RRGGBB] [--log FILE] "
-				"[--oversize WxH] [--globals FILE [--probe-hidden MAX]] "
-				"[--animate] [--ignore-close]\n");
+			usage();
 			return 2;
 		}
+	}
+	if (optind < argc) {
+		usage();
+		return 2;
 	}
 
 	c.display = wl_display_connect(NULL);
@@ -482,15 +777,21 @@ int main(int argc, char *argv[]) {
 		return 1;
 	}
 
-	c.surface = wl_compositor_create_surface(c.compositor);
-	c.xdg_surface = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
-	xdg_surface_add_listener(c.xdg_surface, &xdg_surface_listener, &c);
-	c.toplevel = xdg_surface_get_toplevel(c.xdg_surface);
-	xdg_toplevel_add_listener(c.toplevel, &toplevel_listener, &c);
-	xdg_toplevel_set_title(c.toplevel, "mp-client");
-	wl_surface_commit(c.surface);
+	for (int i = 0; i < c.n_windows; i++) {
+		struct window *w = &c.windows[i];
+		w->client = &c;
+		w->index = i;
+		w->surface = wl_compositor_create_surface(c.compositor);
+		w->xdg_surface = xdg_wm_base_get_xdg_surface(c.wm_base, w->surface);
+		xdg_surface_add_listener(w->xdg_surface, &xdg_surface_listener, w);
+		w->toplevel = xdg_surface_get_toplevel(w->xdg_surface);
+		xdg_toplevel_add_listener(w->toplevel, &toplevel_listener, w);
+		xdg_toplevel_set_title(w->toplevel, "mp-client");
+		wl_surface_commit(w->surface);
+	}
+	c.open_windows = c.n_windows;
 
-	while (!c.closed && wl_display_dispatch(c.display) >= 0) {
+	while (c.open_windows > 0 && wl_display_dispatch(c.display) >= 0) {
 		// events do the work
 	}
 	logf_(&c, "exit");

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
@@ -18,6 +19,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <json-c/json.h>
+#include <png.h>
 #include <wayland-client.h>
 #include "harness.h"
 #include "test-client.h"
@@ -451,54 +454,286 @@ char *harness_state(struct mp_harness *h) {
 	return text;
 }
 
-long harness_state_int(const char *json, const char *array, const char *name,
-		const char *field) {
-	char key[128];
-	snprintf(key, sizeof(key), "\"%s\":[", array);
-	const char *p = strstr(json, key);
-	if (p == NULL) {
-		return -1;
+/* ---- the state, read by path ---- */
+
+struct json_object *harness_state_json(struct mp_harness *h) {
+	char *text = harness_state(h);
+	if (text == NULL) {
+		return NULL;
 	}
-	snprintf(key, sizeof(key), "{\"name\":\"%s\"", name);
-	if (strcmp(array, "sessions") == 0) {
-		snprintf(key, sizeof(key), "{\"id\":%s,", name);
+	enum json_tokener_error error;
+	struct json_object *root = json_tokener_parse_verbose(text, &error);
+	if (root == NULL) {
+		fprintf(stderr, "harness: state is not JSON (%s):\n%s\n",
+			json_tokener_error_desc(error), text);
 	}
-	p = strstr(p, key);
-	if (p == NULL) {
-		return -1;
+	free(text);
+	return root;
+}
+
+/* Whether an array element is the one a path component names. */
+static bool element_named(struct json_object *element, const char *name) {
+	if (json_object_is_type(element, json_type_string)) {
+		return strcmp(json_object_get_string(element), name) == 0;
 	}
-	const char *end = strstr(p, "}");
-	const char *dot = strchr(field, '.');
-	if (dot != NULL) {
-		// nested: find the object, then the field inside it
-		char outer[64];
-		snprintf(outer, sizeof(outer), "\"%.*s\":{", (int)(dot - field),
-			field);
-		p = strstr(p, outer);
-		if (p == NULL) {
-			return -1;
+	if (!json_object_is_type(element, json_type_object)) {
+		return false;
+	}
+	const char *keys[] = { "name", "id", "type" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct json_object *key;
+		if (!json_object_object_get_ex(element, keys[i], &key)) {
+			continue;
 		}
-		field = dot + 1;
-		end = strstr(p, "}");
-	} else {
-		// skip nested objects when looking for the end of this one
-		const char *q = p + 1;
-		int depth = 1;
-		for (; *q && depth > 0; q++) {
-			depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+		if (json_object_is_type(key, json_type_string) &&
+				strcmp(json_object_get_string(key), name) == 0) {
+			return true;
 		}
-		end = q;
+		if (json_object_is_type(key, json_type_int)) {
+			char number[32];
+			snprintf(number, sizeof(number), "%" PRId64,
+				json_object_get_int64(key));
+			if (strcmp(number, name) == 0) {
+				return true;
+			}
+		}
 	}
-	snprintf(key, sizeof(key), "\"%s\":", field);
-	const char *f = strstr(p, key);
-	if (f == NULL || f > end) {
+	return false;
+}
+
+static const char *type_name(struct json_object *value) {
+	return value == NULL ? "null" :
+		json_type_to_name(json_object_get_type(value));
+}
+
+/* Follows path from root. On failure, *why (when given) says where it
+ * stopped; caller frees. */
+static bool lookup(struct json_object *root, const char *path,
+		struct json_object **value, char **why) {
+	struct json_object *node = root;
+	const char *p = path;
+	while (*p != '\0') {
+		size_t len = strcspn(p, "/");
+		char *name = strndup(p, len);
+		int at = (int)(p - path);
+		struct json_object *next = NULL;
+		bool found = false;
+		if (json_object_is_type(node, json_type_object)) {
+			found = json_object_object_get_ex(node, name, &next);
+		} else if (json_object_is_type(node, json_type_array)) {
+			size_t n = json_object_array_length(node);
+			for (size_t i = 0; i < n && !found; i++) {
+				next = json_object_array_get_idx(node, i);
+				found = element_named(next, name);
+			}
+		}
+		if (!found && why != NULL) {
+			// The part of the path that was there.
+			char *where = at > 0 ? strndup(path, at - 1) :
+				strdup("(the top)");
+			*why = node == NULL ?
+				harness_format("%s is null, it has no '%s'", where, name) :
+				harness_format("no %s '%s' in %s %s",
+				json_object_is_type(node, json_type_array) ? "element" :
+				"member", name, type_name(node), where);
+			free(where);
+		}
+		free(name);
+		if (!found) {
+			return false;
+		}
+		node = next;
+		p += len;
+		if (*p == '/') {
+			p++;
+		}
+	}
+	*value = node;
+	return true;
+}
+
+bool harness_json_lookup(struct json_object *root, const char *path,
+		struct json_object **value) {
+	return lookup(root, path, value, NULL);
+}
+
+struct json_object *harness_json_at(struct json_object *root,
+		const char *path) {
+	struct json_object *value = NULL;
+	return lookup(root, path, &value, NULL) ? value : NULL;
+}
+
+static void print_state(struct json_object *root) {
+	fprintf(stderr, "harness: the state was:\n%s\n",
+		json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+		JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* Reads a fresh state and the value at path, which must be of type (or
+ * null, when type is json_type_null). Returns the root (caller puts) with
+ * *value set, or NULL after printing why and the state. */
+static struct json_object *state_value(struct mp_harness *h,
+		const char *path, enum json_type type, struct json_object **value) {
+	struct json_object *root = harness_state_json(h);
+	if (root == NULL) {
+		return NULL;
+	}
+	char *why = NULL;
+	bool ok = lookup(root, path, value, &why);
+	if (!ok) {
+		fprintf(stderr, "harness: state has no %s: %s\n", path, why);
+		free(why);
+	} else if (type == json_type_null ? *value != NULL :
+			!json_object_is_type(*value, type)) {
+		fprintf(stderr, "harness: state's %s is %s %s, not %s\n", path,
+			type_name(*value), *value ? json_object_to_json_string_ext(
+			*value, JSON_C_TO_STRING_NOSLASHESCAPE) : "",
+			json_type_to_name(type));
+		ok = false;
+	}
+	if (!ok) {
+		print_state(root);
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
+}
+
+char *harness_state_str(struct mp_harness *h, const char *path) {
+	struct json_object *value;
+	struct json_object *root = state_value(h, path, json_type_string, &value);
+	if (root == NULL) {
+		return NULL;
+	}
+	char *copy = strdup(json_object_get_string(value));
+	json_object_put(root);
+	return copy;
+}
+
+bool harness_state_long(struct mp_harness *h, const char *path,
+		long *result) {
+	struct json_object *value;
+	struct json_object *root = state_value(h, path, json_type_int, &value);
+	if (root == NULL) {
+		return false;
+	}
+	*result = (long)json_object_get_int64(value);
+	json_object_put(root);
+	return true;
+}
+
+bool harness_state_bool(struct mp_harness *h, const char *path,
+		bool *result) {
+	struct json_object *value;
+	struct json_object *root = state_value(h, path, json_type_boolean,
+		&value);
+	if (root == NULL) {
+		return false;
+	}
+	*result = json_object_get_boolean(value);
+	json_object_put(root);
+	return true;
+}
+
+long harness_state_count(struct mp_harness *h, const char *path) {
+	struct json_object *value;
+	struct json_object *root = state_value(h, path, json_type_array, &value);
+	if (root == NULL) {
 		return -1;
 	}
-	f += strlen(key);
-	if (strncmp(f, "null", 4) == 0) {
-		return -1;
+	long n = (long)json_object_array_length(value);
+	json_object_put(root);
+	return n;
+}
+
+bool harness_state_null(struct mp_harness *h, const char *path) {
+	struct json_object *value;
+	struct json_object *root = state_value(h, path, json_type_null, &value);
+	bool is_null = root != NULL;
+	json_object_put(root);
+	return is_null;
+}
+
+/* Prints a field that is not what a test wants, with the state. */
+static bool differs(struct mp_harness *h, const char *path, const char *got,
+		const char *want) {
+	fprintf(stderr, "harness: state's %s is %s, want %s\n", path, got, want);
+	struct json_object *root = harness_state_json(h);
+	if (root != NULL) {
+		print_state(root);
+		json_object_put(root);
 	}
-	return strtol(f, NULL, 10);
+	return false;
+}
+
+bool harness_state_str_is(struct mp_harness *h, const char *path,
+		const char *want) {
+	char *got = harness_state_str(h, path);
+	if (got == NULL) {
+		return false;
+	}
+	bool same = strcmp(got, want) == 0;
+	if (!same) {
+		char *a = harness_format("\"%s\"", got);
+		char *b = harness_format("\"%s\"", want);
+		differs(h, path, a, b);
+		free(a);
+		free(b);
+	}
+	free(got);
+	return same;
+}
+
+bool harness_state_long_is(struct mp_harness *h, const char *path,
+		long want) {
+	long got;
+	if (!harness_state_long(h, path, &got)) {
+		return false;
+	}
+	if (got != want) {
+		char *a = harness_format("%ld", got);
+		char *b = harness_format("%ld", want);
+		differs(h, path, a, b);
+		free(a);
+		free(b);
+	}
+	return got == want;
+}
+
+bool harness_state_bool_is(struct mp_harness *h, const char *path,
+		bool want) {
+	bool got;
+	if (!harness_state_bool(h, path, &got)) {
+		return false;
+	}
+	if (got != want) {
+		differs(h, path, got ? "true" : "false", want ? "true" : "false");
+	}
+	return got == want;
+}
+
+bool harness_state_count_is(struct mp_harness *h, const char *path,
+		long want) {
+	long got = harness_state_count(h, path);
+	if (got < 0) {
+		return false;
+	}
+	if (got != want) {
+		char *a = harness_format("%ld long", got);
+		char *b = harness_format("%ld", want);
+		differs(h, path, a, b);
+		free(a);
+		free(b);
+	}
+	return got == want;
+}
+
+bool harness_state_has(struct mp_harness *h, const char *path) {
+	struct json_object *root = harness_state_json(h);
+	struct json_object *value;
+	bool found = root != NULL && lookup(root, path, &value, NULL);
+	json_object_put(root);
+	return found;
 }
 
 char *harness_read_file(const char *path) {
@@ -574,6 +809,126 @@ size_t harness_count_color(const uint32_t *pixels, int width, int x, int y,
 		}
 	}
 	return n;
+}
+
+/* ---- checked pixels ---- */
+
+struct mp_shot *harness_shoot(struct mp_harness *h, const char *kind,
+		const char *target) {
+	struct mp_shot *shot = calloc(1, sizeof(*shot));
+	shot->pixels = harness_screenshot(h, kind, target, &shot->width,
+		&shot->height);
+	if (shot->pixels == NULL) {
+		fprintf(stderr, "harness: no screenshot of %s %s\n", kind, target);
+		free(shot);
+		return NULL;
+	}
+	shot->kind = strdup(kind);
+	shot->target = strdup(target);
+	shot->dir = strdup(h->dir);
+	return shot;
+}
+
+void harness_shot_free(struct mp_shot *shot) {
+	if (shot == NULL) {
+		return;
+	}
+	free(shot->kind);
+	free(shot->target);
+	free(shot->dir);
+	free(shot->pixels);
+	free(shot);
+}
+
+bool harness_write_png(const struct mp_shot *shot, const char *path) {
+	size_t stride = (size_t)shot->width * 3;
+	uint8_t *rgb = malloc(stride * shot->height);
+	if (rgb == NULL) {
+		return false;
+	}
+	for (size_t i = 0; i < (size_t)shot->width * shot->height; i++) {
+		rgb[i * 3] = (shot->pixels[i] >> 16) & 0xff;
+		rgb[i * 3 + 1] = (shot->pixels[i] >> 8) & 0xff;
+		rgb[i * 3 + 2] = shot->pixels[i] & 0xff;
+	}
+	png_image image = {
+		.version = PNG_IMAGE_VERSION,
+		.width = (png_uint_32)shot->width,
+		.height = (png_uint_32)shot->height,
+		.format = PNG_FORMAT_RGB,
+	};
+	bool ok = png_image_write_to_file(&image, path, 0, rgb,
+		(png_int_32)stride, NULL) != 0;
+	if (!ok) {
+		fprintf(stderr, "harness: cannot write %s: %s\n", path,
+			image.message);
+	}
+	png_image_free(&image);
+	free(rgb);
+	return ok;
+}
+
+/* Where a failing check leaves its screenshot: LOGDIR/EXE-LABEL.png, the
+ * label made safe for a file name. Caller frees. */
+static char *failure_png_path(const struct mp_shot *shot, const char *label) {
+	const char *dir = getenv("MP_TEST_LOG_DIR");
+	if (dir == NULL || dir[0] == '\0') {
+		dir = shot->dir;
+	}
+	char *path = harness_format("%s/%s-%s.png", dir,
+		program_invocation_short_name, label);
+	for (char *p = path + strlen(dir) + 1; *p; p++) {
+		bool safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+			*p == '.';
+		if (!safe) {
+			*p = '-';
+		}
+	}
+	return path;
+}
+
+bool harness_expect_color_range(const struct mp_shot *shot, int x, int y,
+		int w, int h, uint32_t rgb, size_t min, size_t max,
+		const char *label) {
+	if (shot == NULL) {
+		fprintf(stderr, "harness: %s: no screenshot\n", label);
+		return false;
+	}
+	w = w > 0 ? w : shot->width - x;
+	h = h > 0 ? h : shot->height - y;
+	if (x < 0 || y < 0 || x + w > shot->width || y + h > shot->height) {
+		fprintf(stderr, "harness: %s: region %d,%d %dx%d is outside the "
+			"%dx%d screenshot of %s %s\n", label, x, y, w, h, shot->width,
+			shot->height, shot->kind, shot->target);
+		return false;
+	}
+	size_t n = harness_count_color(shot->pixels, shot->width, x, y, w, h,
+		rgb);
+	if (n >= min && n <= max) {
+		return true;
+	}
+	char *want = min == max ? harness_format("%zu", min) :
+		harness_format("%zu to %zu", min, max);
+	fprintf(stderr, "harness: %s: %zu pixels of #%06x in %d,%d %dx%d of "
+		"%s %s, want %s\n", label, n, rgb, x, y, w, h, shot->kind,
+		shot->target, want);
+	free(want);
+	char *path = failure_png_path(shot, label);
+	char *dir = strndup(path, strrchr(path, '/') - path);
+	mkdir(dir, 0755); // where it is not there yet
+	free(dir);
+	if (harness_write_png(shot, path)) {
+		fprintf(stderr, "harness: %s: screenshot in %s\n", label, path);
+	}
+	free(path);
+	return false;
+}
+
+bool harness_expect_color(const struct mp_shot *shot, int x, int y, int w,
+		int h, uint32_t rgb, size_t count, const char *label) {
+	return harness_expect_color_range(shot, x, y, w, h, rgb, count, count,
+		label);
 }
 
 bool harness_wait_pid_gone(pid_t pid, int timeout_s) {

@@ -64,11 +64,47 @@ uint32_t *harness_screenshot(struct mp_harness *h, const char *kind,
 	const char *target, int *width, int *height);
 /* The state as JSON text; caller frees. */
 char *harness_state(struct mp_harness *h);
-/* Integer field of the object that holds "name":"NAME" inside the given
- * JSON array ("stations", "sessions", ...); -1 if absent. A nested object
- * field is given as "cursor.x". */
-long harness_state_int(const char *json, const char *array, const char *name,
-	const char *field);
+
+/* ---- the state, read by path ----
+ * A path is components joined by '/'. In an object a component is a
+ * member's key; in an array it is the element whose "name", "id" (a
+ * number, as text) or "type" is that text, or a string element equal to
+ * it: "stations/a/overlays/greeter/user", "sessions/1/pid",
+ * "devices/kb-a/station", "stations/a/devices/kb-a". New fields never
+ * break a path. */
+struct json_object;
+/* The state parsed; caller puts (json_object_put). NULL on failure. */
+struct json_object *harness_state_json(struct mp_harness *h);
+/* Whether path is there; *value is NULL where it is JSON null. */
+bool harness_json_lookup(struct json_object *root, const char *path,
+	struct json_object **value);
+/* What path names, or NULL when it is absent or null. */
+struct json_object *harness_json_at(struct json_object *root,
+	const char *path);
+
+/* Each of these reads a fresh state. Where the path is absent or of
+ * another type they print why and the whole state on stderr, so that a
+ * failing test says what it saw. */
+/* A string field, copied (caller frees); NULL otherwise. */
+char *harness_state_str(struct mp_harness *h, const char *path);
+/* Whether an integer field is there (then in *value). */
+bool harness_state_long(struct mp_harness *h, const char *path, long *value);
+bool harness_state_bool(struct mp_harness *h, const char *path, bool *value);
+/* The length of an array; -1 otherwise. */
+long harness_state_count(struct mp_harness *h, const char *path);
+/* Whether the field is there and null. */
+bool harness_state_null(struct mp_harness *h, const char *path);
+/* Whether the field equals want; on a difference both values and the
+ * state are printed. */
+bool harness_state_str_is(struct mp_harness *h, const char *path,
+	const char *want);
+bool harness_state_long_is(struct mp_harness *h, const char *path, long want);
+bool harness_state_bool_is(struct mp_harness *h, const char *path, bool want);
+bool harness_state_count_is(struct mp_harness *h, const char *path,
+	long want);
+/* Whether path is there (null counts), printing nothing: for checks that
+ * something is absent. */
+bool harness_state_has(struct mp_harness *h, const char *path);
 
 /* Waits (inotify, no sleeps) until the file contains text, up to timeout
  * seconds. */
@@ -79,6 +115,30 @@ char *harness_read_file(const char *path);
 /* Counts pixels equal to rgb (0xRRGGBB) in a region. */
 size_t harness_count_color(const uint32_t *pixels, int width, int x, int y,
 	int w, int h, uint32_t rgb);
+
+/* ---- checked pixels ---- */
+/* A screenshot with what it shows, for checks that explain themselves. */
+struct mp_shot {
+	char *kind, *target; // "station" or "output", and its name
+	char *dir;           // the harness directory (PNG fallback)
+	int width, height;
+	uint32_t *pixels;    // XRGB8888
+};
+/* Takes a screenshot; NULL (and a message) on failure. */
+struct mp_shot *harness_shoot(struct mp_harness *h, const char *kind,
+	const char *target);
+void harness_shot_free(struct mp_shot *shot);
+/* Whether the pixels equal to rgb in the region x, y, w, h (w or h of 0:
+ * to the right or bottom edge) number between min and max. If not, the
+ * screenshot is written as $MP_TEST_LOG_DIR/EXE-LABEL.png (else in the
+ * harness directory), and the counts and the path are printed. */
+bool harness_expect_color_range(const struct mp_shot *shot, int x, int y,
+	int w, int h, uint32_t rgb, size_t min, size_t max, const char *label);
+/* Exactly count such pixels. */
+bool harness_expect_color(const struct mp_shot *shot, int x, int y, int w,
+	int h, uint32_t rgb, size_t count, const char *label);
+/* Writes the screenshot as PNG; false (and a message) on failure. */
+bool harness_write_png(const struct mp_shot *shot, const char *path);
 
 #endif
 

@@ -49,6 +49,55 @@ static inline char *log_path(struct mp_harness *h, const char *name) {
 	return path;
 }
 
+/* Waits until the client log NAME.log contains text. */
+static inline bool log_has(struct mp_harness *h, const char *name,
+		const char *text) {
+	char *path = log_path(h, name);
+	bool found = harness_wait_file_contains(path, text, 10);
+	free(path);
+	return found;
+}
+
+/* Whether NAME.log lacks text now (else it is printed). */
+static inline bool log_lacks(struct mp_harness *h, const char *name,
+		const char *text) {
+	char *path = log_path(h, name);
+	char *log = harness_read_file(path);
+	bool lacks = log == NULL || strstr(log, text) == NULL;
+	if (!lacks) {
+		fprintf(stderr, "%s has '%s':\n%s\n", path, text, log);
+	}
+	free(log);
+	free(path);
+	return lacks;
+}
+
+/* Checks of the state by path; a failing one has printed the state. */
+#define assert_state_str(h, path, want) \
+	assert_true(harness_state_str_is(h, path, want))
+#define assert_state_long(h, path, want) \
+	assert_true(harness_state_long_is(h, path, want))
+#define assert_state_bool(h, path, want) \
+	assert_true(harness_state_bool_is(h, path, want))
+#define assert_state_count(h, path, want) \
+	assert_true(harness_state_count_is(h, path, want))
+#define assert_state_null(h, path) assert_true(harness_state_null(h, path))
+
+/* An integer field that must be there. */
+static inline long state_long(struct mp_harness *h, const char *path) {
+	long value = 0;
+	assert_true(harness_state_long(h, path, &value));
+	return value;
+}
+
+/* A screenshot that must come. */
+static inline struct mp_shot *shoot(struct mp_harness *h, const char *kind,
+		const char *target) {
+	struct mp_shot *shot = harness_shoot(h, kind, target);
+	assert_non_null(shot);
+	return shot;
+}
+
 /* Two kiosk stations on the halves of one output, each running mp-client
  * (red "left", blue "right"; left gets left_extra options), with devices
  * usb-0:1 and usb-0:2; returns once both windows are shown. */

@@ -4,19 +4,19 @@
 #include <unistd.h>
 #include "common.h"
 
-/* Reads a string field of session 1 from the state. */
-static char *session_socket(const char *json) {
-	const char *p = strstr(json, "\"socket\":\"");
-	if (p == NULL) {
-		return NULL;
-	}
-	p += strlen("\"socket\":\"");
-	return strndup(p, strcspn(p, "\""));
-}
+/* A desktop station "s" signing its user in at start-up; the session
+ * command leaves a background process in its group (its pid in bg.pid),
+ * which must go with the session, and runs a red mp-client logging to
+ * s.log. */
+struct session_info {
+	long pid;      // the session command
+	pid_t bg;      // its background process
+	char *socket;  // the session's Wayland socket
+	char *dir;     // and its directory
+};
 
-static void test_session_ends_with_its_command(void **state) {
-	// The command leaves a background process in its group, which must
-	// go with the session.
+static struct mp_harness *start_session(void **state,
+		struct session_info *info) {
 	char *cmd = harness_format("sleep 1000 & echo $! > %%DIR%%/bg.pid; "
 		"exec %s --color ff0000 --log %%DIR%%/s.log", harness_mp_client());
 	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
@@ -26,50 +26,100 @@ static void test_session_ends_with_its_command(void **state) {
 	free(config);
 	assert_true(harness_wait(h, "views s 1"));
 
-	char *json = harness_state(h);
-	long pid = harness_state_int(json, "sessions", "1", "pid");
-	assert_true(pid > 0);
-	assert_int_equal(harness_state_int(json, "sessions", "1", "clients"), 1);
-	assert_non_null(strstr(json, "\"state\":\"attached\""));
-	char *socket = session_socket(json);
-	free(json);
-	assert_non_null(socket);
-	struct stat st;
-	assert_int_equal(stat(socket, &st), 0);
-	assert_true(S_ISSOCK(st.st_mode));
-	char *dir = strndup(socket, strrchr(socket, '/') - socket);
-	assert_int_equal(stat(dir, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0700);
-
+	info->pid = state_long(h, "sessions/1/pid");
+	assert_true(info->pid > 0);
+	info->socket = harness_state_str(h, "sessions/1/socket");
+	assert_non_null(info->socket);
+	char *slash = strrchr(info->socket, '/');
+	assert_non_null(slash);
+	info->dir = strndup(info->socket, slash - info->socket);
 	char *pid_file = harness_path(h, "bg.pid");
 	char *pid_text = harness_read_file(pid_file);
-	assert_non_null(pid_text);
-	pid_t bg = (pid_t)strtol(pid_text, NULL, 10);
-	free(pid_text);
 	free(pid_file);
-	assert_int_equal(kill(bg, 0), 0);
+	assert_non_null(pid_text);
+	info->bg = (pid_t)strtol(pid_text, NULL, 10);
+	free(pid_text);
+	assert_true(info->bg > 0);
+	return h;
+}
 
-	// The session command exits: the session ends and leaves nothing.
-	assert_int_equal(kill((pid_t)pid, SIGTERM), 0);
+static void session_info_finish(struct session_info *info) {
+	free(info->socket);
+	free(info->dir);
+}
+
+/* The session command exits. */
+static void end_session(struct mp_harness *h, struct session_info *info) {
+	assert_int_equal(kill((pid_t)info->pid, SIGTERM), 0);
 	assert_true(harness_wait(h, "session s none"));
-	assert_true(harness_wait_pid_gone(bg, 10));
 	assert_true(harness_wait(h, "sessions 0"));
-	assert_int_equal(stat(socket, &st), -1);
-	assert_int_equal(errno, ENOENT);
-	assert_int_equal(stat(dir, &st), -1);
-	json = harness_state(h);
-	assert_non_null(strstr(json, "\"sessions\":[]"));
-	assert_non_null(strstr(json, "\"name\":\"s\",\"state\":\"login\""));
-	free(json);
-	free(socket);
-	free(dir);
+}
 
-	// And the station shows no window of it any more.
+static void test_session_is_attached_with_its_client(void **state) {
+	struct session_info info;
+	struct mp_harness *h = start_session(state, &info);
+	assert_state_str(h, "sessions/1/state", "attached");
+	assert_state_str(h, "sessions/1/station", "s");
+	assert_state_str(h, "sessions/1/user", harness_user());
+	assert_state_long(h, "sessions/1/clients", 1);
+	assert_state_long(h, "stations/s/session", 1);
+	assert_state_str(h, "stations/s/state", "active");
+	assert_int_equal(kill(info.bg, 0), 0);
+	session_info_finish(&info);
+}
+
+static void test_session_socket_is_in_a_private_directory(void **state) {
+	struct session_info info;
+	start_session(state, &info);
+	struct stat st;
+	assert_int_equal(stat(info.socket, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(stat(info.dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	session_info_finish(&info);
+}
+
+static void test_session_ends_with_its_command(void **state) {
+	struct session_info info;
+	struct mp_harness *h = start_session(state, &info);
+	end_session(h, &info);
+	assert_state_count(h, "sessions", 0);
+	assert_state_str(h, "stations/s/state", "login");
+	assert_state_null(h, "stations/s/session");
+	session_info_finish(&info);
+}
+
+static void test_ended_session_kills_what_it_left(void **state) {
+	struct session_info info;
+	struct mp_harness *h = start_session(state, &info);
+	assert_int_equal(kill(info.bg, 0), 0);
+	end_session(h, &info);
+	assert_true(harness_wait_pid_gone(info.bg, 10));
+	session_info_finish(&info);
+}
+
+static void test_ended_session_removes_its_socket(void **state) {
+	struct session_info info;
+	struct mp_harness *h = start_session(state, &info);
+	end_session(h, &info);
+	struct stat st;
+	assert_int_equal(stat(info.socket, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(stat(info.dir, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	session_info_finish(&info);
+}
+
+static void test_ended_session_leaves_no_pixel(void **state) {
+	struct session_info info;
+	struct mp_harness *h = start_session(state, &info);
+	end_session(h, &info);
 	assert_true(harness_wait(h, "idle"));
-	int w, ht;
-	uint32_t *px = harness_screenshot(h, "station", "s", &w, &ht);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, RED), 0);
-	free(px);
+	struct mp_shot *shot = shoot(h, "station", "s");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, RED, 0,
+		"ended-session-no-red"));
+	harness_shot_free(shot);
+	session_info_finish(&info);
 }
 
 static void test_command_that_cannot_run(void **state) {
@@ -79,38 +129,57 @@ static void test_command_that_cannot_run(void **state) {
 	// The sign-in is over (the session opened), then the session is over.
 	assert_true(harness_wait(h, "greeter s ready"));
 	assert_true(harness_wait(h, "sessions 0"));
-	char *json = harness_state(h);
-	assert_non_null(strstr(json, "{\"sessions_started\":1,"));
-	assert_non_null(strstr(json, "\"sessions\":[]"));
-	assert_non_null(strstr(json, "\"name\":\"s\",\"state\":\"login\""));
-	free(json);
+	assert_state_long(h, "sessions_started", 1);
+	assert_state_count(h, "sessions", 0);
+	assert_state_str(h, "stations/s/state", "login");
 }
 
 static void test_no_config_one_station_per_output(void **state) {
 	struct mp_harness *h = start(state, "2:640x480", NULL);
-	char *json = harness_state(h);
-	assert_non_null(strstr(json, "\"name\":\"HEADLESS-1\",\"state\":\"login\""));
-	assert_non_null(strstr(json, "\"name\":\"HEADLESS-2\",\"state\":\"login\""));
-	free(json);
+	assert_state_count(h, "stations", 2);
+	assert_state_str(h, "stations/HEADLESS-1/state", "login");
+	assert_state_str(h, "stations/HEADLESS-2/state", "login");
+	assert_state_str(h, "stations/HEADLESS-1/outputs/HEADLESS-1",
+		"HEADLESS-1");
+	assert_state_str(h, "stations/HEADLESS-2/outputs/HEADLESS-2",
+		"HEADLESS-2");
+}
+
+static void test_no_config_every_device_has_a_station(void **state) {
+	struct mp_harness *h = start(state, "2:640x480", NULL);
 	char *station = NULL;
 	assert_true(harness_request_add_keyboard(h, "kb", "usb-0:7", &station));
 	assert_non_null(station);
 	assert_true(strcmp(station, "HEADLESS-1") == 0 ||
 		strcmp(station, "HEADLESS-2") == 0);
+	assert_state_str(h, "devices/kb/station", station);
 	free(station);
 	assert_true(harness_request_add_pointer(h, "mouse", "", &station));
+	assert_true(strcmp(station, "HEADLESS-1") == 0 ||
+		strcmp(station, "HEADLESS-2") == 0);
+	assert_state_str(h, "devices/mouse/station", station);
 	free(station);
-	json = harness_state(h);
-	assert_null(strstr(json, "\"station\":null"));
-	free(json);
+	assert_state_count(h, "devices", 2);
 }
 
 int main(void) {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_session_is_attached_with_its_client,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_session_socket_is_in_a_private_directory, teardown),
 		cmocka_unit_test_teardown(test_session_ends_with_its_command,
+			teardown),
+		cmocka_unit_test_teardown(test_ended_session_kills_what_it_left,
+			teardown),
+		cmocka_unit_test_teardown(test_ended_session_removes_its_socket,
+			teardown),
+		cmocka_unit_test_teardown(test_ended_session_leaves_no_pixel,
 			teardown),
 		cmocka_unit_test_teardown(test_command_that_cannot_run, teardown),
 		cmocka_unit_test_teardown(test_no_config_one_station_per_output,
+			teardown),
+		cmocka_unit_test_teardown(test_no_config_every_device_has_a_station,
 			teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

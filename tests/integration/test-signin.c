@@ -38,123 +38,239 @@ static void sign_in(struct mp_harness *h, const char *kb, const char *user,
 	assert_true(harness_key(h, kb, "Return"));
 }
 
-static long session_field(struct mp_harness *h, const char *id,
-		const char *field) {
-	char *json = harness_state(h);
-	long v = harness_state_int(json, "sessions", id, field);
-	free(json);
-	return v;
+/* Path of a field of the greeter at a station, in a static buffer. */
+static const char *greeter(const char *station, const char *field) {
+	static char path[128];
+	snprintf(path, sizeof(path), "stations/%s/overlays/greeter/%s", station,
+		field);
+	return path;
 }
 
-static bool state_has(struct mp_harness *h, const char *text) {
-	char *json = harness_state(h);
-	bool found = strstr(json, text) != NULL;
-	if (!found) {
-		fprintf(stderr, "state lacks %s: %s\n", text, json);
-	}
-	free(json);
-	return found;
+/* The user signs in at a; returns the session's pid. */
+static long sign_in_at_a(struct mp_harness *h) {
+	sign_in(h, "kb-a", harness_user(), "secret");
+	assert_true(harness_wait(h, "session a any"));
+	assert_true(harness_wait(h, "views a 1"));
+	long pid = state_long(h, "sessions/1/pid");
+	assert_true(pid > 0);
+	return pid;
 }
 
-static void test_wrong_then_right_password_and_move(void **state) {
+/* The same user signs in at b, where the session moves. */
+static void sign_in_again_at_b(struct mp_harness *h) {
+	sign_in(h, "kb-b", harness_user(), "secret");
+	assert_true(harness_wait(h, "session b any"));
+	assert_true(harness_wait(h, "session a none"));
+	assert_true(harness_wait(h, "views b 1"));
+}
+
+static void test_wrong_password_fails_at_its_station_only(void **state) {
 	struct mp_harness *h = start_desktops(state, NULL, NULL);
-	assert_true(state_has(h, "\"name\":\"a\",\"state\":\"login\""));
+	assert_true(harness_type(h, "kb-a", "someone"));
+	sign_in(h, "kb-b", harness_user(), "wrong");
+	assert_true(harness_wait(h, "greeter b error"));
+	char *error = harness_state_str(h, greeter("b", "error"));
+	assert_non_null(error);
+	assert_true(error[0] != '\0');
+	free(error);
+	assert_state_long(h, greeter("b", "secret_length"), 0);
+	assert_state_str(h, "stations/b/state", "login");
+	// a, half-way through typing, has nothing of it.
+	assert_state_str(h, greeter("a", "error"), "");
+	assert_state_str(h, greeter("a", "user"), "someone");
+	assert_state_str(h, "stations/a/state", "login");
+	// Nobody is signed in.
+	assert_true(harness_wait(h, "greeter b ready"));
+	assert_state_count(h, "sessions", 0);
+	assert_state_long(h, "sessions_started", 0);
+	assert_state_null(h, "stations/b/session");
+}
 
+static void test_wrong_password_does_not_stop_a_sign_in_elsewhere(
+		void **state) {
 	// Wrong password at b while a signs in rightly.
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
 	sign_in(h, "kb-b", harness_user(), "wrong");
 	sign_in(h, "kb-a", harness_user(), "secret");
 	assert_true(harness_wait(h, "greeter b error"));
 	assert_true(harness_wait(h, "session a any"));
 	assert_true(harness_wait(h, "views a 1"));
-	assert_true(state_has(h, "\"name\":\"b\",\"state\":\"login\""));
-	assert_true(state_has(h, "\"secret_length\":0"));
-	long pid = session_field(h, "1", "pid");
-	assert_true(pid > 0);
-
-	// The same user at b: the session moves there, same processes.
-	assert_true(harness_key(h, "kb-b", "Escape"));
-	sign_in(h, "kb-b", harness_user(), "secret");
-	assert_true(harness_wait(h, "session b any"));
-	assert_true(harness_wait(h, "session a none"));
-	assert_true(harness_wait(h, "views b 1"));
-	assert_int_equal(session_field(h, "1", "pid"), pid);
-	// Its seat and outputs came along: no global went away for it.
-	char *log = harness_path(h, "session.log");
-	char *text = harness_read_file(log);
-	assert_null(strstr(text, "global-remove"));
-	free(text);
-	free(log);
-	assert_true(state_has(h, "\"name\":\"a\",\"state\":\"login\""));
-	assert_true(state_has(h, "\"station\":\"b\",\"state\":\"attached\""));
-	assert_int_equal(kill((pid_t)pid, 0), 0);
-
-	// a shows its greeter, nothing of the session: no green pixel.
-	assert_true(harness_wait(h, "idle"));
-	int w, ht;
-	uint32_t *px = harness_screenshot(h, "station", "a", &w, &ht);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, GREEN), 0);
-	free(px);
-	px = harness_screenshot(h, "station", "b", &w, &ht);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, GREEN),
-		(size_t)w * ht);
-	free(px);
+	assert_state_str(h, "stations/b/state", "login");
+	assert_state_str(h, "sessions/1/station", "a");
+	assert_state_count(h, "sessions", 1);
 }
 
-static void test_greeter_fields(void **state) {
+static void test_right_password_signs_in(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	assert_state_str(h, "stations/a/state", "login");
+	sign_in_at_a(h);
+	assert_state_str(h, "stations/a/state", "active");
+	assert_state_long(h, "stations/a/session", 1);
+	assert_state_str(h, "sessions/1/user", harness_user());
+	assert_state_str(h, "sessions/1/station", "a");
+	assert_state_str(h, "sessions/1/state", "attached");
+	assert_false(harness_state_has(h, "stations/a/overlays/greeter"));
+	assert_state_str(h, "stations/b/state", "login");
+}
+
+static void test_signed_in_session_is_shown_at_its_station(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	sign_in_at_a(h);
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "a");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, GREEN,
+		(size_t)shot->width * shot->height, "signed-in-a-green"));
+	harness_shot_free(shot);
+	shot = shoot(h, "station", "b");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, GREEN, 0,
+		"signed-in-b-no-green"));
+	harness_shot_free(shot);
+}
+
+static void test_signing_in_elsewhere_moves_the_session(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	long pid = sign_in_at_a(h);
+	sign_in_again_at_b(h);
+	// The same session and processes, now at b.
+	assert_state_count(h, "sessions", 1);
+	assert_state_long(h, "sessions/1/pid", pid);
+	assert_state_str(h, "sessions/1/station", "b");
+	assert_state_str(h, "sessions/1/state", "attached");
+	assert_state_long(h, "stations/b/session", 1);
+	assert_int_equal(kill((pid_t)pid, 0), 0);
+	// Its seat and outputs came along: no global went away for it. A
+	// key typed at b, once the client has its keyboard back, comes after
+	// anything the move sent it.
+	assert_true(log_has(h, "session", "keyboard-ready 2"));
+	assert_true(harness_type(h, "kb-b", "x"));
+	assert_true(log_has(h, "session", "key x x"));
+	assert_true(log_lacks(h, "session", "global-remove"));
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "b");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, GREEN,
+		(size_t)shot->width * shot->height, "moved-b-green"));
+	harness_shot_free(shot);
+}
+
+static void test_station_left_behind_shows_its_greeter(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	sign_in_at_a(h);
+	sign_in_again_at_b(h);
+	assert_state_str(h, "stations/a/state", "login");
+	assert_state_null(h, "stations/a/session");
+	assert_state_str(h, greeter("a", "user"), "");
+	// a shows its greeter, nothing of the session: no green pixel.
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "a");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, GREEN, 0,
+		"left-behind-a-no-green"));
+	harness_shot_free(shot);
+}
+
+static void test_greeter_typing_uses_station_keymap(void **state) {
 	struct mp_harness *h = start_desktops(state, NULL, NULL);
 	// Station a has a Spanish keyboard: ñ has a key of its own there.
 	assert_true(harness_type(h, "kb-a", "mu\xc3\xb1oz"));
+	assert_state_str(h, greeter("a", "user"), "mu\xc3\xb1oz");
 	assert_true(harness_key(h, "kb-a", "BackSpace"));
-	assert_true(state_has(h, "\"user\":\"mu\xc3\xb1o\",\"focus\":\"user\""));
+	assert_state_str(h, greeter("a", "user"), "mu\xc3\xb1o");
+	assert_state_str(h, greeter("a", "focus"), "user");
+}
+
+static void test_each_station_has_its_own_keymap(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	assert_true(harness_type(h, "kb-a", "\xc3\xb1"));
+	assert_state_str(h, greeter("a", "user"), "\xc3\xb1");
 	// b has the default (us) keymap: no ñ to type.
 	assert_false(harness_type(h, "kb-b", "\xc3\xb1"));
+	assert_state_str(h, greeter("b", "user"), "");
+}
+
+static void test_typing_reaches_only_its_greeter(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	assert_true(harness_type(h, "kb-a", "muno"));
 	assert_true(harness_key(h, "kb-a", "Tab"));
 	assert_true(harness_type(h, "kb-a", "abc"));
-	assert_true(state_has(h, "\"focus\":\"secret\",\"secret_length\":3"));
-	assert_true(harness_key(h, "kb-a", "shift+Tab"));
-	assert_true(state_has(h, "\"focus\":\"user\",\"secret_length\":3"));
 	// Nothing typed at a reached b.
-	assert_true(state_has(h, "\"name\":\"b\",\"state\":\"login\""));
-	assert_true(state_has(h, "\"greeter\":{\"user\":\"\",\"focus\":\"user\""));
+	assert_state_str(h, "stations/b/state", "login");
+	assert_state_str(h, greeter("b", "user"), "");
+	assert_state_str(h, greeter("b", "focus"), "user");
+	assert_state_long(h, greeter("b", "secret_length"), 0);
+}
+
+static void test_tab_and_shift_tab_move_the_focus(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	assert_true(harness_type(h, "kb-a", "muno"));
+	assert_true(harness_key(h, "kb-a", "Tab"));
+	assert_state_str(h, greeter("a", "focus"), "secret");
+	assert_true(harness_type(h, "kb-a", "abc"));
+	assert_state_long(h, greeter("a", "secret_length"), 3);
+	assert_state_str(h, greeter("a", "user"), "muno");
+	assert_true(harness_key(h, "kb-a", "shift+Tab"));
+	assert_state_str(h, greeter("a", "focus"), "user");
+	assert_state_long(h, greeter("a", "secret_length"), 3);
+}
+
+static void test_escape_clears_the_greeter(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
+	assert_true(harness_type(h, "kb-a", "muno"));
+	assert_true(harness_key(h, "kb-a", "Tab"));
+	assert_true(harness_type(h, "kb-a", "abc"));
 	assert_true(harness_key(h, "kb-a", "Escape"));
-	assert_true(state_has(h, "\"greeter\":{\"user\":\"\",\"focus\":\"user\","
-		"\"secret_length\":0"));
-	// Return with no user name says so.
+	assert_state_str(h, greeter("a", "user"), "");
+	assert_state_str(h, greeter("a", "focus"), "user");
+	assert_state_long(h, greeter("a", "secret_length"), 0);
+}
+
+static void test_return_without_user_name_says_so(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL);
 	assert_true(harness_key(h, "kb-a", "Tab"));
 	assert_true(harness_key(h, "kb-a", "Return"));
 	assert_true(harness_wait(h, "greeter a error"));
-	assert_true(state_has(h, "Type your user name first"));
+	assert_state_str(h, greeter("a", "error"), "Type your user name first");
+	assert_state_str(h, greeter("a", "focus"), "user");
+	assert_state_null(h, "stations/a/signin");
 }
 
-static void test_multi_prompt_conversation(void **state) {
-	struct mp_harness *h = start_desktops(state,
-		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
-		"auth required %PAM_MPTEST% prompts=2 info=Second_factor_needed\n"
-		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
-		"session required pam_permit.so\n", NULL);
+/* PAM asks two more questions after the password: "Code 1:" and "Code 2:"
+ * (answers code1 and code2), with an info message first. */
+static const char *two_codes_pam =
+	"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+	"auth required %PAM_MPTEST% prompts=2 info=Second_factor_needed\n"
+	"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+	"session required pam_permit.so\n";
+
+static void test_pam_questions_are_asked_in_turn(void **state) {
+	struct mp_harness *h = start_desktops(state, two_codes_pam, NULL);
 	sign_in(h, "kb-a", harness_user(), "secret");
 	assert_true(harness_wait(h, "greeter a prompt"));
-	assert_true(state_has(h, "\"prompt\":\"Code 1:\""));
-	assert_true(state_has(h, "Second factor needed"));
+	assert_state_str(h, greeter("a", "prompt"), "Code 1:");
+	assert_state_str(h, "stations/a/overlays/greeter/messages/"
+		"Second factor needed", "Second factor needed");
 	assert_true(harness_type(h, "kb-a", "code1"));
 	assert_true(harness_key(h, "kb-a", "Return"));
 	assert_true(harness_wait(h, "greeter a prompt"));
-	assert_true(state_has(h, "\"prompt\":\"Code 2:\""));
+	assert_state_str(h, greeter("a", "prompt"), "Code 2:");
 	assert_true(harness_type(h, "kb-a", "code2"));
 	assert_true(harness_key(h, "kb-a", "Return"));
 	assert_true(harness_wait(h, "session a any"));
-
-	// A wrong answer fails the sign-in at b.
-	assert_true(harness_request_add_keyboard(h, "kb-b2", "usb-b:2.0", NULL));
-	sign_in(h, "kb-b2", harness_user(), "secret");
-	assert_true(harness_wait(h, "greeter b prompt"));
-	assert_true(harness_type(h, "kb-b2", "nope"));
-	assert_true(harness_key(h, "kb-b2", "Return"));
-	assert_true(harness_wait(h, "greeter b error"));
-	assert_true(state_has(h, "\"name\":\"b\",\"state\":\"login\""));
 }
 
-static void test_helper_killed_mid_conversation(void **state) {
+static void test_wrong_answer_fails_the_sign_in(void **state) {
+	struct mp_harness *h = start_desktops(state, two_codes_pam, NULL);
+	sign_in(h, "kb-b", harness_user(), "secret");
+	assert_true(harness_wait(h, "greeter b prompt"));
+	assert_true(harness_type(h, "kb-b", "nope"));
+	assert_true(harness_key(h, "kb-b", "Return"));
+	assert_true(harness_wait(h, "greeter b error"));
+	assert_state_str(h, "stations/b/state", "login");
+	assert_true(harness_wait(h, "greeter b ready"));
+	assert_state_count(h, "sessions", 0);
+}
+
+/* PAM asks one more question after the password ("Code 1:", answer
+ * code1); the helper is killed while it waits for the answer. */
+static struct mp_harness *start_and_kill_helper(void **state) {
 	struct mp_harness *h = start_desktops(state,
 		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
 		"auth required %PAM_MPTEST% prompts=1\n"
@@ -162,16 +278,26 @@ static void test_helper_killed_mid_conversation(void **state) {
 		"session required pam_permit.so\n", NULL);
 	sign_in(h, "kb-a", harness_user(), "secret");
 	assert_true(harness_wait(h, "greeter a prompt"));
-	char *json = harness_state(h);
-	long helper = harness_state_int(json, "stations", "a", "signin_pid");
-	free(json);
+	long helper = state_long(h, "stations/a/signin/pid");
 	assert_true(helper > 0);
+	assert_state_str(h, "stations/a/signin/user", harness_user());
 	assert_int_equal(kill((pid_t)helper, SIGKILL), 0);
 	assert_true(harness_wait(h, "greeter a error"));
-	assert_true(state_has(h, "stopped unexpectedly"));
-	assert_true(state_has(h, "\"name\":\"a\",\"state\":\"login\""));
-	assert_true(state_has(h, "\"sessions\":[]"));
-	// And the station still works: sign in for real.
+	return h;
+}
+
+static void test_killed_helper_fails_the_sign_in(void **state) {
+	struct mp_harness *h = start_and_kill_helper(state);
+	assert_state_str(h, greeter("a", "error"),
+		"The sign-in helper stopped unexpectedly");
+	assert_state_str(h, "stations/a/state", "login");
+	assert_state_count(h, "sessions", 0);
+	assert_true(harness_wait(h, "greeter a ready"));
+	assert_state_null(h, "stations/a/signin");
+}
+
+static void test_station_signs_in_after_its_helper_died(void **state) {
+	struct mp_harness *h = start_and_kill_helper(state);
 	assert_true(harness_wait(h, "greeter a ready"));
 	assert_true(harness_key(h, "kb-a", "Escape"));
 	sign_in(h, "kb-a", harness_user(), "secret");
@@ -179,6 +305,7 @@ static void test_helper_killed_mid_conversation(void **state) {
 	assert_true(harness_type(h, "kb-a", "code1"));
 	assert_true(harness_key(h, "kb-a", "Return"));
 	assert_true(harness_wait(h, "session a any"));
+	assert_state_str(h, "sessions/1/station", "a");
 }
 
 static void test_hanging_helper_times_out(void **state) {
@@ -188,43 +315,55 @@ static void test_hanging_helper_times_out(void **state) {
 		"session required pam_permit.so\n", "signin-timeout = 1\n");
 	sign_in(h, "kb-a", harness_user(), "secret");
 	assert_true(harness_wait(h, "greeter a error"));
-	assert_true(state_has(h, "Sign-in timed out"));
-	assert_true(state_has(h, "\"name\":\"a\",\"state\":\"login\""));
-	assert_true(state_has(h, "\"sessions\":[]"));
+	assert_state_str(h, greeter("a", "error"), "Sign-in timed out");
+	assert_state_str(h, "stations/a/state", "login");
+	assert_state_count(h, "sessions", 0);
 	assert_true(harness_wait(h, "greeter a ready"));
 }
 
-/* Moves the pointer to the middle of a box of the state, and clicks. */
-static void click_box(struct mp_harness *h, const char *station,
-		const char *box) {
-	char *json = harness_state(h);
-	char field[64];
-	snprintf(field, sizeof(field), "%s.x", box);
-	long x = harness_state_int(json, "stations", station, field);
-	snprintf(field, sizeof(field), "%s.y", box);
-	long y = harness_state_int(json, "stations", station, field);
-	snprintf(field, sizeof(field), "%s.width", box);
-	x += harness_state_int(json, "stations", station, field) / 2;
-	snprintf(field, sizeof(field), "%s.height", box);
-	y += harness_state_int(json, "stations", station, field) / 2;
-	long cx = harness_state_int(json, "stations", station, "cursor.x");
-	long cy = harness_state_int(json, "stations", station, "cursor.y");
-	free(json);
-	assert_true(harness_move(h, "mouse-a", (int)(x - cx), (int)(y - cy)));
+/* Moves the pointer to the middle of a field of a's greeter, and clicks. */
+static void click_box(struct mp_harness *h, const char *box) {
+	char path[128];
+	long v[4];
+	const char *keys[] = { "x", "y", "width", "height" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", greeter("a", box), keys[i]);
+		v[i] = state_long(h, path);
+	}
+	long cx = state_long(h, "stations/a/cursor/x");
+	long cy = state_long(h, "stations/a/cursor/y");
+	assert_true(harness_move(h, "mouse-a", (int)(v[0] + v[2] / 2 - cx),
+		(int)(v[1] + v[3] / 2 - cy)));
 	assert_true(harness_click(h, "mouse-a", 0x110)); // BTN_LEFT
 }
 
-static void test_greeter_clicks(void **state) {
+static struct mp_harness *start_with_mouse(void **state) {
 	struct mp_harness *h = start_desktops(state, NULL, NULL);
 	assert_true(harness_request_add_pointer(h, "mouse-a", "usb-a:1.1",
 		NULL));
-	click_box(h, "a", "secret_box");
-	assert_true(state_has(h, "\"focus\":\"secret\""));
+	return h;
+}
+
+static void test_click_on_password_field_focuses_it(void **state) {
+	struct mp_harness *h = start_with_mouse(state);
+	click_box(h, "secret_box");
+	assert_state_str(h, greeter("a", "focus"), "secret");
 	assert_true(harness_type(h, "kb-a", "pw"));
-	assert_true(state_has(h, "\"focus\":\"secret\",\"secret_length\":2"));
-	click_box(h, "a", "user_box");
+	assert_state_str(h, greeter("a", "focus"), "secret");
+	assert_state_long(h, greeter("a", "secret_length"), 2);
+	assert_state_str(h, greeter("a", "user"), "");
+}
+
+static void test_click_on_user_field_focuses_it(void **state) {
+	struct mp_harness *h = start_with_mouse(state);
+	click_box(h, "secret_box");
+	assert_state_str(h, greeter("a", "focus"), "secret");
+	click_box(h, "user_box");
+	assert_state_str(h, greeter("a", "focus"), "user");
 	assert_true(harness_type(h, "kb-a", "x"));
-	assert_true(state_has(h, "\"user\":\"x\",\"focus\":\"user\""));
+	assert_state_str(h, greeter("a", "user"), "x");
+	assert_state_str(h, greeter("a", "focus"), "user");
+	assert_state_long(h, greeter("a", "secret_length"), 0);
 }
 
 static long count_lines(const char *path, const char *prefix) {
@@ -281,9 +420,19 @@ static void test_slow_pam_does_not_stall_others(void **state) {
 	assert_true(rate >= 30);
 }
 
-static void test_logoff_leaves_nothing(void **state) {
-	// The session leaves a double-forked daemon that ignores SIGTERM, and
-	// its window does not close when asked: log off must still end it all.
+/* Station a signs its user in at start-up. The session leaves a
+ * double-forked daemon that ignores SIGTERM (its pid in daemon.pid), and
+ * its window (mp-client logging to session.log) does not close when
+ * asked: log off must still end it all. PAM logs the session's open and
+ * close to pam.log. */
+struct logoff_info {
+	long pid;     // the session command
+	pid_t daemon;
+	char *socket; // the session's Wayland socket
+};
+
+static struct mp_harness *start_logoff(void **state,
+		struct logoff_info *info) {
 	char *cmd = harness_format("#!/bin/sh\n"
 		"(trap '' TERM; setsid sh -c 'echo $$ > \"$1/daemon.pid\"; "
 		"exec sleep 1000' sh \"$1\" &)\n"
@@ -294,6 +443,7 @@ static void test_logoff_leaves_nothing(void **state) {
 	assert_non_null(mkdtemp(script_dir));
 	char *script = harness_format("%s/session.sh", script_dir);
 	FILE *f = fopen(script, "w");
+	assert_non_null(f);
 	fputs(cmd, f);
 	fclose(f);
 	free(cmd);
@@ -305,61 +455,108 @@ static void test_logoff_leaves_nothing(void **state) {
 		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
 		"session required %PAM_MPTEST% log=%DIR%/pam.log\n");
 	free(config);
-	assert_non_null(h);
 	*state = h;
-	bool mapped = harness_wait(h, "views a 1");
+	bool mapped = h != NULL && harness_wait(h, "views a 1");
 	unlink(script); // read by now, or never will be
 	rmdir(script_dir);
 	free(script);
+	assert_non_null(h);
 	assert_true(mapped);
+
 	char *pid_path = harness_path(h, "daemon.pid");
 	assert_true(harness_wait_file_contains(pid_path, "\n", 5));
 	char *text = harness_read_file(pid_path);
-	pid_t daemon = (pid_t)strtol(text, NULL, 10);
-	free(text);
 	free(pid_path);
-	assert_int_equal(kill(daemon, 0), 0);
-	char *json = harness_state(h);
-	long pid = harness_state_int(json, "sessions", "1", "pid");
-	const char *sock = strstr(json, "\"socket\":\"");
-	assert_non_null(sock);
-	char *socket = strndup(sock + 10, strcspn(sock + 10, "\""));
-	free(json);
-
+	info->daemon = (pid_t)strtol(text, NULL, 10);
+	free(text);
+	assert_true(info->daemon > 0);
+	assert_int_equal(kill(info->daemon, 0), 0);
+	info->pid = state_long(h, "sessions/1/pid");
+	assert_true(info->pid > 0);
+	info->socket = harness_state_str(h, "sessions/1/socket");
+	assert_non_null(info->socket);
 	assert_true(harness_request_add_keyboard(h, "kb", "usb-a:1", NULL));
-	char *log = harness_path(h, "session.log");
-	assert_true(harness_wait_file_contains(log, "keyboard-enter", 5));
+	assert_true(log_has(h, "session", "keyboard-enter"));
+	return h;
+}
+
+/* The user presses the log-off key; returns once the session is gone. */
+static void log_off(struct mp_harness *h) {
 	assert_true(harness_key(h, "kb", "ctrl+alt+shift+q"));
-	assert_true(harness_wait_file_contains(log, "close", 5));
 	assert_true(harness_wait(h, "session a none"));
 	assert_true(harness_wait(h, "sessions 0"));
-	free(log);
+}
 
-	assert_true(harness_wait_pid_gone((pid_t)pid, 10));
-	assert_true(harness_wait_pid_gone(daemon, 10));
+static void test_logoff_asks_windows_to_close(void **state) {
+	struct logoff_info info;
+	struct mp_harness *h = start_logoff(state, &info);
+	log_off(h);
+	assert_true(log_has(h, "session", "close"));
+	free(info.socket);
+}
+
+static void test_logoff_key_does_not_reach_the_session(void **state) {
+	struct logoff_info info;
+	struct mp_harness *h = start_logoff(state, &info);
+	log_off(h);
+	// The log is complete once its client is gone.
+	assert_true(harness_wait_pid_gone((pid_t)info.pid, 10));
+	assert_true(log_lacks(h, "session", "key q"));
+	assert_true(log_lacks(h, "session", "key Q"));
+	free(info.socket);
+}
+
+static void test_logoff_ends_the_session(void **state) {
+	struct logoff_info info;
+	struct mp_harness *h = start_logoff(state, &info);
+	log_off(h);
+	assert_state_count(h, "sessions", 0);
+	assert_state_str(h, "stations/a/state", "login");
+	assert_state_null(h, "stations/a/session");
+	assert_state_str(h, greeter("a", "type"), "greeter");
+	free(info.socket);
+}
+
+static void test_logoff_kills_every_session_process(void **state) {
+	struct logoff_info info;
+	struct mp_harness *h = start_logoff(state, &info);
+	log_off(h);
+	assert_true(harness_wait_pid_gone((pid_t)info.pid, 10));
+	assert_true(harness_wait_pid_gone(info.daemon, 10));
+	free(info.socket);
+}
+
+static void test_logoff_removes_the_socket(void **state) {
+	struct logoff_info info;
+	struct mp_harness *h = start_logoff(state, &info);
+	log_off(h);
 	struct stat st;
-	assert_int_equal(stat(socket, &st), -1);
-	*strrchr(socket, '/') = '\0';
-	assert_int_equal(stat(socket, &st), -1);
-	free(socket);
+	assert_int_equal(stat(info.socket, &st), -1);
+	*strrchr(info.socket, '/') = '\0';
+	assert_int_equal(stat(info.socket, &st), -1);
+	free(info.socket);
+}
+
+static void test_logoff_closes_the_pam_session(void **state) {
+	struct logoff_info info;
+	struct mp_harness *h = start_logoff(state, &info);
+	log_off(h);
 	char *pam_log = harness_path(h, "pam.log");
-	char *pam = harness_read_file(pam_log);
 	char *expect = harness_format("open %s\nclose %s\n", harness_user(),
 		harness_user());
+	assert_true(harness_wait_file_contains(pam_log, expect, 10));
+	char *pam = harness_read_file(pam_log);
 	assert_string_equal(pam, expect);
 	free(expect);
 	free(pam);
 	free(pam_log);
-	assert_true(state_has(h, "\"name\":\"a\",\"state\":\"login\""));
-	// The key never reached the client.
-	char *client_log = harness_path(h, "session.log");
-	text = harness_read_file(client_log);
-	assert_null(strstr(text, "key q"));
-	free(text);
-	free(client_log);
+	free(info.socket);
 }
 
-static void test_session_environment(void **state) {
+/* Station a signs its user in at start-up; the session command writes its
+ * environment (with PAM's MPTEST_FROM_PAM=yes) to env.txt. Returns the
+ * environment with a newline before every line; caller frees. */
+static char *session_environment(void **state) {
 	char *cmd = harness_format("env > %%DIR%%/env.txt; exec %s",
 		harness_mp_client());
 	char *config = harness_format("[station a]\noutputs = HEADLESS-1\n"
@@ -377,6 +574,13 @@ static void test_session_environment(void **state) {
 	char *env = harness_read_file(path);
 	free(path);
 	assert_non_null(env);
+	char *full = harness_format("\n%s", env);
+	free(env);
+	return full;
+}
+
+static void test_session_gets_its_environment(void **state) {
+	char *full = session_environment(state);
 	struct passwd *pw = getpwuid(getuid());
 	char *expect[] = {
 		harness_format("\nUSER=%s\n", pw->pw_name),
@@ -390,52 +594,29 @@ static void test_session_environment(void **state) {
 		strdup("\nXDG_RUNTIME_DIR="),
 		strdup("/session-1/wayland-0\n"),
 	};
-	char *full = harness_format("\n%s", env);
 	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
 		if (strstr(full, expect[i]) == NULL) {
 			fail_msg("environment lacks '%s':%s", expect[i], full);
 		}
 		free(expect[i]);
 	}
-	assert_null(strstr(full, "\nXDG_VTNR="));
-	assert_null(strstr(full, "\nLD_PRELOAD="));
-	assert_null(strstr(full, "\nPAM_WRAPPER"));
 	free(full);
-	free(env);
 }
 
-static void test_kiosk_restarts_with_backoff(void **state) {
-	char *cmd = client_cmd("ff0000", "kiosk", NULL);
-	char *config = harness_format("[station k]\noutputs = HEADLESS-1\n"
-		"role = kiosk\nautologin = %%USER%%\ncommand = %s\n", cmd);
-	struct mp_harness *h = start(state, "1:640x480", config);
-	free(cmd);
-	free(config);
-	const long expected[] = { 1000, 2000, 4000, 8000, 16000 };
-	long last_pid = 0;
-	for (int i = 0; i < 5; i++) {
-		assert_true(harness_wait(h, "views k 1"));
-		char *json = harness_state(h);
-		char id[16];
-		snprintf(id, sizeof(id), "%d", i + 1);
-		long pid = harness_state_int(json, "sessions", id, "pid");
-		free(json);
-		assert_true(pid > 0 && pid != last_pid);
-		last_pid = pid;
-		// Ctrl+Alt+Shift+Q does nothing at a kiosk.
-		assert_int_equal(kill((pid_t)pid, SIGKILL), 0);
-		assert_true(harness_wait(h, "greeter k restarting"));
-		json = harness_state(h);
-		assert_int_equal(harness_state_int(json, "stations", "k",
-			"restart_delay_ms"), expected[i]);
-		free(json);
-		if (i < 4) {
-			assert_true(state_has(h, "Restarting in"));
+static void test_session_environment_has_nothing_of_mpcomp(void **state) {
+	char *full = session_environment(state);
+	const char *absent[] = { "\nXDG_VTNR=", "\nLD_PRELOAD=", "\nPAM_WRAPPER" };
+	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+		if (strstr(full, absent[i]) != NULL) {
+			fail_msg("environment has '%s':%s", absent[i], full);
 		}
 	}
+	free(full);
 }
 
-static void test_kiosk_user_cannot_log_off(void **state) {
+/* A kiosk station k with a red mp-client logging to kiosk.log, and a
+ * keyboard kb there. */
+static struct mp_harness *start_kiosk(void **state) {
 	char *cmd = client_cmd("ff0000", "kiosk", NULL);
 	char *config = harness_format("[station k]\noutputs = HEADLESS-1\n"
 		"devices = usb-k\nrole = kiosk\nautologin = %%USER%%\n"
@@ -444,14 +625,71 @@ static void test_kiosk_user_cannot_log_off(void **state) {
 	free(cmd);
 	free(config);
 	assert_true(harness_wait(h, "views k 1"));
+	return h;
+}
+
+/* Kills the command of session id, whose pid must differ from *last_pid
+ * (updated); returns once the kiosk waits to restart it. */
+static void kill_kiosk_command(struct mp_harness *h, int id, long *last_pid) {
+	char path[64];
+	snprintf(path, sizeof(path), "sessions/%d/pid", id);
+	long pid = state_long(h, path);
+	assert_true(pid > 0 && pid != *last_pid);
+	*last_pid = pid;
+	assert_int_equal(kill((pid_t)pid, SIGKILL), 0);
+	assert_true(harness_wait(h, "greeter k restarting"));
+}
+
+static void test_kiosk_shows_restarting_screen(void **state) {
+	struct mp_harness *h = start_kiosk(state);
+	long pid = 0;
+	kill_kiosk_command(h, 1, &pid);
+	assert_state_bool(h, "stations/k/kiosk/restarting", true);
+	assert_state_str(h, greeter("k", "status"), "Restarting in 1 s");
+	assert_state_str(h, "stations/k/state", "login");
+}
+
+static void test_kiosk_restarts_its_command(void **state) {
+	struct mp_harness *h = start_kiosk(state);
+	long pid = 0;
+	kill_kiosk_command(h, 1, &pid);
+	assert_true(harness_wait(h, "views k 1"));
+	long new_pid = state_long(h, "sessions/2/pid");
+	assert_true(new_pid > 0 && new_pid != pid);
+	assert_state_str(h, "stations/k/state", "active");
+	assert_state_bool(h, "stations/k/kiosk/restarting", false);
+}
+
+static void test_kiosk_restart_delay_doubles(void **state) {
+	struct mp_harness *h = start_kiosk(state);
+	const long expected[] = { 1000, 2000, 4000, 8000, 16000 };
+	long pid = 0;
+	for (int i = 0; i < 5; i++) {
+		if (i > 0) {
+			assert_true(harness_wait(h, "views k 1"));
+		}
+		kill_kiosk_command(h, i + 1, &pid);
+		assert_state_long(h, "stations/k/kiosk/restart_delay_ms",
+			expected[i]);
+		char *status = harness_format("Restarting in %ld s",
+			expected[i] / 1000);
+		assert_state_str(h, greeter("k", "status"), status);
+		free(status);
+	}
+}
+
+static void test_kiosk_user_cannot_log_off(void **state) {
+	struct mp_harness *h = start_kiosk(state);
 	assert_true(harness_request_add_keyboard(h, "kb", "usb-k:1", NULL));
-	char *log = log_path(h, "kiosk");
-	assert_true(harness_wait_file_contains(log, "keyboard-enter", 5));
+	assert_true(log_has(h, "kiosk", "keyboard-enter"));
+	long pid = state_long(h, "sessions/1/pid");
+	// Ctrl+Alt+Shift+Q does nothing at a kiosk.
 	assert_true(harness_key(h, "kb", "ctrl+alt+shift+q"));
 	assert_true(harness_type(h, "kb", "z"));
-	assert_true(harness_wait_file_contains(log, "key z z", 5));
-	free(log);
-	assert_true(state_has(h, "\"name\":\"k\",\"state\":\"active\""));
+	assert_true(log_has(h, "kiosk", "key z z"));
+	assert_true(log_lacks(h, "kiosk", "close"));
+	assert_state_str(h, "stations/k/state", "active");
+	assert_state_long(h, "sessions/1/pid", pid);
 }
 
 static void test_throwaway_user(void **state) {
@@ -503,13 +741,17 @@ static void test_throwaway_user(void **state) {
 	rmdir(out_dir);
 	free(id_path);
 	char *del = harness_format("userdel %s", name);
-	// The user goes when the test is over, also when it failed.
+	// The user goes when the test is over, also when it failed or
+	// mpcomp did not exit cleanly.
+	int stopped = 0;
 	if (h != NULL) {
 		*state = NULL;
-		assert_int_equal(harness_stop(h), 0);
+		stopped = harness_stop(h);
 	}
-	assert_int_equal(system(del), 0);
+	int deleted = system(del);
 	free(del);
+	assert_int_equal(stopped, 0);
+	assert_int_equal(deleted, 0);
 	assert_true(ok);
 	assert_non_null(id);
 	char *want = harness_format("uid=%u(%s) gid=%u(", (unsigned)uid, name,
@@ -523,19 +765,63 @@ static void test_throwaway_user(void **state) {
 
 int main(void) {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_wrong_then_right_password_and_move,
+		cmocka_unit_test_teardown(
+			test_wrong_password_fails_at_its_station_only, teardown),
+		cmocka_unit_test_teardown(
+			test_wrong_password_does_not_stop_a_sign_in_elsewhere,
 			teardown),
-		cmocka_unit_test_teardown(test_greeter_fields, teardown),
-		cmocka_unit_test_teardown(test_multi_prompt_conversation, teardown),
-		cmocka_unit_test_teardown(test_helper_killed_mid_conversation,
+		cmocka_unit_test_teardown(test_right_password_signs_in, teardown),
+		cmocka_unit_test_teardown(
+			test_signed_in_session_is_shown_at_its_station, teardown),
+		cmocka_unit_test_teardown(
+			test_signing_in_elsewhere_moves_the_session, teardown),
+		cmocka_unit_test_teardown(
+			test_station_left_behind_shows_its_greeter, teardown),
+		cmocka_unit_test_teardown(test_greeter_typing_uses_station_keymap,
 			teardown),
+		cmocka_unit_test_teardown(test_each_station_has_its_own_keymap,
+			teardown),
+		cmocka_unit_test_teardown(test_typing_reaches_only_its_greeter,
+			teardown),
+		cmocka_unit_test_teardown(test_tab_and_shift_tab_move_the_focus,
+			teardown),
+		cmocka_unit_test_teardown(test_escape_clears_the_greeter, teardown),
+		cmocka_unit_test_teardown(test_return_without_user_name_says_so,
+			teardown),
+		cmocka_unit_test_teardown(test_pam_questions_are_asked_in_turn,
+			teardown),
+		cmocka_unit_test_teardown(test_wrong_answer_fails_the_sign_in,
+			teardown),
+		cmocka_unit_test_teardown(test_killed_helper_fails_the_sign_in,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_station_signs_in_after_its_helper_died, teardown),
 		cmocka_unit_test_teardown(test_hanging_helper_times_out, teardown),
-		cmocka_unit_test_teardown(test_greeter_clicks, teardown),
+		cmocka_unit_test_teardown(test_click_on_password_field_focuses_it,
+			teardown),
+		cmocka_unit_test_teardown(test_click_on_user_field_focuses_it,
+			teardown),
 		cmocka_unit_test_teardown(test_slow_pam_does_not_stall_others,
 			teardown),
-		cmocka_unit_test_teardown(test_logoff_leaves_nothing, teardown),
-		cmocka_unit_test_teardown(test_session_environment, teardown),
-		cmocka_unit_test_teardown(test_kiosk_restarts_with_backoff, teardown),
+		cmocka_unit_test_teardown(test_logoff_asks_windows_to_close,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_logoff_key_does_not_reach_the_session, teardown),
+		cmocka_unit_test_teardown(test_logoff_ends_the_session, teardown),
+		cmocka_unit_test_teardown(test_logoff_kills_every_session_process,
+			teardown),
+		cmocka_unit_test_teardown(test_logoff_removes_the_socket, teardown),
+		cmocka_unit_test_teardown(test_logoff_closes_the_pam_session,
+			teardown),
+		cmocka_unit_test_teardown(test_session_gets_its_environment,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_session_environment_has_nothing_of_mpcomp, teardown),
+		cmocka_unit_test_teardown(test_kiosk_shows_restarting_screen,
+			teardown),
+		cmocka_unit_test_teardown(test_kiosk_restarts_its_command, teardown),
+		cmocka_unit_test_teardown(test_kiosk_restart_delay_doubles,
+			teardown),
 		cmocka_unit_test_teardown(test_kiosk_user_cannot_log_off, teardown),
 		cmocka_unit_test_teardown(test_throwaway_user, teardown),
 	};

@@ -1,138 +1,183 @@
 #include "common.h"
 
-/* Two stations on the two halves of one output, each with its own client. */
+/* Stations: their areas on outputs, their greeters, outputs coming and
+ * going. */
 
-static void test_split_stations_show_own_client(void **state) {
+static void test_split_output_shows_each_station_on_its_half(void **state) {
 	struct mp_harness *h = start_split(state, NULL);
 	assert_true(harness_wait(h, "idle"));
-	int w, ht;
-	uint32_t *px = harness_screenshot(h, "output", "HEADLESS-1", &w, &ht);
-	assert_non_null(px);
-	assert_int_equal(w, 1280);
-	assert_int_equal(ht, 720);
-	assert_int_equal(harness_count_color(px, w, 0, 0, 640, 720, RED),
-		640 * 720);
-	assert_int_equal(harness_count_color(px, w, 640, 0, 640, 720, BLUE),
-		640 * 720);
-	free(px);
+	struct mp_shot *shot = shoot(h, "output", "HEADLESS-1");
+	assert_int_equal(shot->width, 1280);
+	assert_int_equal(shot->height, 720);
+	assert_true(harness_expect_color(shot, 0, 0, 640, 720, RED, 640 * 720,
+		"split-left-half-red"));
+	assert_true(harness_expect_color(shot, 640, 0, 640, 720, BLUE,
+		640 * 720, "split-right-half-blue"));
+	harness_shot_free(shot);
+}
 
-	px = harness_screenshot(h, "station", "left", &w, &ht);
-	assert_int_equal(w, 640);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, RED), 640 * 720);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, BLUE), 0);
-	free(px);
-	px = harness_screenshot(h, "station", "right", &w, &ht);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, RED), 0);
-	free(px);
+static void test_station_screenshot_shows_only_its_client(void **state) {
+	struct mp_harness *h = start_split(state, NULL);
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "left");
+	assert_int_equal(shot->width, 640);
+	assert_int_equal(shot->height, 720);
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, RED, 640 * 720,
+		"station-left-red"));
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, BLUE, 0,
+		"station-left-no-blue"));
+	harness_shot_free(shot);
+	shot = shoot(h, "station", "right");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, RED, 0,
+		"station-right-no-red"));
+	harness_shot_free(shot);
+}
 
-	// Each client was configured to its own half.
-	char *log = log_path(h, "left");
-	assert_true(harness_wait_file_contains(log, "configure 640 720", 5));
-	free(log);
+static void test_split_clients_are_configured_to_their_half(void **state) {
+	struct mp_harness *h = start_split(state, NULL);
+	assert_true(log_has(h, "left", "configure 640 720"));
+	assert_true(log_has(h, "right", "configure 640 720"));
 }
 
 static void test_oversize_client_is_clipped(void **state) {
 	// The left client commits a buffer of the whole output whatever size
 	// it is told: nothing of it may reach the right half.
 	struct mp_harness *h = start_split(state, "--oversize 1280x720");
-	char *log = log_path(h, "left");
-	assert_true(harness_wait_file_contains(log, "drawn 1280 720", 5));
-	free(log);
+	assert_true(log_has(h, "left", "drawn 1280 720"));
 	assert_true(harness_wait(h, "idle"));
-	int w, ht;
-	uint32_t *px = harness_screenshot(h, "output", "HEADLESS-1", &w, &ht);
-	assert_non_null(px);
-	assert_int_equal(harness_count_color(px, w, 640, 0, 640, 720, RED), 0);
-	assert_int_equal(harness_count_color(px, w, 640, 0, 640, 720, BLUE),
-		640 * 720);
-	assert_int_equal(harness_count_color(px, w, 0, 0, 640, 720, RED),
-		640 * 720);
-	free(px);
+	struct mp_shot *shot = shoot(h, "output", "HEADLESS-1");
+	assert_true(harness_expect_color(shot, 640, 0, 640, 720, RED, 0,
+		"oversize-no-red-right"));
+	assert_true(harness_expect_color(shot, 640, 0, 640, 720, BLUE,
+		640 * 720, "oversize-right-blue"));
+	assert_true(harness_expect_color(shot, 0, 0, 640, 720, RED, 640 * 720,
+		"oversize-left-red"));
+	harness_shot_free(shot);
 }
 
-static void test_two_output_station(void **state) {
+/* One kiosk station "wide" over two 640x480 outputs, its client green. */
+static struct mp_harness *start_wide(void **state) {
 	char *cmd = client_cmd("00ff00", "wide", NULL);
 	char *config = harness_format("[station wide]\n"
-		"outputs = HEADLESS-1, HEADLESS-2\nrole = kiosk\nautologin = %%USER%%\ncommand = %s\n", cmd);
+		"outputs = HEADLESS-1, HEADLESS-2\nrole = kiosk\n"
+		"autologin = %%USER%%\ncommand = %s\n", cmd);
 	struct mp_harness *h = start(state, "2:640x480", config);
 	free(cmd);
 	free(config);
 	assert_true(harness_wait(h, "views wide 1"));
-	char *log = log_path(h, "wide");
-	assert_true(harness_wait_file_contains(log, "configure 1280 480", 5));
-	assert_true(harness_wait_file_contains(log, "drawn 1280 480", 5));
-	free(log);
-	assert_true(harness_wait(h, "idle"));
+	return h;
+}
 
-	int w, ht;
-	uint32_t *px = harness_screenshot(h, "station", "wide", &w, &ht);
-	assert_int_equal(w, 1280);
-	assert_int_equal(ht, 480);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, GREEN),
-		1280 * 480);
-	free(px);
+static void test_two_output_station_configures_both(void **state) {
+	struct mp_harness *h = start_wide(state);
+	assert_true(log_has(h, "wide", "configure 1280 480"));
+	assert_state_long(h, "stations/wide/area/width", 1280);
+	assert_state_long(h, "stations/wide/area/height", 480);
+	assert_state_count(h, "stations/wide/outputs", 2);
+}
+
+static void test_two_output_station_shows_window_on_both(void **state) {
+	struct mp_harness *h = start_wide(state);
+	assert_true(log_has(h, "wide", "drawn 1280 480"));
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "wide");
+	assert_int_equal(shot->width, 1280);
+	assert_int_equal(shot->height, 480);
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, GREEN, 1280 * 480,
+		"wide-station-green"));
+	harness_shot_free(shot);
 	const char *outputs[] = { "HEADLESS-1", "HEADLESS-2" };
 	for (int i = 0; i < 2; i++) {
-		px = harness_screenshot(h, "output", outputs[i], &w, &ht);
-		assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, GREEN),
-			640 * 480);
-		free(px);
+		shot = shoot(h, "output", outputs[i]);
+		char *label = harness_format("wide-%s-green", outputs[i]);
+		assert_true(harness_expect_color(shot, 0, 0, 0, 0, GREEN, 640 * 480,
+			label));
+		free(label);
+		harness_shot_free(shot);
 	}
 }
 
-static void test_free_station_shows_its_greeter(void **state) {
-	struct mp_harness *h = start(state, "1:800x600",
+static struct mp_harness *start_lobby(void **state) {
+	return start(state, "1:800x600",
 		"[compositor]\nbackground = #203040\n"
 		"[station lobby]\noutputs = HEADLESS-1\n");
-	assert_true(harness_wait(h, "idle"));
-	int w, ht;
-	uint32_t *px = harness_screenshot(h, "station", "lobby", &w, &ht);
-	// The background around, the sign-in panel (#1b2633) in the middle,
-	// white fields in it, text.
-	size_t bg = harness_count_color(px, w, 0, 0, w, ht, 0x203040);
-	size_t panel = harness_count_color(px, w, 0, 0, w, ht, 0x1b2633);
-	size_t field = harness_count_color(px, w, 0, 0, w, ht, 0xf4f6f8);
-	assert_true(bg > (size_t)(w * ht) / 2);
-	assert_true(panel > (size_t)(w * ht) / 10);
-	assert_true(field > (size_t)(w * ht) / 50);
-	assert_int_equal(harness_count_color(px, w, w / 2, ht / 2 - 100, 1, 1,
-		0x203040), 0);
-	free(px);
-	char *json = harness_state(h);
-	assert_non_null(strstr(json, "\"state\":\"login\""));
-	free(json);
 }
 
-static void test_output_hotplug(void **state) {
-	struct mp_harness *h = start(state, "1:640x480",
+static void test_free_station_is_at_its_greeter(void **state) {
+	struct mp_harness *h = start_lobby(state);
+	assert_state_str(h, "stations/lobby/state", "login");
+	assert_state_null(h, "stations/lobby/session");
+	assert_state_str(h, "stations/lobby/overlays/greeter/type", "greeter");
+	assert_state_str(h, "stations/lobby/overlays/greeter/focus", "user");
+}
+
+static void test_free_station_draws_its_greeter(void **state) {
+	struct mp_harness *h = start_lobby(state);
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "lobby");
+	size_t all = (size_t)shot->width * shot->height;
+	// The background around, the sign-in panel (#1b2633) in the middle,
+	// white fields in it, text.
+	assert_true(harness_expect_color_range(shot, 0, 0, 0, 0, 0x203040,
+		all / 2 + 1, all, "greeter-background"));
+	assert_true(harness_expect_color_range(shot, 0, 0, 0, 0, 0x1b2633,
+		all / 10 + 1, all, "greeter-panel"));
+	assert_true(harness_expect_color_range(shot, 0, 0, 0, 0, 0xf4f6f8,
+		all / 50 + 1, all, "greeter-fields"));
+	assert_true(harness_expect_color(shot, shot->width / 2,
+		shot->height / 2 - 100, 1, 1, 0x203040, 0, "greeter-panel-middle"));
+	harness_shot_free(shot);
+}
+
+/* Station "first" on HEADLESS-1 (640x480), "late" on HEADLESS-2, which
+ * is not there at start. */
+static struct mp_harness *start_hotplug(void **state) {
+	return start(state, "1:640x480",
 		"[station first]\noutputs = HEADLESS-1\n"
 		"[station late]\noutputs = HEADLESS-2\n");
-	char *json = harness_state(h);
-	assert_non_null(strstr(json, "\"name\":\"late\",\"state\":\"offline\""));
-	free(json);
+}
 
+static void plug_late(struct mp_harness *h) {
 	char *name = harness_add_output(h, 800, 600, NULL);
 	assert_non_null(name);
 	assert_string_equal(name, "HEADLESS-2");
-	json = harness_state(h);
-	assert_non_null(strstr(json, "\"name\":\"late\",\"state\":\"login\""));
-	assert_int_equal(harness_state_int(json, "stations", "late", "area.width"),
-		800);
-	assert_int_equal(harness_state_int(json, "stations", "late", "area.x"),
-		640);
-	free(json);
-
-	assert_true(harness_remove_output(h, name));
 	free(name);
-	json = harness_state(h);
-	assert_non_null(strstr(json, "\"name\":\"late\",\"state\":\"offline\""));
-	free(json);
-	assert_false(harness_remove_output(h, "HEADLESS-7"));
 }
 
-static void test_session_survives_its_output_going(void **state) {
-	// The monitor of a station with a session is unplugged and plugged in
-	// again: the same session, the same client, shown again.
+static void test_station_without_output_is_offline(void **state) {
+	struct mp_harness *h = start_hotplug(state);
+	assert_state_str(h, "stations/late/state", "offline");
+	assert_state_count(h, "stations/late/outputs", 0);
+	assert_state_str(h, "stations/first/state", "login");
+}
+
+static void test_plugged_output_brings_its_station_online(void **state) {
+	struct mp_harness *h = start_hotplug(state);
+	plug_late(h);
+	assert_state_str(h, "stations/late/state", "login");
+	assert_state_long(h, "stations/late/area/width", 800);
+	assert_state_long(h, "stations/late/area/x", 640);
+	assert_state_str(h, "stations/late/outputs/HEADLESS-2", "HEADLESS-2");
+}
+
+static void test_unplugged_output_takes_its_station_offline(void **state) {
+	struct mp_harness *h = start_hotplug(state);
+	plug_late(h);
+	assert_true(harness_remove_output(h, "HEADLESS-2"));
+	assert_state_str(h, "stations/late/state", "offline");
+	assert_false(harness_state_has(h, "outputs/HEADLESS-2"));
+}
+
+static void test_removing_unknown_output_fails(void **state) {
+	struct mp_harness *h = start_hotplug(state);
+	assert_false(harness_remove_output(h, "HEADLESS-7"));
+	assert_state_count(h, "outputs", 1);
+	assert_state_str(h, "stations/first/state", "login");
+}
+
+/* A kiosk station "s" on HEADLESS-1 (640x480) with a green client;
+ * returns its session's pid. */
+static struct mp_harness *start_kiosk(void **state, long *pid) {
 	char *cmd = client_cmd("00ff00", "s", NULL);
 	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
 		"role = kiosk\nautologin = %%USER%%\ncommand = %s\n", cmd);
@@ -140,53 +185,106 @@ static void test_session_survives_its_output_going(void **state) {
 	free(cmd);
 	free(config);
 	assert_true(harness_wait(h, "views s 1"));
-	char *json = harness_state(h);
-	long pid = harness_state_int(json, "sessions", "1", "pid");
-	free(json);
+	*pid = state_long(h, "sessions/1/pid");
+	assert_true(*pid > 0);
+	return h;
+}
 
+/* The station's monitor is unplugged. */
+static void unplug(struct mp_harness *h) {
 	assert_true(harness_remove_output(h, "HEADLESS-1"));
-	json = harness_state(h);
-	assert_non_null(strstr(json, "\"name\":\"s\",\"state\":\"offline\""));
-	assert_int_equal(harness_state_int(json, "sessions", "1", "pid"), pid);
-	free(json);
 	assert_true(harness_wait(h, "views s 0"));
+}
 
+/* And plugged in again, at 800x600; returns once the client drew at that
+ * size. */
+static void replug(struct mp_harness *h) {
 	char *name = harness_add_output(h, 800, 600, "HEADLESS-1");
+	assert_non_null(name);
 	assert_string_equal(name, "HEADLESS-1");
 	free(name);
-	assert_null(harness_add_output(h, 800, 600, "HEADLESS-1"));
 	assert_true(harness_wait(h, "views s 1"));
-	char *log = log_path(h, "s");
-	assert_true(harness_wait_file_contains(log, "drawn 800 600", 5));
-	free(log);
-	json = harness_state(h);
-	assert_int_equal(harness_state_int(json, "sessions", "1", "pid"), pid);
-	assert_non_null(strstr(json, "\"name\":\"s\",\"state\":\"active\""));
-	free(json);
+	assert_true(log_has(h, "s", "drawn 800 600"));
+}
+
+static void test_unplugged_station_keeps_its_session(void **state) {
+	long pid;
+	struct mp_harness *h = start_kiosk(state, &pid);
+	unplug(h);
+	assert_state_str(h, "stations/s/state", "offline");
+	assert_state_long(h, "sessions/1/pid", pid);
+	assert_state_long(h, "stations/s/session", 1);
+	assert_state_count(h, "sessions", 1);
+}
+
+static void test_replugged_station_shows_the_same_session(void **state) {
+	long pid;
+	struct mp_harness *h = start_kiosk(state, &pid);
+	unplug(h);
+	replug(h);
+	assert_state_long(h, "sessions/1/pid", pid);
+	assert_state_str(h, "stations/s/state", "active");
 	assert_true(harness_wait(h, "idle"));
-	int w, ht;
-	uint32_t *px = harness_screenshot(h, "station", "s", &w, &ht);
-	assert_int_equal(harness_count_color(px, w, 0, 0, w, ht, GREEN),
-		800 * 600);
-	free(px);
+	struct mp_shot *shot = shoot(h, "station", "s");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, GREEN, 800 * 600,
+		"replugged-green"));
+	harness_shot_free(shot);
+}
+
+static void test_output_name_in_use_is_refused(void **state) {
+	long pid;
+	struct mp_harness *h = start_kiosk(state, &pid);
+	unplug(h);
+	replug(h);
+	assert_null(harness_add_output(h, 800, 600, "HEADLESS-1"));
+	assert_state_count(h, "outputs", 1);
+}
+
+static void test_window_covering_replugged_output_is_scanned_out(
+		void **state) {
 	// One window exactly covering the whole output: its buffer is shown
 	// as it is, without composition.
-	json = harness_state(h);
-	assert_non_null(strstr(json, "\"scanout\":true"));
-	free(json);
+	long pid;
+	struct mp_harness *h = start_kiosk(state, &pid);
+	unplug(h);
+	replug(h);
+	assert_true(harness_wait(h, "idle"));
+	assert_state_bool(h, "outputs/HEADLESS-1/scanout", true);
 }
 
 int main(void) {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_split_stations_show_own_client,
-			teardown),
-		cmocka_unit_test_teardown(test_oversize_client_is_clipped, teardown),
-		cmocka_unit_test_teardown(test_two_output_station, teardown),
 		cmocka_unit_test_teardown(
-			test_free_station_shows_its_greeter, teardown),
-		cmocka_unit_test_teardown(test_output_hotplug, teardown),
-		cmocka_unit_test_teardown(test_session_survives_its_output_going,
+			test_split_output_shows_each_station_on_its_half, teardown),
+		cmocka_unit_test_teardown(
+			test_station_screenshot_shows_only_its_client, teardown),
+		cmocka_unit_test_teardown(
+			test_split_clients_are_configured_to_their_half, teardown),
+		cmocka_unit_test_teardown(test_oversize_client_is_clipped, teardown),
+		cmocka_unit_test_teardown(test_two_output_station_configures_both,
 			teardown),
+		cmocka_unit_test_teardown(
+			test_two_output_station_shows_window_on_both, teardown),
+		cmocka_unit_test_teardown(test_free_station_is_at_its_greeter,
+			teardown),
+		cmocka_unit_test_teardown(test_free_station_draws_its_greeter,
+			teardown),
+		cmocka_unit_test_teardown(test_station_without_output_is_offline,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_plugged_output_brings_its_station_online, teardown),
+		cmocka_unit_test_teardown(
+			test_unplugged_output_takes_its_station_offline, teardown),
+		cmocka_unit_test_teardown(test_removing_unknown_output_fails,
+			teardown),
+		cmocka_unit_test_teardown(test_unplugged_station_keeps_its_session,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_replugged_station_shows_the_same_session, teardown),
+		cmocka_unit_test_teardown(test_output_name_in_use_is_refused,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_window_covering_replugged_output_is_scanned_out, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
