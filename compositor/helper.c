@@ -200,7 +200,11 @@ static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
 		stop_listening(helper);
 		wlr_log(WLR_INFO, "helper %d of %s: failed: %s", (int)helper->pid,
 			helper->user, frame->payload);
-		NOTIFY(helper, failed, frame->payload);
+		// Its owner destroys the helper (and the frame's buffer) while it
+		// still uses the reason: a copy of its own.
+		char reason[MP_FRAME_MAX_PAYLOAD + 1];
+		snprintf(reason, sizeof(reason), "%s", frame->payload);
+		NOTIFY(helper, failed, reason);
 		return false;
 	case MP_FRAME_STARTED:
 		if (helper->phase != MP_HELPER_OPENING &&

@@ -19,7 +19,7 @@ struct mp_helper_identity {
 /* What a helper reports to its owner: the station while it signs someone
  * in, the session afterwards. After failed or ended the helper has no
  * more to say and its owner destroys it. A callback may destroy the
- * helper. */
+ * helper; the strings it is given stay valid until it returns. */
 struct mp_helper_listener {
 	void (*prompt)(void *data, const char *text, bool echo);
 	void (*message)(void *data, const char *text, bool error);

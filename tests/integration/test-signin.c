@@ -14,11 +14,11 @@ static struct mp_harness *start_desktops(void **state, const char *pam,
 		const char *extra_compositor) {
 	char *cmd = client_cmd("00ff00", "session", NULL);
 	char *config = harness_format(
-		"[compositor]\nsession-command = %s\nsignin-timeout = 60\n%s"
+		"[compositor]\nsession-command = %s\n%s"
 		"[station a]\noutputs = HEADLESS-1\nsplit = left\ndevices = usb-a\n"
 		"layout = es\n"
 		"[station b]\noutputs = HEADLESS-1\nsplit = right\ndevices = usb-b\n",
-		cmd, extra_compositor ? extra_compositor : "");
+		cmd, extra_compositor ? extra_compositor : "signin-timeout = 60\n");
 	struct mp_harness *h = harness_start_pam(config, "1:1280x720",
 		pam ? pam : harness_default_pam);
 	free(cmd);
