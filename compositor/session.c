@@ -307,7 +307,9 @@ static void enter_place(struct mp_session *session,
 }
 
 /* Takes the session's windows out of its place: to limbo (no frames, no
- * input), menus closed, focus and devices dropped. */
+ * input), menus closed, focus and devices dropped. Its seat keeps its
+ * capabilities until it is shown again, so that clients keep their
+ * wl_keyboard and wl_pointer (a move is seamless for them). */
 static void leave_place(struct mp_session *session) {
 	session->place = NULL;
 	wlr_scene_node_reparent(&session->tree->node,
@@ -322,7 +324,6 @@ static void leave_place(struct mp_session *session) {
 	// No device of a station stays on its seat (wlroots would keep
 	// listening to it after the seat is gone).
 	wlr_seat_set_keyboard(session->seat, NULL);
-	wlr_seat_set_capabilities(session->seat, 0);
 }
 
 void session_attach(struct mp_session *session, const struct mp_place *place) {
@@ -412,10 +413,20 @@ bool session_pointer_motion(struct mp_session *session, uint32_t time_msec,
 
 void session_pointer_button(struct mp_session *session, uint32_t time_msec,
 		double lx, double ly, uint32_t button, uint32_t state) {
+	double sx, sy;
+	struct wlr_surface *surface = surface_at(session, lx, ly, &sx, &sy);
+	if (surface != session->seat->pointer_state.focused_surface) {
+		// The window under the pointer came there without the pointer
+		// moving (it mapped, the session was shown): it gets the
+		// pointer before the button.
+		if (surface != NULL) {
+			wlr_seat_pointer_notify_enter(session->seat, surface, sx, sy);
+		} else {
+			wlr_seat_pointer_clear_focus(session->seat);
+		}
+	}
 	if (state == WLR_BUTTON_PRESSED) {
-		double sx, sy;
-		struct mp_view *view =
-			view_from_surface(surface_at(session, lx, ly, &sx, &sy));
+		struct mp_view *view = view_from_surface(surface);
 		if (view != NULL && view->data == session &&
 				view != top_view(session)) {
 			// Raise and focus the clicked window.

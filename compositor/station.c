@@ -478,6 +478,11 @@ void station_show_session(struct mp_station *station,
 	snprintf(reason, sizeof(reason), "session %u shown", session->id);
 	set_state(station, reason);
 	session_focus(session);
+	if (station->state == MP_STATION_ACTIVE) {
+		// The window under the cursor gets the pointer at once.
+		session_pointer_motion(session, 0, station->cursor_x,
+			station->cursor_y);
+	}
 }
 
 void station_release_session(struct mp_station *station, const char *reason,

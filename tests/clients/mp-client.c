@@ -65,6 +65,7 @@ struct client {
 	int n_popups, opened_popups;
 	uint32_t popup_colors[MAX_POPUPS];
 	int n_popup_colors;
+	bool popup_key; // popups open one per press of 'p', not at map
 
 	uint32_t color;
 	int force_width, force_height; // --oversize: ignore the configure size
@@ -340,16 +341,19 @@ static const struct xdg_popup_listener popup_listener = {
 };
 
 /* Opens the next popup of the chain, if more are wanted: 50x50, 20 pixels
- * right of and below its parent's corner. */
+ * right of and below its parent's corner. Its parent is the newest popup
+ * still open, or window 0 when none is. */
 static void open_popup(struct client *c) {
 	if (c->opened_popups >= c->n_popups || c->windows[0].closed) {
 		return;
 	}
 	struct popup *p = &c->popups[c->opened_popups];
-	struct xdg_surface *parent = c->opened_popups == 0 ?
-		c->windows[0].xdg_surface : c->popups[c->opened_popups - 1].xdg_surface;
-	if (c->opened_popups > 0 && c->popups[c->opened_popups - 1].popup == NULL) {
-		return; // its parent is gone
+	struct xdg_surface *parent = c->windows[0].xdg_surface;
+	for (int i = c->opened_popups - 1; i >= 0; i--) {
+		if (c->popups[i].popup != NULL && !c->popups[i].done) {
+			parent = c->popups[i].xdg_surface;
+			break;
+		}
 	}
 	p->client = c;
 	p->index = ++c->opened_popups;
@@ -436,6 +440,10 @@ static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 	xkb_keysym_get_name(sym, name, sizeof(name));
 	xkb_state_key_get_utf8(c->state, key + 8, utf8, sizeof(utf8));
 	logf_(c, "key %s %s", name, utf8);
+	if (c->popup_key && sym == XKB_KEY_p && c->opened_popups < MAX_POPUPS) {
+		c->n_popups = c->opened_popups + 1;
+		open_popup(c);
+	}
 }
 
 static void kb_modifiers(void *data, struct wl_keyboard *kb, uint32_t serial,
@@ -559,6 +567,33 @@ static const struct wl_seat_listener seat_listener = {
 	.name = seat_name,
 };
 
+static void output_geometry(void *data, struct wl_output *output,
+		int32_t x, int32_t y, int32_t width_mm, int32_t height_mm,
+		int32_t subpixel, const char *make, const char *model,
+		int32_t transform) {
+}
+
+static void output_mode(void *data, struct wl_output *output, uint32_t flags,
+		int32_t width, int32_t height, int32_t refresh) {
+	if (flags & WL_OUTPUT_MODE_CURRENT) {
+		logf_(data, "output-mode %d %d", width, height);
+	}
+}
+
+static void output_done(void *data, struct wl_output *output) {
+}
+
+static void output_scale(void *data, struct wl_output *output,
+		int32_t factor) {
+}
+
+static const struct wl_output_listener output_listener = {
+	.geometry = output_geometry,
+	.mode = output_mode,
+	.done = output_done,
+	.scale = output_scale,
+};
+
 static void registry_global(void *data, struct wl_registry *registry,
 		uint32_t name, const char *interface, uint32_t version) {
 	struct client *c = data;
@@ -579,6 +614,12 @@ static void registry_global(void *data, struct wl_registry *registry,
 		c->seat = wl_registry_bind(registry, name, &wl_seat_interface,
 			version < 5 ? version : 5);
 		wl_seat_add_listener(c->seat, &seat_listener, c);
+	} else if (strcmp(interface, wl_output_interface.name) == 0) {
+		// Logs its current mode: output-mode W H (never destroyed: the
+		// client lives as long as its outputs do).
+		struct wl_output *output = wl_registry_bind(registry, name,
+			&wl_output_interface, version < 2 ? version : 2);
+		wl_output_add_listener(output, &output_listener, c);
 	}
 }
 
@@ -660,7 +701,11 @@ static void usage(void) {
 		"  --popup-color RRGGBB[,RRGGBB...]\n"
 		"                        popup K gets the Kth colour (the last one\n"
 		"                        for the rest); default\n"
-		"                        ffff00,00ffff,ff00ff\n");
+		"                        ffff00,00ffff,ff00ff\n"
+		"  --popup-key           popups do not open at map: each press of\n"
+		"                        p opens one, on the newest popup still open\n"
+		"                        or on window 0\n"
+		"Every wl_output's current mode is logged: output-mode W H.\n");
 }
 
 int main(int argc, char *argv[]) {
@@ -679,6 +724,7 @@ int main(int argc, char *argv[]) {
 		{ "windows", required_argument, NULL, 'w' },
 		{ "popups", required_argument, NULL, 'P' },
 		{ "popup-color", required_argument, NULL, 'C' },
+		{ "popup-key", no_argument, NULL, 'K' },
 		{ 0 },
 	};
 	int opt;
@@ -724,6 +770,9 @@ int main(int argc, char *argv[]) {
 					MAX_POPUPS);
 				return 2;
 			}
+			break;
+		case 'K':
+			c.popup_key = true;
 			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {

@@ -156,6 +156,42 @@ struct mp_harness *harness_start(const char *config, const char *headless) {
 
 struct mp_harness *harness_start_pam(const char *config, const char *headless,
 		const char *pam_service) {
+	struct mp_harness_options options = {
+		.config = config,
+		.headless = headless,
+		.pam = pam_service,
+	};
+	return harness_start_with(&options);
+}
+
+/* Execs mpcomp (under valgrind memcheck when MP_VALGRIND is set). */
+static void exec_mpcomp(const char *headless, const char *config_path) {
+	const char *argv[16];
+	int n = 0;
+	if (getenv("MP_VALGRIND") != NULL) {
+		argv[n++] = "valgrind";
+		argv[n++] = "--quiet";
+		argv[n++] = "--error-exitcode=97";
+		// Use after free and invalid accesses are what this lane is
+		// for; leaks are the sanitizer lane's.
+		argv[n++] = "--leak-check=no";
+		argv[n++] = "--suppressions=" VALGRIND_SUPPRESSIONS;
+	}
+	argv[n++] = MPCOMP_PATH;
+	argv[n++] = "--headless";
+	argv[n++] = headless;
+	argv[n++] = "--test-protocol";
+	if (config_path != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = config_path;
+	}
+	argv[n] = NULL;
+	execvp(argv[0], (char *const *)argv);
+}
+
+struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
+	const char *config = o->config, *headless = o->headless;
+	const char *pam_service = o->pam ? o->pam : harness_default_pam;
 	struct mp_harness *h = calloc(1, sizeof(*h));
 	char template[] = "/tmp/mpcomp-test-XXXXXX";
 	if (mkdtemp(template) == NULL) {
@@ -164,8 +200,12 @@ struct mp_harness *harness_start_pam(const char *config, const char *headless,
 		return NULL;
 	}
 	h->dir = strdup(template);
-	h->runtime_dir = harness_path(h, "run");
-	mkdir(h->runtime_dir, 0700);
+	if (o->runtime_dir != NULL) {
+		h->runtime_dir = strdup(o->runtime_dir);
+	} else {
+		h->runtime_dir = harness_path(h, "run");
+		mkdir(h->runtime_dir, 0700);
+	}
 	h->pid = -1;
 	h->stdout_fd = -1;
 
@@ -224,13 +264,7 @@ struct mp_harness *harness_start_pam(const char *config, const char *headless,
 		if (getppid() == 1) {
 			_exit(127); // the test is already gone
 		}
-		if (config_path != NULL) {
-			execl(MPCOMP_PATH, "mpcomp", "--headless", headless,
-				"--test-protocol", "-c", config_path, (char *)NULL);
-		} else {
-			execl(MPCOMP_PATH, "mpcomp", "--headless", headless,
-				"--test-protocol", (char *)NULL);
-		}
+		exec_mpcomp(headless, config_path);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -266,9 +300,21 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 	return remove(path);
 }
 
-/* Waits for pid up to ms; returns the status or -1. */
+/* Waits for our child pid up to ms; returns its status or -1. */
 static int wait_pid(pid_t pid, int ms) {
 	int status;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd >= 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int ret = poll(&pfd, 1, ms);
+		close(fd);
+		if (ret <= 0) {
+			return -1;
+		}
+		return waitpid(pid, &status, 0) == pid ? status : -1;
+	}
+	// No pidfd on this kernel: poll the exit of the process we
+	// signalled, there is no other event to wait on.
 	for (int waited = 0; waited <= ms; waited += 5) {
 		pid_t ret = waitpid(pid, &status, WNOHANG);
 		if (ret == pid) {
@@ -277,11 +323,41 @@ static int wait_pid(pid_t pid, int ms) {
 		if (ret < 0) {
 			return -1;
 		}
-		// Polling the exit of a process we signalled: there is no event
-		// to wait on without a pidfd, which this kernel may lack.
 		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
 	}
 	return -1;
+}
+
+/* Makes a wait status a number: the exit code, or 128 + the signal. */
+static int exit_code(int status) {
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void disconnect(struct mp_harness *h) {
+	if (h->test != NULL) {
+		mp_test_v1_destroy(h->test);
+		h->test = NULL;
+	}
+	if (h->display != NULL) {
+		wl_display_flush(h->display);
+		wl_display_disconnect(h->display);
+		h->display = NULL;
+	}
+}
+
+int harness_signal(struct mp_harness *h, int sig) {
+	disconnect(h);
+	if (h->pid <= 0) {
+		return -1;
+	}
+	kill(h->pid, sig);
+	int status = wait_pid(h->pid, STOP_TIMEOUT_MS);
+	if (status < 0) {
+		fprintf(stderr, "harness: mpcomp did not exit on signal %d\n", sig);
+		return -1;
+	}
+	h->pid = -1;
+	return exit_code(status);
 }
 
 int harness_stop(struct mp_harness *h) {
@@ -289,13 +365,7 @@ int harness_stop(struct mp_harness *h) {
 		return 0;
 	}
 	int result = 0;
-	if (h->test != NULL) {
-		mp_test_v1_destroy(h->test);
-	}
-	if (h->display != NULL) {
-		wl_display_flush(h->display);
-		wl_display_disconnect(h->display);
-	}
+	disconnect(h);
 	if (h->pid > 0) {
 		kill(h->pid, SIGTERM);
 		int status = wait_pid(h->pid, STOP_TIMEOUT_MS);
@@ -304,10 +374,8 @@ int harness_stop(struct mp_harness *h) {
 			kill(h->pid, SIGKILL);
 			waitpid(h->pid, &status, 0);
 			result = -1;
-		} else if (WIFEXITED(status)) {
-			result = WEXITSTATUS(status);
 		} else {
-			result = 128 + WTERMSIG(status);
+			result = exit_code(status);
 		}
 		// Whatever is left in its group (it should be nothing).
 		kill(-h->pid, SIGKILL);

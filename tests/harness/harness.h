@@ -10,7 +10,7 @@
  * through mp_test_v1. Everything it starts is killed and reaped by
  * harness_stop, also when a test fails half-way (cmocka teardown). */
 struct mp_harness {
-	pid_t pid;
+	pid_t pid;         // -1 once it has exited (harness_signal)
 	char *dir;         // temporary directory: config, runtime dir, logs
 	char *runtime_dir;
 	char *socket;
@@ -34,10 +34,25 @@ struct mp_harness *harness_start(const char *config, const char *headless);
 struct mp_harness *harness_start_pam(const char *config, const char *headless,
 	const char *pam_service);
 extern const char *harness_default_pam;
+
+struct mp_harness_options {
+	const char *config;     // may be NULL
+	const char *headless;   // --headless spec
+	const char *pam;        // NULL: harness_default_pam
+	// NULL: a runtime directory of its own; else this one (a second
+	// mpcomp where the first one ran).
+	const char *runtime_dir;
+};
+struct mp_harness *harness_start_with(const struct mp_harness_options *o);
+/* Sends sig to mpcomp and waits until it exits; returns its status as
+ * harness_stop does. harness_stop then only cleans up. */
+int harness_signal(struct mp_harness *h, int sig);
 /* The user running the tests (the one sessions are for). */
 const char *harness_user(void);
 /* Stops mpcomp, kills what is left of its sessions, removes the directory.
- * Returns mpcomp's exit status (0 when clean and leak-free). NULL: 0. */
+ * Returns mpcomp's exit status (0 when clean and leak-free). NULL: 0.
+ * With MP_VALGRIND set, mpcomp runs under valgrind memcheck, and any
+ * error it finds makes the status 97. */
 int harness_stop(struct mp_harness *h);
 /* Path of a file in the harness directory (static buffer per call site
  * must be freed by the caller). */

@@ -121,4 +121,36 @@ static inline struct mp_harness *start_split(void **state,
 	return h;
 }
 
+/* Runs the tests; MP_TEST_FILTER, a comma-separated list of test names
+ * (a trailing '*' matches any end), runs only those: the valgrind lane's
+ * choice. */
+static inline bool test_chosen(const char *name, const char *filter) {
+	char *list = strdup(filter);
+	bool chosen = false;
+	char *save = NULL;
+	for (char *pat = strtok_r(list, ",", &save); pat && !chosen;
+			pat = strtok_r(NULL, ",", &save)) {
+		size_t len = strlen(pat);
+		chosen = len > 0 && pat[len - 1] == '*' ?
+			strncmp(name, pat, len - 1) == 0 : strcmp(name, pat) == 0;
+	}
+	free(list);
+	return chosen;
+}
+
+static inline int run_chosen_tests(const char *group, struct CMUnitTest *tests,
+		size_t n) {
+	const char *filter = getenv("MP_TEST_FILTER");
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (filter == NULL || test_chosen(tests[i].name, filter)) {
+			tests[kept++] = tests[i];
+		}
+	}
+	return _cmocka_run_group_tests(group, tests, kept, NULL, NULL);
+}
+
+#define RUN_TESTS(tests) \
+	run_chosen_tests(__FILE__, tests, sizeof(tests) / sizeof((tests)[0]))
+
 #endif

@@ -237,7 +237,7 @@ static void test_refuses_to_start_with_bad_config(void **state) {
 }
 
 int main(void) {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_long_lines),
@@ -246,5 +246,5 @@ int main(void) {
 		cmocka_unit_test(test_documented_examples),
 		cmocka_unit_test(test_refuses_to_start_with_bad_config),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_TESTS(tests);
 }

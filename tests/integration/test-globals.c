@@ -87,7 +87,7 @@ static void test_session_output_is_its_half(void **state) {
 }
 
 int main(void) {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_session_sees_one_seat_and_its_output,
 			teardown),
 		cmocka_unit_test_teardown(test_hidden_globals_refuse_to_bind,
@@ -96,5 +96,5 @@ int main(void) {
 			teardown),
 		cmocka_unit_test_teardown(test_session_output_is_its_half, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_TESTS(tests);
 }

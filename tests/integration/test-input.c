@@ -183,7 +183,7 @@ static void test_removed_device_takes_no_requests(void **state) {
 }
 
 int main(void) {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_keyboard_goes_to_station_of_its_path,
 			teardown),
 		cmocka_unit_test_teardown(test_typed_text_reaches_its_station_client,
@@ -214,5 +214,5 @@ int main(void) {
 		cmocka_unit_test_teardown(test_removed_device_takes_no_requests,
 			teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_TESTS(tests);
 }

@@ -163,7 +163,7 @@ static void test_no_config_every_device_has_a_station(void **state) {
 }
 
 int main(void) {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_session_is_attached_with_its_client,
 			teardown),
 		cmocka_unit_test_teardown(
@@ -182,5 +182,5 @@ int main(void) {
 		cmocka_unit_test_teardown(test_no_config_every_device_has_a_station,
 			teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_TESTS(tests);
 }

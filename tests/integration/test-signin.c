@@ -764,7 +764,7 @@ static void test_throwaway_user(void **state) {
 }
 
 int main(void) {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(
 			test_wrong_password_fails_at_its_station_only, teardown),
 		cmocka_unit_test_teardown(
@@ -825,5 +825,5 @@ int main(void) {
 		cmocka_unit_test_teardown(test_kiosk_user_cannot_log_off, teardown),
 		cmocka_unit_test_teardown(test_throwaway_user, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_TESTS(tests);
 }

@@ -253,7 +253,7 @@ static void test_window_covering_replugged_output_is_scanned_out(
 }
 
 int main(void) {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(
 			test_split_output_shows_each_station_on_its_half, teardown),
 		cmocka_unit_test_teardown(
@@ -286,5 +286,5 @@ int main(void) {
 		cmocka_unit_test_teardown(
 			test_window_covering_replugged_output_is_scanned_out, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return RUN_TESTS(tests);
 }
