@@ -246,9 +246,14 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 		setenv("XDG_RUNTIME_DIR", h->runtime_dir, 1);
 		setenv("WLR_RENDERER", "pixman", 1);
 		setenv("WLR_BACKENDS", "headless", 1);
-		setenv("PAM_WRAPPER", "1", 1);
-		setenv("PAM_WRAPPER_SERVICE_DIR", pam_dir, 1);
-		setenv("LD_PRELOAD", "libpam_wrapper.so", 1);
+		if (!o->system_pam) {
+			setenv("PAM_WRAPPER", "1", 1);
+			setenv("PAM_WRAPPER_SERVICE_DIR", pam_dir, 1);
+			// Its per-process directories: ours, not shared with
+			// other tests in /tmp.
+			setenv("PAM_WRAPPER_RUNTIME_DIR", h->dir, 1);
+			setenv("LD_PRELOAD", "libpam_wrapper.so", 1);
+		}
 		// pam_wrapper comes before the sanitizer runtime: allowed here.
 		const char *asan = getenv("ASAN_OPTIONS");
 		char *opts = harness_format("%s%sverify_asan_link_order=0",
@@ -343,6 +348,11 @@ static void disconnect(struct mp_harness *h) {
 		wl_display_disconnect(h->display);
 		h->display = NULL;
 	}
+}
+
+char *harness_runtime_dir(struct mp_harness *h) {
+	// The test socket is in it.
+	return strndup(h->socket, strrchr(h->socket, '/') - h->socket);
 }
 
 int harness_signal(struct mp_harness *h, int sig) {

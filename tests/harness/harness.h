@@ -42,7 +42,12 @@ struct mp_harness_options {
 	// NULL: a runtime directory of its own; else this one (a second
 	// mpcomp where the first one ran).
 	const char *runtime_dir;
+	// The machine's own PAM (/etc/pam.d), not pam_wrapper's.
+	bool system_pam;
 };
+/* The directory of mpcomp's runtime files (mpcomp-PID: the test socket,
+ * the sessions' directories); caller frees. */
+char *harness_runtime_dir(struct mp_harness *h);
 struct mp_harness *harness_start_with(const struct mp_harness_options *o);
 /* Sends sig to mpcomp and waits until it exits; returns its status as
  * harness_stop does. harness_stop then only cleans up. */

@@ -7,6 +7,8 @@
  *   error=TEXT       sends TEXT as an error message
  *   env=KEY=VALUE    put into the session's environment
  *   log=FILE         appends "open USER" / "close USER" at session start/end
+ *   close_delay=MS   closing the session takes this long (after the
+ *                    session's processes are gone)
  */
 #include <security/pam_appl.h>
 #include <security/pam_modules.h>
@@ -135,6 +137,12 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 		const char **argv) {
+	const char *delay = arg(argc, argv, "close_delay");
+	if (delay != NULL) {
+		long ms = strtol(delay, NULL, 10);
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 	log_line(argc, argv, pamh, "close");
 	return PAM_SUCCESS;
 }

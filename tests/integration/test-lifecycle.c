@@ -1,0 +1,226 @@
+/* A session's life between stations: it opens (or cannot), moves, logs
+ * off, and the station goes on working after each. */
+#include <linux/input-event-codes.h>
+#include <signal.h>
+#include "common.h"
+
+/* Two desktop stations on the halves of one output, with keyboards kb-a
+ * and kb-b; sessions run mp-client (green) logging to session.log with
+ * extra options. */
+static struct mp_harness *start_desktops(void **state, const char *pam,
+		const char *client_extra, const char *compositor_extra) {
+	char *cmd = client_cmd("00ff00", "session", client_extra);
+	char *config = harness_format(
+		"[compositor]\nsession-command = %s\n%s"
+		"[station a]\noutputs = HEADLESS-1\nsplit = left\ndevices = usb-a\n"
+		"[station b]\noutputs = HEADLESS-1\nsplit = right\ndevices = usb-b\n",
+		cmd, compositor_extra ? compositor_extra : "");
+	struct mp_harness_options options = {
+		.config = config,
+		.headless = "1:1280x720",
+		.pam = pam,
+	};
+	struct mp_harness *h = harness_start_with(&options);
+	free(cmd);
+	free(config);
+	assert_non_null(h);
+	*state = h;
+	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-a:1.0", NULL));
+	assert_true(harness_request_add_keyboard(h, "kb-b", "usb-b:1.0", NULL));
+	return h;
+}
+
+static void sign_in(struct mp_harness *h, const char *kb) {
+	assert_true(harness_type(h, kb, harness_user()));
+	assert_true(harness_key(h, kb, "Tab"));
+	assert_true(harness_type(h, kb, "secret"));
+	assert_true(harness_key(h, kb, "Return"));
+}
+
+static void test_session_pam_cannot_open_signs_nobody_in(void **state) {
+	// PAM lets the user in, then refuses to open the session: the
+	// station shows PAM's reason on its greeter and nothing is signed in.
+	struct mp_harness *h = start_desktops(state,
+		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"session required pam_deny.so\n", NULL, NULL);
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "greeter a error"));
+	assert_true(harness_wait(h, "sessions 0"));
+	assert_state_str(h, "stations/a/overlays/greeter/error",
+		"Cannot make/remove an entry for the specified session");
+	assert_state_str(h, "stations/a/state", "login");
+	assert_state_null(h, "stations/a/session");
+	assert_state_null(h, "stations/a/signin");
+	assert_state_long(h, "sessions_started", 1);
+}
+
+static void test_station_works_after_pam_refused_a_session(void **state) {
+	struct mp_harness *h = start_desktops(state,
+		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"session required pam_deny.so\n", NULL, NULL);
+	for (int i = 0; i < 3; i++) {
+		sign_in(h, "kb-a");
+		assert_true(harness_wait(h, "greeter a error"));
+		assert_true(harness_wait(h, "sessions 0"));
+		assert_true(harness_key(h, "kb-a", "Escape"));
+	}
+	assert_state_long(h, "sessions_started", 3);
+	assert_state_str(h, "stations/a/state", "login");
+}
+
+static void test_signin_during_logoff_starts_a_new_session_after_it(
+		void **state) {
+	// The window does not close when asked: the log off takes its whole
+	// grace period, during which the same user signs in at b.
+	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
+		"logoff-grace = 2\n");
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	long first_pid = state_long(h, "sessions/1/pid");
+	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
+	assert_true(harness_wait(h, "session-state 1 logging-off"));
+	sign_in(h, "kb-b");
+	assert_true(harness_wait(h, "greeter b waiting"));
+	// Never moved: it ends where it is, then b gets a new session.
+	assert_state_str(h, "sessions/1/station", "a");
+	assert_state_str(h, "stations/b/state", "login");
+	assert_true(harness_wait(h, "session-state 1 gone"));
+	assert_true(harness_wait(h, "session b any"));
+	assert_true(harness_wait(h, "views b 1"));
+	assert_state_long(h, "stations/b/session", 2);
+	assert_state_str(h, "sessions/2/station", "b");
+	assert_true(state_long(h, "sessions/2/pid") != first_pid);
+	assert_state_str(h, "stations/a/state", "login");
+	assert_state_count(h, "sessions", 1);
+}
+
+static void test_cancelled_wait_starts_nothing(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
+		"logoff-grace = 2\n");
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
+	assert_true(harness_wait(h, "session-state 1 logging-off"));
+	sign_in(h, "kb-b");
+	assert_true(harness_wait(h, "greeter b waiting"));
+	assert_true(harness_key(h, "kb-b", "Escape"));
+	assert_true(harness_wait(h, "greeter b ready"));
+	assert_true(harness_wait(h, "sessions 0"));
+	assert_true(harness_wait(h, "greeter b ready"));
+	assert_state_null(h, "stations/b/session");
+	assert_state_long(h, "sessions_started", 1);
+}
+
+static void test_logoff_key_release_never_reaches_the_client(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
+		"logoff-grace = 1\n");
+	sign_in(h, "kb-a");
+	assert_true(log_has(h, "session", "keyboard-enter"));
+	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
+	assert_true(log_has(h, "session", "close"));
+	assert_true(harness_wait(h, "sessions 0"));
+	assert_true(log_lacks(h, "session", "key q"));
+	assert_true(log_lacks(h, "session", "key Q"));
+	assert_true(log_lacks(h, "session", "release q"));
+	assert_true(log_lacks(h, "session", "release Q"));
+}
+
+static void test_typed_key_press_and_release_reach_the_client(void **state) {
+	// A release whose press reached the client reaches it too.
+	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
+		"logoff-grace = 5\n");
+	sign_in(h, "kb-a");
+	assert_true(log_has(h, "session", "keyboard-enter"));
+	assert_true(harness_type(h, "kb-a", "z"));
+	assert_true(log_has(h, "session", "key z z"));
+	assert_true(log_has(h, "session", "release z"));
+}
+
+static void test_keyboard_removed_after_logoff(void **state) {
+	// The seat of the ended session held the keyboard: removing it, then
+	// signing in again, must find nothing of that seat (a plain build
+	// crashed here; valgrind saw the write into freed memory).
+	struct mp_harness *h = start_desktops(state, NULL, NULL,
+		"logoff-grace = 0\n");
+	sign_in(h, "kb-a");
+	assert_true(log_has(h, "session", "keyboard-enter"));
+	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
+	assert_true(harness_wait(h, "sessions 0"));
+	assert_true(harness_remove_device(h, "kb-a"));
+	assert_true(harness_request_add_keyboard(h, "kb-a2", "usb-a:2.0", NULL));
+	sign_in(h, "kb-a2");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_true(harness_type(h, "kb-a2", "k"));
+	assert_true(log_has(h, "session", "key k k"));
+}
+
+static void test_signin_logoff_cycles(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL,
+		"logoff-grace = 0\n");
+	for (int i = 1; i <= 10; i++) {
+		char *kb = harness_format("kb-%d", i);
+		char *path = harness_format("usb-a:%d.0", i + 10);
+		assert_true(harness_request_add_keyboard(h, kb, path, NULL));
+		sign_in(h, kb);
+		assert_true(harness_wait(h, "views a 1"));
+		assert_true(harness_key(h, kb, "ctrl+alt+shift+q"));
+		assert_true(harness_wait(h, "sessions 0"));
+		assert_true(harness_remove_device(h, kb));
+		free(kb);
+		free(path);
+	}
+	assert_state_long(h, "sessions_started", 10);
+}
+
+static void test_moved_session_keeps_its_keyboard(void **state) {
+	// Its clients keep their wl_keyboard: only the focus leaves and comes
+	// back, and typing at the new station reaches them.
+	struct mp_harness *h = start_desktops(state, NULL, NULL, NULL);
+	sign_in(h, "kb-a");
+	assert_true(log_has(h, "session", "keyboard-enter"));
+	sign_in(h, "kb-b");
+	assert_true(harness_wait(h, "session b any"));
+	assert_true(harness_type(h, "kb-b", "x"));
+	assert_true(log_has(h, "session", "key x x"));
+	assert_true(log_lacks(h, "session", "keyboard-gone"));
+	assert_true(log_lacks(h, "session", "keyboard-ready 2"));
+}
+
+static void test_click_without_motion_reaches_the_window(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, NULL, NULL);
+	assert_true(harness_request_add_pointer(h, "mouse-a", "usb-a:1.1", NULL));
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_true(log_has(h, "session", "pointer-ready"));
+	assert_true(harness_click(h, "mouse-a", BTN_LEFT));
+	assert_true(log_has(h, "session", "button 272 pressed"));
+	assert_true(log_has(h, "session", "button 272 released"));
+}
+
+int main(void) {
+	struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(
+			test_session_pam_cannot_open_signs_nobody_in, teardown),
+		cmocka_unit_test_teardown(
+			test_station_works_after_pam_refused_a_session, teardown),
+		cmocka_unit_test_teardown(
+			test_signin_during_logoff_starts_a_new_session_after_it,
+			teardown),
+		cmocka_unit_test_teardown(test_cancelled_wait_starts_nothing,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_logoff_key_release_never_reaches_the_client, teardown),
+		cmocka_unit_test_teardown(test_typed_key_press_and_release_reach_the_client,
+			teardown),
+		cmocka_unit_test_teardown(test_keyboard_removed_after_logoff,
+			teardown),
+		cmocka_unit_test_teardown(test_signin_logoff_cycles, teardown),
+		cmocka_unit_test_teardown(test_moved_session_keeps_its_keyboard,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_click_without_motion_reaches_the_window, teardown),
+	};
+	return RUN_TESTS(tests);
+}
