@@ -99,16 +99,24 @@ static char *session_command_for(struct mp_station *station) {
 	return exec ? exec : strdup("foot");
 }
 
-/* The session leaves the station showing it (if any): the station shows
- * its greeter (with error on it, when not NULL) in the same frame. */
-static void take_off_station(struct mp_session *session, const char *reason,
-		const char *error) {
+/* The station showing the session (if any) lets it go: it shows its
+ * greeter (with error on it, when not NULL) in the same frame. Returns
+ * that station. */
+static struct mp_station *release(struct mp_session *session,
+		const char *reason, const char *error) {
 	struct mp_station *station =
 		station_of_session(session->server, session);
 	if (station != NULL) {
 		station_release_session(station, reason, error);
 	}
-	session_detach(session, reason);
+	return station;
+}
+
+/* Ends the session; a kiosk station gets its command back later. */
+static void end_session(struct mp_session *session, const char *reason,
+		const char *error) {
+	struct mp_station *station = release(session, reason, error);
+	session_end(session, reason);
 	if (station != NULL) {
 		schedule_restart(station);
 	}
@@ -235,8 +243,7 @@ static const struct mp_station_handler station_handler = {
 
 static void handle_session_done(struct mp_session *session,
 		const char *reason, bool failed) {
-	take_off_station(session, reason, failed ? reason : NULL);
-	session_end(session, reason);
+	end_session(session, reason, failed ? reason : NULL);
 }
 
 static void handle_session_destroy(struct mp_session *session) {
@@ -319,8 +326,7 @@ bool action_end_session(struct mp_session *session, const char *reason,
 	if (session->state == MP_SESSION_ENDING) {
 		return fail(err, "session %u is ending already", session->id);
 	}
-	take_off_station(session, reason, NULL);
-	session_end(session, reason);
+	end_session(session, reason, NULL);
 	return true;
 }
 
@@ -351,7 +357,7 @@ void actions_stop(struct mp_server *server) {
 void actions_kill_all(struct mp_server *server) {
 	struct mp_session *session, *tmp;
 	wl_list_for_each_safe(session, tmp, &server->sessions, link) {
-		take_off_station(session, "the compositor exits now", NULL);
+		release(session, "the compositor exits now", NULL);
 		session_kill(session);
 	}
 }

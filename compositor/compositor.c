@@ -483,10 +483,7 @@ void compositor_finish(struct mp_server *server) {
 	wl_list_for_each_safe(station, stmp, &server->stations, link) {
 		station_destroy(station);
 	}
-	struct mp_helper *helper, *htmp;
-	wl_list_for_each_safe(helper, htmp, &server->helpers, link) {
-		helper_destroy(helper);
-	}
+	helper_kill_all(server);
 	if (server->sigchld_source != NULL) {
 		wl_event_source_remove(server->sigchld_source);
 	}

@@ -334,7 +334,7 @@ struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
 	helper->timeout = wl_event_loop_add_timer(server->loop, handle_timeout,
 		helper);
 	if (helper->source == NULL || helper->timeout == NULL) {
-		helper_destroy(helper);
+		helper_kill(helper);
 		return NULL;
 	}
 	restart_timeout(helper);
@@ -346,7 +346,7 @@ struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
 			!frame_add_field(buf, &len, sizeof(buf), "user", user) ||
 			!frame_add_field(buf, &len, sizeof(buf), "autologin",
 				autologin ? "1" : "0")) {
-		helper_destroy(helper);
+		helper_kill(helper);
 		return NULL;
 	}
 	send_frame(helper, MP_FRAME_START, buf, len);
@@ -400,35 +400,95 @@ void helper_end(struct mp_helper *helper, int grace_ms) {
 	send_frame(helper, MP_FRAME_END, buf, strlen(buf));
 }
 
+// How long a helper that was let go may take to end by itself.
+#define CLOSING_GRACE_MS 5000
+
+static void helper_free(struct mp_helper *helper) {
+	if (helper->kill_timer != NULL) {
+		wl_event_source_remove(helper->kill_timer);
+	}
+	if (helper->fd >= 0) {
+		close(helper->fd);
+	}
+	wl_list_remove(&helper->link);
+	free(helper->user);
+	free(helper);
+}
+
+static int handle_kill_timer(void *data) {
+	struct mp_helper *helper = data;
+	wlr_log(WLR_ERROR, "helper %d of %s: still running %d ms after it was "
+		"let go; killed", (int)helper->pid, helper->user, CLOSING_GRACE_MS);
+	kill(helper->pid, SIGKILL); // our child, not reaped yet: still its pid
+	wl_event_source_remove(helper->kill_timer);
+	helper->kill_timer = NULL;
+	return 0;
+}
+
+/* Its owner is done with it: nothing more is read or sent. */
+static void let_go(struct mp_helper *helper) {
+	if (helper->destroyed != NULL) {
+		*helper->destroyed = true;
+		helper->destroyed = NULL;
+	}
+	stop_listening(helper);
+	helper->listener = NULL;
+	frame_queue_finish(&helper->out);
+	explicit_bzero(&helper->reader, sizeof(helper->reader));
+}
+
 void helper_destroy(struct mp_helper *helper) {
 	if (helper == NULL) {
 		return;
 	}
-	if (helper->destroyed != NULL) {
-		*helper->destroyed = true;
+	let_go(helper);
+	if (helper->pid <= 0) {
+		helper_free(helper);
+		return;
 	}
-	stop_listening(helper);
-	if (helper->fd >= 0) {
-		close(helper->fd);
+	// The helper sees its socket close and ends on its own; it is freed
+	// when it is reaped.
+	close(helper->fd);
+	helper->fd = -1;
+	helper->closing = true;
+	helper->kill_timer = wl_event_loop_add_timer(helper->server->loop,
+		handle_kill_timer, helper);
+	if (helper->kill_timer == NULL) {
+		kill(helper->pid, SIGKILL);
+	} else {
+		wl_event_source_timer_update(helper->kill_timer, CLOSING_GRACE_MS);
 	}
+}
+
+void helper_kill(struct mp_helper *helper) {
+	if (helper == NULL) {
+		return;
+	}
+	let_go(helper);
 	if (helper->pid > 0) {
-		// Still running: nothing of it is wanted any more. Its session's
-		// processes (if any) come to us and are killed when it is reaped.
+		// Its session's processes (if any) come to the compositor,
+		// which kills them when the helper is reaped.
 		kill(helper->pid, SIGKILL);
 	}
-	frame_queue_finish(&helper->out);
-	explicit_bzero(&helper->reader, sizeof(helper->reader));
-	wl_list_remove(&helper->link);
-	free(helper->user);
-	free(helper);
+	helper_free(helper);
+}
+
+void helper_kill_all(struct mp_server *server) {
+	struct mp_helper *helper, *tmp;
+	wl_list_for_each_safe(helper, tmp, &server->helpers, link) {
+		helper_kill(helper);
+	}
 }
 
 bool helper_reaped(struct mp_server *server, pid_t pid) {
 	struct mp_helper *helper;
 	wl_list_for_each(helper, &server->helpers, link) {
 		if (helper->pid == pid) {
-			helper->pid = 0; // its socket tells the rest
-			return true;
+			helper->pid = 0;
+			if (helper->closing) {
+				helper_free(helper); // nobody owns it any more
+			}
+			return true; // else its socket tells its owner the rest
 		}
 	}
 	return false;

@@ -63,6 +63,10 @@ struct mp_helper {
 	const struct mp_helper_listener *listener;
 	void *data;
 	bool *destroyed; // set by helper_destroy while a callback runs
+	// Let go by its owner, its process still running: it ends on its own
+	// (PAM closed as it should be), or is killed when kill_timer fires.
+	bool closing;
+	struct wl_event_source *kill_timer;
 };
 
 /* Starts a helper signing user in. secret, when not NULL, answers PAM's
@@ -82,8 +86,17 @@ void helper_open(struct mp_helper *helper, const char *payload, size_t len);
 /* The session is to end: SIGTERM to its processes, SIGKILL after
  * grace_ms, PAM session closed, then ended. */
 void helper_end(struct mp_helper *helper, int grace_ms);
-/* Forgets the helper; a process that still runs is killed. NULL: no-op. */
+/* Its owner lets the helper go. A process that still runs is told so
+ * (its socket closes): it ends what it does the way it would on its own
+ * (a PAM conversation fails, a session ends after a short grace, PAM is
+ * closed) and exits; if it has not within a few seconds it is killed.
+ * NULL: no-op. */
 void helper_destroy(struct mp_helper *helper);
+/* The same, but a process that still runs is killed now (it did not
+ * answer, or the compositor exits). */
+void helper_kill(struct mp_helper *helper);
+/* Compositor exit: every helper, let go or not, is killed and freed. */
+void helper_kill_all(struct mp_server *server);
 /* From SIGCHLD: pid exited. Returns whether it was a helper of ours. */
 bool helper_reaped(struct mp_server *server, pid_t pid);
 /* Whether pid is a helper process that runs (not reaped). */

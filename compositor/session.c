@@ -735,9 +735,11 @@ static int handle_kill_timer(void *data) {
 }
 
 void session_end(struct mp_session *session, const char *reason) {
-	assert(session->place == NULL);
 	if (session->state == MP_SESSION_ENDING) {
 		return;
+	}
+	if (session->place != NULL) {
+		leave_place(session);
 	}
 	set_state(session, MP_SESSION_ENDING, reason);
 	if (session->logoff_timer != NULL) {
@@ -770,7 +772,9 @@ void session_end(struct mp_session *session, const char *reason) {
 }
 
 void session_kill(struct mp_session *session) {
-	assert(session->place == NULL);
+	if (session->place != NULL) {
+		leave_place(session);
+	}
 	if (session->state != MP_SESSION_ENDING) {
 		set_state(session, MP_SESSION_ENDING, "the compositor exits now");
 	}
@@ -782,7 +786,7 @@ static void session_destroy(struct mp_session *session) {
 		return;
 	}
 	// A helper still there did not end the session: it is killed.
-	helper_destroy(session->helper);
+	helper_kill(session->helper);
 	if (session->kill_timer != NULL) {
 		wl_event_source_remove(session->kill_timer);
 	}

@@ -113,13 +113,13 @@ void session_place_changed(struct mp_session *session);
 /* Log off: windows asked to close; when they are or after the grace
  * period, the session is done. */
 void session_logoff(struct mp_session *session);
-/* Ends the session (it must be shown nowhere): clients disconnected,
- * processes killed by the helper, socket and directory removed, then it
- * is gone. */
+/* Ends the session (its station must have let it go): its windows leave
+ * the station, its clients are disconnected, its processes killed by the
+ * helper, its socket and directory removed, then it is gone. */
 void session_end(struct mp_session *session, const char *reason);
 /* Compositor shutdown: the helper is killed (its processes come to the
- * compositor, which kills them) and the session is gone now. It must be
- * shown nowhere. */
+ * compositor, which kills them) and the session is gone now (its station
+ * must have let it go). */
 void session_kill(struct mp_session *session);
 
 /* Whether a sign-in of its user may move it to another station. */

@@ -2,14 +2,23 @@
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
 #include "view.h"
+#include "xdg-shell-protocol.h"
 
 /* A popup: its scene node is a child of its parent's node (the toplevel's
- * or another popup's) and goes with its xdg_surface. */
+ * or another popup's) and goes with its xdg_surface.
+ *
+ * Dismissed popups are told so (popup_done) and hidden until their client
+ * destroys them, never destroyed by us: wlroots 0.15 makes a popup it
+ * destroys inert, then answers the client's next ack_configure or
+ * set_window_geometry on it with a protocol error, which kills a client
+ * that did nothing wrong (its requests were already on their way). */
 struct mp_popup {
 	struct wlr_xdg_surface *xdg_surface;
-	struct wlr_scene_node *node;
-	struct mp_view *view; // of the toplevel it belongs to
+	struct wlr_scene_node *node; // NULL when it was refused at once
+	struct mp_view *view;        // of the toplevel, NULL when refused
+	bool dismissed;
 	struct wl_listener destroy;
+	struct wl_listener map;
 };
 
 /* xdg_surface->data: an mp_view for toplevels we show, an mp_popup for
@@ -42,11 +51,30 @@ void view_close(struct mp_view *view) {
 	wlr_xdg_toplevel_send_close(view->xdg_surface);
 }
 
-void view_close_popups(struct mp_view *view) {
-	struct wlr_xdg_popup *popup, *tmp;
-	wl_list_for_each_safe(popup, tmp, &view->xdg_surface->popups, link) {
-		wlr_xdg_popup_destroy(popup->base);
+static void dismiss(struct mp_popup *popup) {
+	if (popup->dismissed) {
+		return;
 	}
+	popup->dismissed = true;
+	if (popup->node != NULL) {
+		wlr_scene_node_set_enabled(popup->node, false);
+	}
+	xdg_popup_send_popup_done(popup->xdg_surface->popup->resource);
+}
+
+/* Dismisses the popups of xdg_surface, the innermost first. */
+static void dismiss_popups(struct wlr_xdg_surface *xdg_surface) {
+	struct wlr_xdg_popup *xdg_popup;
+	wl_list_for_each(xdg_popup, &xdg_surface->popups, link) {
+		dismiss_popups(xdg_popup->base);
+		if (xdg_popup->base->data != NULL) {
+			dismiss(xdg_popup->base->data);
+		}
+	}
+}
+
+void view_close_popups(struct mp_view *view) {
+	dismiss_popups(view->xdg_surface);
 }
 
 void view_enter_output(struct mp_view *view, struct wlr_output *output) {
@@ -161,41 +189,55 @@ static void handle_popup_destroy(struct wl_listener *listener, void *data) {
 	struct mp_popup *popup = wl_container_of(listener, popup, destroy);
 	popup->xdg_surface->data = NULL;
 	wl_list_remove(&popup->destroy.link);
+	wl_list_remove(&popup->map.link);
 	free(popup);
+}
+
+static void handle_popup_map(struct wl_listener *listener, void *data) {
+	struct mp_popup *popup = wl_container_of(listener, popup, map);
+	if (popup->dismissed && popup->node != NULL) {
+		// Mapped again after popup_done: it stays hidden.
+		wlr_scene_node_set_enabled(popup->node, false);
+	}
 }
 
 void view_handle_new_popup(struct wlr_xdg_surface *xdg_surface) {
 	struct wlr_xdg_popup *xdg_popup = xdg_surface->popup;
-	struct wlr_scene_node *parent_node = NULL;
-	struct mp_view *view = view_from_surface(xdg_popup->parent);
-	if (view != NULL) {
-		struct wlr_xdg_surface *parent =
-			wlr_xdg_surface_from_wlr_surface(xdg_popup->parent);
-		if (parent->role == WLR_XDG_SURFACE_ROLE_POPUP) {
-			struct mp_popup *parent_popup = parent->data;
-			parent_node = parent_popup->node;
-		} else {
-			parent_node = view->node;
-		}
-	}
-	if (view != NULL && wlr_box_empty(&view->area)) {
-		parent_node = NULL; // its session is on no station: no menus
-	}
-	struct mp_popup *popup = parent_node ? calloc(1, sizeof(*popup)) : NULL;
-	if (popup != NULL) {
-		popup->node = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
-	}
-	if (popup == NULL || popup->node == NULL) {
-		// Not a window we show (or out of memory): no menu on it.
-		free(popup);
-		wlr_xdg_popup_destroy(xdg_surface);
+	struct mp_popup *popup = calloc(1, sizeof(*popup));
+	if (popup == NULL) {
+		wl_resource_post_no_memory(xdg_surface->resource);
 		return;
 	}
 	popup->xdg_surface = xdg_surface;
-	popup->view = view;
 	xdg_surface->data = popup;
 	popup->destroy.notify = handle_popup_destroy;
 	wl_signal_add(&xdg_surface->events.destroy, &popup->destroy);
+	popup->map.notify = handle_popup_map;
+	wl_list_init(&popup->map.link);
+
+	// Its parent: a toplevel we show, or a popup of one that is shown.
+	struct mp_view *view = view_from_surface(xdg_popup->parent);
+	struct wlr_scene_node *parent_node = NULL;
+	if (view != NULL && !wlr_box_empty(&view->area)) {
+		struct wlr_xdg_surface *parent =
+			wlr_xdg_surface_from_wlr_surface(xdg_popup->parent);
+		struct mp_popup *parent_popup =
+			parent->role == WLR_XDG_SURFACE_ROLE_POPUP ? parent->data : NULL;
+		parent_node = parent_popup == NULL ? view->node :
+			parent_popup->dismissed ? NULL : parent_popup->node;
+	}
+	if (parent_node != NULL) {
+		popup->node = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
+		// After the scene's own map listener, which enables the node.
+		wl_signal_add(&xdg_surface->events.map, &popup->map);
+	}
+	if (popup->node == NULL) {
+		// Not on a window that is shown (a session on no station, a
+		// client without a session, a menu that was dismissed): no menu.
+		dismiss(popup);
+		return;
+	}
+	popup->view = view;
 
 	// Keep the popup inside the toplevel's area, in its coordinates.
 	struct wlr_box geo;

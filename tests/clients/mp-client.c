@@ -15,7 +15,7 @@
 #include <xkbcommon/xkbcommon.h>
 #include "xdg-shell-client-protocol.h"
 
-#define MAX_WINDOWS 16
+#define MAX_WINDOWS 128
 #define MAX_POPUPS 16
 #define MAX_KEYCODE 768
 
@@ -42,6 +42,8 @@ struct popup {
 	struct xdg_popup *popup;
 	uint32_t color;
 	bool drawn, done;
+	uint32_t unacked; // --late-popup-ack: the configure not acked yet
+	bool has_unacked;
 };
 
 struct client {
@@ -66,6 +68,7 @@ struct client {
 	uint32_t popup_colors[MAX_POPUPS];
 	int n_popup_colors;
 	bool popup_key; // popups open one per press of 'p', not at map
+	bool late_popup_ack; // popup configures acked only when dismissed
 
 	uint32_t color;
 	int force_width, force_height; // --oversize: ignore the configure size
@@ -297,6 +300,14 @@ static void popup_surface_configure(void *data, struct xdg_surface *surface,
 		uint32_t serial) {
 	struct popup *p = data;
 	struct client *c = p->client;
+	if (c->late_popup_ack && !p->done) {
+		// Acked later, when the popup is dismissed: a request that is
+		// on its way while the compositor dismisses it.
+		p->unacked = serial;
+		p->has_unacked = true;
+		logf_(c, "popup %d configure not acked", p->index);
+		return;
+	}
 	xdg_surface_ack_configure(surface, serial);
 	if (p->done) {
 		return;
@@ -332,6 +343,11 @@ static void popup_done(void *data, struct xdg_popup *xdg_popup) {
 	struct popup *p = data;
 	logf_(p->client, "popup %d done", p->index);
 	p->done = true;
+	if (p->has_unacked) {
+		xdg_surface_ack_configure(p->xdg_surface, p->unacked);
+		p->has_unacked = false;
+		log_when_seen(p->client, "popup %d acked after done", p->index);
+	}
 	popups_prune(p->client);
 }
 
@@ -702,6 +718,9 @@ static void usage(void) {
 		"                        popup K gets the Kth colour (the last one\n"
 		"                        for the rest); default\n"
 		"                        ffff00,00ffff,ff00ff\n"
+		"  --late-popup-ack      ack a popup's configure only when it is\n"
+		"                        dismissed, then destroy it (logs popup K\n"
+		"                        acked after done)\n"
 		"  --popup-key           popups do not open at map: each press of\n"
 		"                        p opens one, on the newest popup still open\n"
 		"                        or on window 0\n"
@@ -725,6 +744,7 @@ int main(int argc, char *argv[]) {
 		{ "popups", required_argument, NULL, 'P' },
 		{ "popup-color", required_argument, NULL, 'C' },
 		{ "popup-key", no_argument, NULL, 'K' },
+		{ "late-popup-ack", no_argument, NULL, 'L' },
 		{ 0 },
 	};
 	int opt;
@@ -773,6 +793,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 'K':
 			c.popup_key = true;
+			break;
+		case 'L':
+			c.late_popup_ack = true;
 			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {

@@ -249,9 +249,6 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 		if (!o->system_pam) {
 			setenv("PAM_WRAPPER", "1", 1);
 			setenv("PAM_WRAPPER_SERVICE_DIR", pam_dir, 1);
-			// Its per-process directories: ours, not shared with
-			// other tests in /tmp.
-			setenv("PAM_WRAPPER_RUNTIME_DIR", h->dir, 1);
 			setenv("LD_PRELOAD", "libpam_wrapper.so", 1);
 		}
 		// pam_wrapper comes before the sanitizer runtime: allowed here.

@@ -1,0 +1,77 @@
+/* A user's day, a hundred times over, on one compositor: devices come
+ * and go, users sign in, move, lose their monitor, get it back and log
+ * off. Run in a build without sanitizers (tools/run-tests), where a use
+ * of freed memory inside a library shows as a crash: the loop that once
+ * crashed 5 runs of 9 at the next sign-in after a log off. */
+#include <linux/input-event-codes.h>
+#include "common.h"
+
+static int cycles(void) {
+	const char *env = getenv("MP_STRESS_CYCLES");
+	return env ? atoi(env) : 100;
+}
+
+static void sign_in(struct mp_harness *h, const char *kb) {
+	assert_true(harness_type(h, kb, harness_user()));
+	assert_true(harness_key(h, kb, "Tab"));
+	assert_true(harness_type(h, kb, "secret"));
+	assert_true(harness_key(h, kb, "Return"));
+}
+
+static void test_a_hundred_days(void **state) {
+	char *cmd = client_cmd("00ff00", "session", "--popups 1");
+	char *config = harness_format("[compositor]\nsession-command = %s\n"
+		"logoff-grace = 0\n"
+		"[station a]\noutputs = HEADLESS-1\nsplit = left\ndevices = usb-a\n"
+		"[station b]\noutputs = HEADLESS-1\nsplit = right\ndevices = usb-b\n"
+		"[station c]\noutputs = HEADLESS-2\ndevices = usb-c\n", cmd);
+	struct mp_harness *h = start(state, "2:1280x720,800x600", config);
+	free(cmd);
+	free(config);
+	assert_true(harness_request_add_keyboard(h, "kb-b", "usb-b:1.0", NULL));
+	assert_true(harness_request_add_keyboard(h, "kb-c", "usb-c:1.0", NULL));
+	int n = cycles();
+	for (int i = 1; i <= n; i++) {
+		// A keyboard and a mouse are plugged in at a; the user signs in.
+		char *kb = harness_format("kb-a%d", i);
+		char *mouse = harness_format("mouse-a%d", i);
+		char *path = harness_format("usb-a:%d.0", i);
+		char *mpath = harness_format("usb-a:%d.1", i);
+		assert_true(harness_request_add_keyboard(h, kb, path, NULL));
+		assert_true(harness_request_add_pointer(h, mouse, mpath, NULL));
+		sign_in(h, kb);
+		assert_true(harness_wait(h, "views a 1"));
+		assert_true(harness_move(h, mouse, 5, 5));
+		assert_true(harness_click(h, mouse, BTN_LEFT));
+		// Moves to b, then to c, whose monitor goes and comes back.
+		sign_in(h, "kb-b");
+		assert_true(harness_wait(h, "views b 1"));
+		sign_in(h, "kb-c");
+		assert_true(harness_wait(h, "views c 1"));
+		assert_true(harness_remove_output(h, "HEADLESS-2"));
+		assert_true(harness_wait(h, "views c 0"));
+		char *name = harness_add_output(h, 800, 600, "HEADLESS-2");
+		assert_non_null(name);
+		free(name);
+		assert_true(harness_wait(h, "views c 1"));
+		// Back to a, log off there, then the devices go.
+		sign_in(h, kb);
+		assert_true(harness_wait(h, "views a 1"));
+		assert_true(harness_key(h, kb, "ctrl+alt+shift+q"));
+		assert_true(harness_wait(h, "sessions 0"));
+		assert_true(harness_remove_device(h, kb));
+		assert_true(harness_remove_device(h, mouse));
+		free(kb);
+		free(mouse);
+		free(path);
+		free(mpath);
+	}
+	assert_state_long(h, "sessions_started", n);
+}
+
+int main(void) {
+	struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_a_hundred_days, teardown),
+	};
+	return RUN_TESTS(tests);
+}
