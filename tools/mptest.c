@@ -35,7 +35,9 @@ static const char usage[] =
 	"  wait-idle                          until nothing is left to draw\n"
 	"  wait CONDITION...                  'idle', 'views STATION N',\n"
 	"                                     'session STATION none|any', 'sessions N',\n"
-	"                                     'greeter STATION prompt|error|ready|restarting'\n";
+	"                                     'session-state ID STATE|gone',\n"
+	"                                     'greeter STATION prompt|error|ready|\n"
+	"                                     restarting|waiting'\n";
 
 static struct mp_test_v1 *test;
 static int timeout_ms = 60000;
