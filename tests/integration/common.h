@@ -98,6 +98,32 @@ static inline struct mp_shot *shoot(struct mp_harness *h, const char *kind,
 	return shot;
 }
 
+/* Types user, Tab, password, Return on keyboard kb (at a greeter). */
+static inline void sign_in_as(struct mp_harness *h, const char *kb,
+		const char *user, const char *password) {
+	assert_true(harness_type(h, kb, user));
+	assert_true(harness_key(h, kb, "Tab"));
+	assert_true(harness_type(h, kb, password));
+	assert_true(harness_key(h, kb, "Return"));
+}
+
+/* The test user, with the right password (pam_matrix: "secret"). */
+static inline void sign_in(struct mp_harness *h, const char *kb) {
+	sign_in_as(h, kb, harness_user(), "secret");
+}
+
+/* One desktop station s on a 640x480 output, signing its user in at
+ * start-up, whose session runs command; returns once its window shows. */
+static inline struct mp_harness *start_session_command(void **state,
+		const char *command) {
+	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
+		"autologin = %%USER%%\nsession-command = %s\n", command);
+	struct mp_harness *h = start(state, "1:640x480", config);
+	free(config);
+	assert_true(harness_wait(h, "views s 1"));
+	return h;
+}
+
 /* Two kiosk stations on the halves of one output, each running mp-client
  * (red "left", blue "right"; left gets left_extra options), with devices
  * usb-0:1 and usb-0:2; returns once both windows are shown. */

@@ -30,13 +30,6 @@ static struct mp_harness *start_desktops(void **state, const char *pam,
 	return h;
 }
 
-static void sign_in(struct mp_harness *h, const char *kb) {
-	assert_true(harness_type(h, kb, harness_user()));
-	assert_true(harness_key(h, kb, "Tab"));
-	assert_true(harness_type(h, kb, "secret"));
-	assert_true(harness_key(h, kb, "Return"));
-}
-
 static void test_session_pam_cannot_open_signs_nobody_in(void **state) {
 	// PAM lets the user in, then refuses to open the session: the
 	// station shows PAM's reason on its greeter and nothing is signed in.

@@ -19,12 +19,8 @@ static struct mp_harness *start_session(void **state,
 		struct session_info *info) {
 	char *cmd = harness_format("sleep 1000 & echo $! > %%DIR%%/bg.pid; "
 		"exec %s --color ff0000 --log %%DIR%%/s.log", harness_mp_client());
-	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
-		"autologin = %%USER%%\nsession-command = %s\n", cmd);
-	struct mp_harness *h = start(state, "1:640x480", config);
+	struct mp_harness *h = start_session_command(state, cmd);
 	free(cmd);
-	free(config);
-	assert_true(harness_wait(h, "views s 1"));
 
 	info->pid = state_long(h, "sessions/1/pid");
 	assert_true(info->pid > 0);

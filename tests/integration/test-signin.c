@@ -30,14 +30,6 @@ static struct mp_harness *start_desktops(void **state, const char *pam,
 	return h;
 }
 
-static void sign_in(struct mp_harness *h, const char *kb, const char *user,
-		const char *password) {
-	assert_true(harness_type(h, kb, user));
-	assert_true(harness_key(h, kb, "Tab"));
-	assert_true(harness_type(h, kb, password));
-	assert_true(harness_key(h, kb, "Return"));
-}
-
 /* Path of a field of the greeter at a station, in a static buffer. */
 static const char *greeter(const char *station, const char *field) {
 	static char path[128];
@@ -48,7 +40,7 @@ static const char *greeter(const char *station, const char *field) {
 
 /* The user signs in at a; returns the session's pid. */
 static long sign_in_at_a(struct mp_harness *h) {
-	sign_in(h, "kb-a", harness_user(), "secret");
+	sign_in(h, "kb-a");
 	assert_true(harness_wait(h, "session a any"));
 	assert_true(harness_wait(h, "views a 1"));
 	long pid = state_long(h, "sessions/1/pid");
@@ -58,7 +50,7 @@ static long sign_in_at_a(struct mp_harness *h) {
 
 /* The same user signs in at b, where the session moves. */
 static void sign_in_again_at_b(struct mp_harness *h) {
-	sign_in(h, "kb-b", harness_user(), "secret");
+	sign_in(h, "kb-b");
 	assert_true(harness_wait(h, "session b any"));
 	assert_true(harness_wait(h, "session a none"));
 	assert_true(harness_wait(h, "views b 1"));
@@ -67,7 +59,7 @@ static void sign_in_again_at_b(struct mp_harness *h) {
 static void test_wrong_password_fails_at_its_station_only(void **state) {
 	struct mp_harness *h = start_desktops(state, NULL, NULL);
 	assert_true(harness_type(h, "kb-a", "someone"));
-	sign_in(h, "kb-b", harness_user(), "wrong");
+	sign_in_as(h, "kb-b", harness_user(), "wrong");
 	assert_true(harness_wait(h, "greeter b error"));
 	char *error = harness_state_str(h, greeter("b", "error"));
 	assert_non_null(error);
@@ -90,8 +82,8 @@ static void test_wrong_password_does_not_stop_a_sign_in_elsewhere(
 		void **state) {
 	// Wrong password at b while a signs in rightly.
 	struct mp_harness *h = start_desktops(state, NULL, NULL);
-	sign_in(h, "kb-b", harness_user(), "wrong");
-	sign_in(h, "kb-a", harness_user(), "secret");
+	sign_in_as(h, "kb-b", harness_user(), "wrong");
+	sign_in(h, "kb-a");
 	assert_true(harness_wait(h, "greeter b error"));
 	assert_true(harness_wait(h, "session a any"));
 	assert_true(harness_wait(h, "views a 1"));
@@ -241,7 +233,7 @@ static const char *two_codes_pam =
 
 static void test_pam_questions_are_asked_in_turn(void **state) {
 	struct mp_harness *h = start_desktops(state, two_codes_pam, NULL);
-	sign_in(h, "kb-a", harness_user(), "secret");
+	sign_in(h, "kb-a");
 	assert_true(harness_wait(h, "greeter a prompt"));
 	assert_state_str(h, greeter("a", "prompt"), "Code 1:");
 	assert_state_str(h, "stations/a/overlays/greeter/messages/"
@@ -257,7 +249,7 @@ static void test_pam_questions_are_asked_in_turn(void **state) {
 
 static void test_wrong_answer_fails_the_sign_in(void **state) {
 	struct mp_harness *h = start_desktops(state, two_codes_pam, NULL);
-	sign_in(h, "kb-b", harness_user(), "secret");
+	sign_in(h, "kb-b");
 	assert_true(harness_wait(h, "greeter b prompt"));
 	assert_true(harness_type(h, "kb-b", "nope"));
 	assert_true(harness_key(h, "kb-b", "Return"));
@@ -275,7 +267,7 @@ static struct mp_harness *start_and_kill_helper(void **state) {
 		"auth required %PAM_MPTEST% prompts=1\n"
 		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
 		"session required pam_permit.so\n", NULL);
-	sign_in(h, "kb-a", harness_user(), "secret");
+	sign_in(h, "kb-a");
 	assert_true(harness_wait(h, "greeter a prompt"));
 	long helper = state_long(h, "stations/a/signin/pid");
 	assert_true(helper > 0);
@@ -299,7 +291,7 @@ static void test_station_signs_in_after_its_helper_died(void **state) {
 	struct mp_harness *h = start_and_kill_helper(state);
 	assert_true(harness_wait(h, "greeter a ready"));
 	assert_true(harness_key(h, "kb-a", "Escape"));
-	sign_in(h, "kb-a", harness_user(), "secret");
+	sign_in(h, "kb-a");
 	assert_true(harness_wait(h, "greeter a prompt"));
 	assert_true(harness_type(h, "kb-a", "code1"));
 	assert_true(harness_key(h, "kb-a", "Return"));
@@ -312,7 +304,7 @@ static void test_hanging_helper_times_out(void **state) {
 		"auth required %PAM_MPTEST% delay=20000\n"
 		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
 		"session required pam_permit.so\n", "signin-timeout = 1\n");
-	sign_in(h, "kb-a", harness_user(), "secret");
+	sign_in(h, "kb-a");
 	assert_true(harness_wait(h, "greeter a error"));
 	assert_state_str(h, greeter("a", "error"), "Sign-in timed out");
 	assert_state_str(h, "stations/a/state", "login");
@@ -404,7 +396,7 @@ static void test_slow_pam_does_not_stall_others(void **state) {
 	assert_true(harness_wait_file_contains(log, "frame 10\n", 10));
 	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-a:1", NULL));
 
-	sign_in(h, "kb-a", harness_user(), "secret");
+	sign_in(h, "kb-a");
 	double t0 = now_s();
 	long f0 = count_lines(log, "frame ");
 	assert_true(harness_wait(h, "session a any"));
@@ -732,7 +724,7 @@ static void test_throwaway_user(void **state) {
 		ok = harness_request_add_keyboard(h, "kb", "usb-a:1", NULL);
 	}
 	if (ok) {
-		sign_in(h, "kb", name, "pw");
+		sign_in_as(h, "kb", name, "pw");
 		ok = harness_wait(h, "views a 1");
 	}
 	char *id = ok ? harness_read_file(id_path) : NULL;

@@ -11,13 +11,6 @@ static int cycles(void) {
 	return env ? atoi(env) : 100;
 }
 
-static void sign_in(struct mp_harness *h, const char *kb) {
-	assert_true(harness_type(h, kb, harness_user()));
-	assert_true(harness_key(h, kb, "Tab"));
-	assert_true(harness_type(h, kb, "secret"));
-	assert_true(harness_key(h, kb, "Return"));
-}
-
 static void test_a_hundred_days(void **state) {
 	char *cmd = client_cmd("00ff00", "session", "--popups 1");
 	char *config = harness_format("[compositor]\nsession-command = %s\n"

@@ -265,12 +265,8 @@ static void test_session_has_default_signals(void **state) {
 	// Nothing ignored, nothing blocked: as after a login.
 	char *cmd = harness_format("grep -E '^Sig(Ign|Blk):' /proc/self/status "
 		"> %%DIR%%/signals; exec %s", harness_mp_client());
-	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
-		"autologin = %%USER%%\nsession-command = %s\n", cmd);
-	struct mp_harness *h = start(state, "1:640x480", config);
+	struct mp_harness *h = start_session_command(state, cmd);
 	free(cmd);
-	free(config);
-	assert_true(harness_wait(h, "views s 1"));
 	char *path = harness_path(h, "signals");
 	char *text = harness_read_file(path);
 	free(path);
@@ -286,12 +282,8 @@ static void test_session_output_goes_to_the_log(void **state) {
 	char *cmd = harness_format("echo printed-by-the-session; "
 		"readlink /proc/self/fd/0 > %%DIR%%/stdin; exec %s",
 		harness_mp_client());
-	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
-		"autologin = %%USER%%\nsession-command = %s\n", cmd);
-	struct mp_harness *h = start(state, "1:640x480", config);
+	struct mp_harness *h = start_session_command(state, cmd);
 	free(cmd);
-	free(config);
-	assert_true(harness_wait(h, "views s 1"));
 	char *log = harness_path(h, "mpcomp.log");
 	assert_true(harness_wait_file_contains(log, "printed-by-the-session", 10));
 	free(log);

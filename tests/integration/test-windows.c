@@ -20,13 +20,6 @@ static struct mp_harness *start_two_sizes(void **state, const char *extra) {
 	return h;
 }
 
-static void sign_in(struct mp_harness *h, const char *kb) {
-	assert_true(harness_type(h, kb, harness_user()));
-	assert_true(harness_key(h, kb, "Tab"));
-	assert_true(harness_type(h, kb, "secret"));
-	assert_true(harness_key(h, kb, "Return"));
-}
-
 static void test_popups_close_when_the_session_moves(void **state) {
 	struct mp_harness *h = start_two_sizes(state, "--popups 2");
 	sign_in(h, "kb-a");
