@@ -62,8 +62,9 @@ static void handle_new_output(struct wl_listener *listener, void *data) {
 		// every device goes to the first station.
 		struct mp_station *station =
 			station_create(server, wlr_output->name, NULL);
-		if (station != NULL) {
-			station->auto_output = strdup(wlr_output->name);
+		if (station != NULL &&
+				(station->auto_output = strdup(wlr_output->name)) == NULL) {
+			station_destroy(station);
 		}
 	}
 	layout_arrange(server);

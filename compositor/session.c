@@ -662,6 +662,11 @@ void session_start(struct mp_session *session, const char *command,
 	struct mp_server *server = session->server;
 	free(session->command);
 	session->command = strdup(command);
+	if (session->command == NULL) {
+		server->session_handler->done(session,
+			"Cannot start the session (out of memory)", true);
+		return;
+	}
 	char buf[MP_FRAME_MAX_PAYLOAD];
 	size_t n = 0;
 	add_env(buf, &n, "WAYLAND_DISPLAY", session->socket->path);

@@ -96,7 +96,8 @@ struct mp_session *session_create(struct mp_server *server,
 	const char *seat_name);
 /* Windows of session clients: listens to the xdg-shell's new surfaces. */
 void session_listen_xdg_shell(struct mp_server *server);
-/* Opens the PAM session and starts command (XDG_SEAT = seat). */
+/* Opens the PAM session and starts command (XDG_SEAT = seat). The session
+ * may be gone when this returns (it could not start). */
 void session_start(struct mp_session *session, const char *command,
 	const char *seat);
 /* Shows the session at place: windows, outputs sized to it. */

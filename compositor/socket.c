@@ -63,9 +63,12 @@ struct mp_socket *socket_create(struct mp_server *server, const char *path,
 	sock->data = data;
 	sock->path = strdup(path);
 	sock->fd = fd;
-	sock->source = wl_event_loop_add_fd(server->loop, fd, WL_EVENT_READABLE,
-		handle_connection, sock);
+	sock->source = sock->path == NULL ? NULL : wl_event_loop_add_fd(
+		server->loop, fd, WL_EVENT_READABLE, handle_connection, sock);
 	if (sock->source == NULL) {
+		if (sock->path == NULL) {
+			unlink(path);
+		}
 		socket_destroy(sock);
 		return NULL;
 	}
@@ -82,7 +85,9 @@ void socket_destroy(struct mp_socket *sock) {
 	if (sock->fd >= 0) {
 		close(sock->fd);
 	}
-	unlink(sock->path);
+	if (sock->path != NULL) {
+		unlink(sock->path);
+	}
 	free(sock->path);
 	free(sock);
 }

@@ -30,6 +30,11 @@ struct mp_text *text_create(const char *font_name) {
 		return NULL;
 	}
 	text->font_name = strdup(font_name);
+	if (text->font_name == NULL) {
+		fcft_fini();
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
