@@ -743,10 +743,10 @@ void session_end(struct mp_session *session, const char *reason) {
 	if (session->state == MP_SESSION_ENDING) {
 		return;
 	}
+	set_state(session, MP_SESSION_ENDING, reason); // logged with its station
 	if (session->place != NULL) {
 		leave_place(session);
 	}
-	set_state(session, MP_SESSION_ENDING, reason);
 	if (session->logoff_timer != NULL) {
 		wl_event_source_remove(session->logoff_timer);
 		session->logoff_timer = NULL;
@@ -777,11 +777,11 @@ void session_end(struct mp_session *session, const char *reason) {
 }
 
 void session_kill(struct mp_session *session) {
-	if (session->place != NULL) {
-		leave_place(session);
-	}
 	if (session->state != MP_SESSION_ENDING) {
 		set_state(session, MP_SESSION_ENDING, "the compositor exits now");
+	}
+	if (session->place != NULL) {
+		leave_place(session);
 	}
 	finish(session);
 }

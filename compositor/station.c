@@ -40,15 +40,20 @@ static enum mp_station_state settled_state(struct mp_station *station) {
 }
 
 /* The one place where a station changes state: what it shows follows in
- * the same frame. */
-static void set_state(struct mp_station *station, const char *reason) {
+ * the same frame. The log names the session it is about (the one shown,
+ * or the one that just left: about). */
+static void set_state(struct mp_station *station, struct mp_session *about,
+		const char *reason) {
 	enum mp_station_state state = settled_state(station);
 	if (station->state == state) {
 		return;
 	}
-	if (station->session != NULL) {
+	if (about == NULL) {
+		about = station->session;
+	}
+	if (about != NULL) {
 		wlr_log(WLR_INFO, "station %s (session %u of %s): %s -> %s: %s",
-			station->name, station->session->id, station->session->user,
+			station->name, about->id, about->user,
 			station_state_name(station->state), station_state_name(state),
 			reason);
 	} else {
@@ -420,7 +425,7 @@ void station_update_outputs(struct mp_station *station) {
 			session_place_changed(station->session);
 		}
 	}
-	set_state(station, "its outputs changed");
+	set_state(station, NULL, "its outputs changed");
 }
 
 /* ---- its session ---- */
@@ -476,7 +481,7 @@ void station_show_session(struct mp_station *station,
 	session_set_keyboard(session, kb ? kb->device : NULL);
 	char reason[64];
 	snprintf(reason, sizeof(reason), "session %u shown", session->id);
-	set_state(station, reason);
+	set_state(station, NULL, reason);
 	session_focus(session);
 	if (station->state == MP_STATION_ACTIVE) {
 		// The window under the cursor gets the pointer at once.
@@ -487,7 +492,8 @@ void station_show_session(struct mp_station *station,
 
 void station_release_session(struct mp_station *station, const char *reason,
 		const char *error) {
-	if (station->session == NULL) {
+	struct mp_session *session = station->session;
+	if (session == NULL) {
 		return;
 	}
 	// Hidden in this same frame: the station no longer shows a single
@@ -501,7 +507,7 @@ void station_release_session(struct mp_station *station, const char *reason,
 	if (error != NULL && station->greeter != NULL) {
 		greeter_fail(station->greeter, error);
 	}
-	set_state(station, reason);
+	set_state(station, session, reason);
 }
 
 /* ---- sign-in ---- */
