@@ -201,12 +201,26 @@ static void place_view(struct mp_session *session, struct mp_view *view) {
 	}
 }
 
-/* A log off is complete once every window is gone. */
-static void check_logoff(struct mp_session *session) {
+static void handle_logoff_idle(void *data) {
+	struct mp_session *session = data;
+	session->logoff_idle = NULL;
 	if (session->state == MP_SESSION_LOGGING_OFF &&
 			session_count_views(session) == 0) {
 		session->server->session_handler->done(session,
 			"log off: every window closed", false);
+	}
+}
+
+/* A log off is complete once every window is gone. That happens inside a
+ * client's request (it destroys its window) or while a client is being
+ * destroyed: the session, which disconnects its clients when it ends,
+ * ends from an idle callback, never there. */
+static void check_logoff(struct mp_session *session) {
+	if (session->state == MP_SESSION_LOGGING_OFF &&
+			session_count_views(session) == 0 &&
+			session->logoff_idle == NULL) {
+		session->logoff_idle = wl_event_loop_add_idle(session->server->loop,
+			handle_logoff_idle, session);
 	}
 }
 
@@ -221,6 +235,9 @@ static void handle_view_map(struct mp_view *view) {
 		view->xdg_surface->toplevel->title : "");
 	session_focus(session);
 	server_changed(session->server);
+	if (session->state == MP_SESSION_LOGGING_OFF) {
+		view_close(view); // it came during the log off: it goes too
+	}
 }
 
 static void handle_view_unmap(struct mp_view *view) {
@@ -751,6 +768,10 @@ void session_end(struct mp_session *session, const char *reason) {
 		wl_event_source_remove(session->logoff_timer);
 		session->logoff_timer = NULL;
 	}
+	if (session->logoff_idle != NULL) {
+		wl_event_source_remove(session->logoff_idle);
+		session->logoff_idle = NULL;
+	}
 	// No new clients, then none of the old ones.
 	socket_destroy(session->socket);
 	session->socket = NULL;
@@ -797,6 +818,9 @@ static void session_destroy(struct mp_session *session) {
 	}
 	if (session->logoff_timer != NULL) {
 		wl_event_source_remove(session->logoff_timer);
+	}
+	if (session->logoff_idle != NULL) {
+		wl_event_source_remove(session->logoff_idle);
 	}
 	socket_destroy(session->socket);
 	struct mp_client *client, *ctmp;

@@ -84,6 +84,7 @@ struct mp_session {
 	struct wlr_scene_tree *tree;
 	struct wl_event_source *kill_timer;
 	struct wl_event_source *logoff_timer;
+	struct wl_event_source *logoff_idle; // its log off is complete
 
 	struct wl_listener request_set_selection;
 };

@@ -69,6 +69,7 @@ struct client {
 	int n_popup_colors;
 	bool popup_key; // popups open one per press of 'p', not at map
 	bool late_popup_ack; // popup configures acked only when dismissed
+	bool stay_connected; // after its windows closed, until disconnected
 
 	uint32_t color;
 	int force_width, force_height; // --oversize: ignore the configure size
@@ -718,6 +719,8 @@ static void usage(void) {
 		"                        popup K gets the Kth colour (the last one\n"
 		"                        for the rest); default\n"
 		"                        ffff00,00ffff,ff00ff\n"
+		"  --stay-connected      once its windows are closed (by request),\n"
+		"                        stay connected until disconnected\n"
 		"  --late-popup-ack      ack a popup's configure only when it is\n"
 		"                        dismissed, then destroy it (logs popup K\n"
 		"                        acked after done)\n"
@@ -745,6 +748,7 @@ int main(int argc, char *argv[]) {
 		{ "popup-color", required_argument, NULL, 'C' },
 		{ "popup-key", no_argument, NULL, 'K' },
 		{ "late-popup-ack", no_argument, NULL, 'L' },
+		{ "stay-connected", no_argument, NULL, 'S' },
 		{ 0 },
 	};
 	int opt;
@@ -796,6 +800,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 'L':
 			c.late_popup_ack = true;
+			break;
+		case 'S':
+			c.stay_connected = true;
 			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {
@@ -865,6 +872,14 @@ int main(int argc, char *argv[]) {
 
 	while (c.open_windows > 0 && wl_display_dispatch(c.display) >= 0) {
 		// events do the work
+	}
+	if (c.stay_connected && c.open_windows == 0) {
+		// Its windows went by request (xdg_toplevel.destroy sent): it
+		// stays connected until the compositor disconnects it.
+		logf_(&c, "windows closed, staying connected");
+		while (wl_display_dispatch(c.display) >= 0) {
+			// until the connection ends
+		}
 	}
 	logf_(&c, "exit");
 	return 0;

@@ -106,6 +106,25 @@ static void test_cancelled_wait_starts_nothing(void **state) {
 	assert_state_long(h, "sessions_started", 1);
 }
 
+static void test_logoff_ends_when_the_client_closes_its_window(
+		void **state) {
+	// The client answers close by destroying its window and stays
+	// connected: the log off ends then, not at the end of its grace, and
+	// the compositor (which once ended the session inside that client's
+	// own request, and aborted) carries on.
+	struct mp_harness *h = start_desktops(state, NULL, "--stay-connected",
+		"logoff-grace = 60\n");
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
+	assert_true(log_has(h, "session", "windows closed, staying connected"));
+	assert_true(harness_wait(h, "sessions 0"));
+	assert_true(harness_wait(h, "greeter a ready"));
+	assert_true(log_has(h, "session", "exit"));
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+}
+
 static void test_logoff_key_release_never_reaches_the_client(void **state) {
 	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
 		"logoff-grace = 1\n");
@@ -203,6 +222,8 @@ int main(void) {
 			teardown),
 		cmocka_unit_test_teardown(test_cancelled_wait_starts_nothing,
 			teardown),
+		cmocka_unit_test_teardown(
+			test_logoff_ends_when_the_client_closes_its_window, teardown),
 		cmocka_unit_test_teardown(
 			test_logoff_key_release_never_reaches_the_client, teardown),
 		cmocka_unit_test_teardown(test_typed_key_press_and_release_reach_the_client,
