@@ -195,6 +195,18 @@ static void handle_signed_in(struct mp_station *station,
 		wlr_log(WLR_INFO, "station %s: %s signs in once session %u (%s) is "
 			"gone", station->name, id->user, existing->id,
 			session_state_name(existing->state));
+		// One user, one session: an earlier sign-in waiting for the same
+		// session elsewhere gives way to this one.
+		struct mp_station *other;
+		wl_list_for_each(other, &server->stations, link) {
+			if (other != station && other->awaited == existing) {
+				char error[128];
+				snprintf(error, sizeof(error), "%s signed in at station %s",
+					id->user, station->name);
+				station_signin_cancel(other);
+				station_show_error(other, error);
+			}
+		}
 		station_signin_wait(station, existing, status);
 	}
 }

@@ -4,8 +4,8 @@
 #include <signal.h>
 #include "common.h"
 
-/* Two desktop stations on the halves of one output, with keyboards kb-a
- * and kb-b; sessions run mp-client (green) logging to session.log with
+/* Two desktop stations on the halves of one output and one on a second
+ * output, with keyboards kb-a, kb-b and kb-c; sessions run mp-client (green) logging to session.log with
  * extra options. */
 static struct mp_harness *start_desktops(void **state, const char *pam,
 		const char *client_extra, const char *compositor_extra) {
@@ -13,11 +13,12 @@ static struct mp_harness *start_desktops(void **state, const char *pam,
 	char *config = harness_format(
 		"[compositor]\nsession-command = %s\n%s"
 		"[station a]\noutputs = HEADLESS-1\nsplit = left\ndevices = usb-a\n"
-		"[station b]\noutputs = HEADLESS-1\nsplit = right\ndevices = usb-b\n",
+		"[station b]\noutputs = HEADLESS-1\nsplit = right\ndevices = usb-b\n"
+		"[station c]\noutputs = HEADLESS-2\ndevices = usb-c\n",
 		cmd, compositor_extra ? compositor_extra : "");
 	struct mp_harness_options options = {
 		.config = config,
-		.headless = "1:1280x720",
+		.headless = "2:1280x720",
 		.pam = pam,
 	};
 	struct mp_harness *h = harness_start_with(&options);
@@ -27,6 +28,7 @@ static struct mp_harness *start_desktops(void **state, const char *pam,
 	*state = h;
 	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-a:1.0", NULL));
 	assert_true(harness_request_add_keyboard(h, "kb-b", "usb-b:1.0", NULL));
+	assert_true(harness_request_add_keyboard(h, "kb-c", "usb-c:1.0", NULL));
 	return h;
 }
 
@@ -87,6 +89,32 @@ static void test_signin_during_logoff_starts_a_new_session_after_it(
 	assert_true(state_long(h, "sessions/2/pid") != first_pid);
 	assert_state_str(h, "stations/a/state", "login");
 	assert_state_count(h, "sessions", 1);
+}
+
+static void test_latest_of_two_waiting_signins_wins(void **state) {
+	// Both b and c wait for the session logging off at a: one user, one
+	// session. The later sign-in (c) gets it; b says where it went.
+	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
+		"logoff-grace = 2\n");
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
+	assert_true(harness_wait(h, "session-state 1 logging-off"));
+	sign_in(h, "kb-b");
+	assert_true(harness_wait(h, "greeter b waiting"));
+	sign_in(h, "kb-c");
+	assert_true(harness_wait(h, "greeter c waiting"));
+	assert_true(harness_wait(h, "greeter b error"));
+	assert_state_null(h, "stations/b/signin");
+	assert_true(harness_wait(h, "session-state 1 gone"));
+	assert_true(harness_wait(h, "views c 1"));
+	assert_state_count(h, "sessions", 1);
+	assert_state_str(h, "sessions/2/station", "c");
+	assert_state_null(h, "stations/b/session");
+	char *error = harness_format("%s signed in at station c",
+		harness_user());
+	assert_state_str(h, "stations/b/overlays/greeter/error", error);
+	free(error);
 }
 
 static void test_cancelled_wait_starts_nothing(void **state) {
@@ -219,6 +247,8 @@ int main(void) {
 			test_station_works_after_pam_refused_a_session, teardown),
 		cmocka_unit_test_teardown(
 			test_signin_during_logoff_starts_a_new_session_after_it,
+			teardown),
+		cmocka_unit_test_teardown(test_latest_of_two_waiting_signins_wins,
 			teardown),
 		cmocka_unit_test_teardown(test_cancelled_wait_starts_nothing,
 			teardown),
