@@ -166,10 +166,9 @@ static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
 			break;
 		}
 		helper->phase = MP_HELPER_AUTHENTICATED;
-		if (helper->timeout != NULL) {
-			wl_event_source_remove(helper->timeout);
-			helper->timeout = NULL;
-		}
+		// No timeout while it waits for OPEN (a sign-in may wait for the
+		// user's last session to end); opening has one again.
+		wl_event_source_timer_update(helper->timeout, 0);
 		forget_secret(helper);
 		const char *uid = frame_field(frame->payload, frame->len, "uid");
 		const char *gid = frame_field(frame->payload, frame->len, "gid");
@@ -219,6 +218,8 @@ static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
 		if (helper->phase == MP_HELPER_OPENING) {
 			helper->phase = MP_HELPER_RUNNING;
 		}
+		// Its session runs: no more timeout.
+		wl_event_source_timer_update(helper->timeout, 0);
 		NOTIFY(helper, started, (pid_t)pid);
 		return true;
 	case MP_FRAME_ENDED:
@@ -372,7 +373,10 @@ void helper_set_listener(struct mp_helper *helper,
 }
 
 void helper_answer(struct mp_helper *helper, const char *text) {
-	if (helper->phase != MP_HELPER_AUTHENTICATING) {
+	// PAM asks while it authenticates, and session modules may ask while
+	// it opens the session.
+	if (helper->phase != MP_HELPER_AUTHENTICATING &&
+			helper->phase != MP_HELPER_OPENING) {
 		return;
 	}
 	helper->waiting_for_user = false;
@@ -385,6 +389,7 @@ void helper_open(struct mp_helper *helper, const char *payload, size_t len) {
 		return;
 	}
 	helper->phase = MP_HELPER_OPENING;
+	restart_timeout(helper); // opening the PAM session may hang too
 	send_frame(helper, MP_FRAME_OPEN, payload, len);
 }
 

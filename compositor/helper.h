@@ -56,7 +56,9 @@ struct mp_helper {
 	bool waiting_for_user; // a prompt is shown and waits for an answer
 	enum mp_helper_phase phase;
 	struct wl_event_source *source;
-	struct wl_event_source *timeout; // a silent sign-in is given up
+	// A sign-in (or the opening of its session) that stays silent for
+	// signin-timeout is given up; not while a prompt waits for the user.
+	struct wl_event_source *timeout;
 	struct mp_frame_reader reader;
 	struct mp_frame_queue out; // frames not written yet
 

@@ -444,6 +444,12 @@ int main(int argc, char *argv[]) {
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	// A session module may converse while the session opens, which reads
+	// into the reader's buffer: OPEN's environment and command are kept
+	// apart.
+	static char open_payload[MP_FRAME_MAX_PAYLOAD + 1];
+	memcpy(open_payload, frame.payload, frame.len + 1);
+	frame.payload = open_payload;
 	open_session(&h, &frame);
 
 	int status = 0;

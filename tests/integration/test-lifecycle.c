@@ -50,6 +50,36 @@ static void test_session_pam_cannot_open_signs_nobody_in(void **state) {
 	assert_state_long(h, "sessions_started", 1);
 }
 
+static void test_session_module_question_is_answered(void **state) {
+	// A PAM session module asks something while the session opens
+	// (nobody to ask any more): it gets an empty answer and the session
+	// starts, where the sign-in once hung for good.
+	struct mp_harness *h = start_desktops(state,
+		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"session required %PAM_MPTEST% session_prompt=1\n", NULL, NULL);
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_state_str(h, "sessions/1/state", "attached");
+	assert_state_str(h, "sessions/1/helper/phase", "running");
+}
+
+static void test_session_that_cannot_open_in_time_fails(void **state) {
+	// Opening the PAM session hangs: after signin-timeout the sign-in
+	// fails, the station says so and nothing is signed in.
+	struct mp_harness *h = start_desktops(state,
+		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"session required %PAM_MPTEST% open_delay=20000\n", NULL,
+		"signin-timeout = 1\n");
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "greeter a error"));
+	assert_true(harness_wait(h, "sessions 0"));
+	assert_state_str(h, "stations/a/overlays/greeter/error",
+		"Sign-in timed out");
+	assert_state_str(h, "stations/a/state", "login");
+}
+
 static void test_station_works_after_pam_refused_a_session(void **state) {
 	struct mp_harness *h = start_desktops(state,
 		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
@@ -243,6 +273,10 @@ int main(void) {
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(
 			test_session_pam_cannot_open_signs_nobody_in, teardown),
+		cmocka_unit_test_teardown(
+			test_session_module_question_is_answered, teardown),
+		cmocka_unit_test_teardown(
+			test_session_that_cannot_open_in_time_fails, teardown),
 		cmocka_unit_test_teardown(
 			test_station_works_after_pam_refused_a_session, teardown),
 		cmocka_unit_test_teardown(

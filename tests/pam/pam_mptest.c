@@ -9,6 +9,9 @@
  *   log=FILE         appends "open USER" / "close USER" at session start/end
  *   close_delay=MS   closing the session takes this long (after the
  *                    session's processes are gone)
+ *   open_delay=MS    opening the session takes this long
+ *   session_prompt=1 opening the session asks a question ("Mount
+ *                    password:", echo on), as pam_mount may
  */
 #include <security/pam_appl.h>
 #include <security/pam_modules.h>
@@ -130,6 +133,20 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	const char *env = arg(argc, argv, "env");
 	if (env != NULL) {
 		pam_putenv(pamh, env);
+	}
+	const char *delay = arg(argc, argv, "open_delay");
+	if (delay != NULL) {
+		long ms = strtol(delay, NULL, 10);
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (arg(argc, argv, "session_prompt") != NULL) {
+		char *answer = NULL;
+		if (converse(pamh, PAM_PROMPT_ECHO_ON, "Mount password:",
+				&answer) != PAM_SUCCESS) {
+			return PAM_SESSION_ERR;
+		}
+		free(answer);
 	}
 	log_line(argc, argv, pamh, "open");
 	return PAM_SUCCESS;
