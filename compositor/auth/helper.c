@@ -365,18 +365,55 @@ static long now_ms(void) {
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* SIGTERM to everything, SIGKILL after grace_ms, until nothing is left. */
+/* The processes that got SIGTERM: each gets it once, also one that comes
+ * to us (its parent died) during the grace period. */
+struct termed {
+	pid_t *pids;
+	size_t n, cap;
+};
+
+static bool spare_termed(pid_t pid, void *data) {
+	struct termed *t = data;
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->pids[i] == pid) {
+			return true;
+		}
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		pid_t *pids = realloc(t->pids, cap * sizeof(*pids));
+		if (pids == NULL) {
+			return false; // it gets SIGTERM again: no harm
+		}
+		t->pids = pids;
+		t->cap = cap;
+	}
+	t->pids[t->n++] = pid;
+	return false;
+}
+
+/* Whether any child is left, dead or alive, without reaping one (its
+ * status may be the command's). */
+static bool has_children(void) {
+	siginfo_t info = { 0 };
+	return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+/* SIGTERM to every process of the session, SIGKILL after grace_ms, until
+ * nothing is left. */
 static void kill_everything(struct helper *h, int sigfd, long grace_ms,
 		int *status) {
-	signal_children(SIGTERM);
+	struct termed termed = { 0 };
 	long deadline = now_ms() + grace_ms;
 	for (;;) {
-		reap(h, status);
-		bool any = signal_children(0) > 0;
-		if (!any && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) {
-			return;
-		}
 		long left = deadline - now_ms();
+		if (left > 0) {
+			proc_signal_children(getpid(), SIGTERM, spare_termed, &termed);
+		}
+		reap(h, status);
+		if (!has_children()) {
+			break;
+		}
 		if (left <= 0) {
 			if (h->cgroup != NULL) {
 				cgroup_write(h->cgroup, "cgroup.kill", "1");
@@ -392,6 +429,7 @@ static void kill_everything(struct helper *h, int sigfd, long grace_ms,
 			}
 		}
 	}
+	free(termed.pids);
 }
 
 int main(int argc, char *argv[]) {

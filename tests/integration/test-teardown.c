@@ -261,6 +261,32 @@ static void test_ended_session_directory_goes_with_its_files(void **state) {
 	free(socket);
 }
 
+static void test_orphaned_process_gets_sigterm_first(void **state) {
+	// A program started by the session command keeps running after the
+	// command ends (it comes to the helper): at the end it gets SIGTERM
+	// like every process of the session, to save its work, before any
+	// SIGKILL.
+	char *cmd = strdup("sh -c 'trap \"echo TERM >> %DIR%/trap.log; exit 0\" "
+		"TERM; echo started >> %DIR%/trap.log; while :; do sleep 0.2; "
+		"done' & exec sleep 1000");
+	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
+		"autologin = %%USER%%\nsession-command = %s\n"
+		"[compositor]\nlogoff-grace = 0\n", cmd);
+	struct mp_harness *h = start(state, "1:640x480", config);
+	free(cmd);
+	free(config);
+	char *path = harness_path(h, "trap.log");
+	assert_true(harness_wait_file_contains(path, "started", 10));
+	assert_true(harness_wait(h, "session-state 1 attached"));
+	assert_true(harness_request_add_keyboard(h, "kb", "", NULL));
+	assert_true(harness_key(h, "kb", "ctrl+alt+shift+q"));
+	assert_true(harness_wait(h, "sessions 0"));
+	char *log = harness_read_file(path);
+	assert_string_equal(log, "started\nTERM\n");
+	free(log);
+	free(path);
+}
+
 static void test_session_has_default_signals(void **state) {
 	// Nothing ignored, nothing blocked: as after a login.
 	char *cmd = harness_format("grep -E '^Sig(Ign|Blk):' /proc/self/status "
@@ -416,6 +442,8 @@ int main(void) {
 			teardown),
 		cmocka_unit_test_teardown(
 			test_ended_session_directory_goes_with_its_files, teardown),
+		cmocka_unit_test_teardown(test_orphaned_process_gets_sigterm_first,
+			teardown),
 		cmocka_unit_test_teardown(test_session_has_default_signals,
 			teardown),
 		cmocka_unit_test_teardown(test_session_output_goes_to_the_log,
