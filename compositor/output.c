@@ -398,6 +398,14 @@ struct mp_output *output_create(struct mp_server *server,
 	return output;
 }
 
+/* wlroots 0.15's wlr_scene_output_destroy leaves the scene output's
+ * damage tracking on the output (listeners on its frames, commits and
+ * modes until the output goes): it goes first. */
+static void destroy_scene_output(struct wlr_scene_output *scene_output) {
+	wlr_output_damage_destroy(scene_output->damage);
+	wlr_scene_output_destroy(scene_output);
+}
+
 void output_destroy(struct mp_output *output) {
 	if (output == NULL) {
 		return;
@@ -407,7 +415,7 @@ void output_destroy(struct mp_output *output) {
 	// Its parts stay with their owners until the layout is done again.
 	struct mp_output_part *part, *tmp;
 	wl_list_for_each_safe(part, tmp, &output->parts, link) {
-		wlr_scene_output_destroy(part->scene_output);
+		destroy_scene_output(part->scene_output);
 		part->scene_output = NULL;
 		part->output = NULL;
 		wl_list_remove(&part->link);
@@ -466,7 +474,7 @@ void output_part_destroy(struct mp_output_part *part) {
 		output_damage_whole(part->output);
 	}
 	if (part->scene_output != NULL) { // NULL once its output went
-		wlr_scene_output_destroy(part->scene_output);
+		destroy_scene_output(part->scene_output);
 	}
 	wl_list_remove(&part->link);
 	free(part);

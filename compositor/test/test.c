@@ -194,7 +194,12 @@ static struct json_object *describe_all(struct mp_server *server) {
 	list = json_object_new_array();
 	struct mp_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
-		json_object_array_add(list, output_describe(output));
+		struct json_object *o = output_describe(output);
+		// For tests only: what listens to its frames (each station
+		// part's damage tracking does).
+		json_object_object_add(o, "frame_listeners", json_object_new_int(
+			wl_list_length(&output->wlr_output->events.frame.listener_list)));
+		json_object_array_add(list, o);
 	}
 	json_object_object_add(all, "outputs", list);
 	return all;

@@ -252,6 +252,23 @@ static void test_window_covering_replugged_output_is_scanned_out(
 	assert_state_bool(h, "outputs/HEADLESS-1/scanout", true);
 }
 
+static void test_layout_changes_leave_nothing_on_outputs(void **state) {
+	// Every output that comes and goes makes the stations lay out their
+	// parts again: what the old parts listened to on HEADLESS-1 goes
+	// with them (wlroots 0.15 leaves a scene output's damage tracking).
+	struct mp_harness *h = start(state, "1:640x480",
+		"[station a]\noutputs = HEADLESS-1\n");
+	assert_true(harness_wait(h, "greeter a ready"));
+	long before = state_long(h, "outputs/HEADLESS-1/frame_listeners");
+	for (int i = 0; i < 10; i++) {
+		char *name = harness_add_output(h, 320, 240, "EXTRA");
+		assert_non_null(name);
+		assert_true(harness_remove_output(h, name));
+		free(name);
+	}
+	assert_state_long(h, "outputs/HEADLESS-1/frame_listeners", before);
+}
+
 int main(void) {
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(
@@ -285,6 +302,8 @@ int main(void) {
 			teardown),
 		cmocka_unit_test_teardown(
 			test_window_covering_replugged_output_is_scanned_out, teardown),
+		cmocka_unit_test_teardown(
+			test_layout_changes_leave_nothing_on_outputs, teardown),
 	};
 	return RUN_TESTS(tests);
 }
