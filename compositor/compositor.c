@@ -473,10 +473,15 @@ void compositor_finish(struct mp_server *server) {
 	if (server->display != NULL) {
 		wl_display_destroy_clients(server->display);
 	}
+	// Devices before the stations they are assigned to: test devices
+	// are ours to destroy; a backend destroys its own later, when our
+	// record of them must be gone.
 	struct mp_input *input, *itmp;
 	wl_list_for_each_safe(input, itmp, &server->inputs, link) {
 		if (input->is_test) {
 			wlr_input_device_destroy(input->device);
+		} else {
+			input_destroy(input);
 		}
 	}
 	struct mp_station *station, *stmp;

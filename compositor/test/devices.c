@@ -5,11 +5,13 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <wlr/backend/headless.h>
 #include <wlr/interfaces/wlr_input_device.h>
 #include <wlr/interfaces/wlr_keyboard.h>
 #include <wlr/interfaces/wlr_pointer.h>
 #include <xkbcommon/xkbcommon.h>
 #include "input.h"
+#include "server.h"
 #include "station.h"
 #include "test/internal.h"
 #include "util.h"
@@ -66,6 +68,38 @@ static void add_device(struct wl_resource *resource, uint32_t id,
 	}
 	mp_test_result_v1_send_done(result,
 		input->station ? input->station->name : "");
+}
+
+void test_handle_add_backend_device(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *type) {
+	struct mp_test *test = test_from_resource(resource);
+	struct wl_resource *result = test_result_create(resource, id);
+	if (result == NULL) {
+		return;
+	}
+	enum wlr_input_device_type kind;
+	if (strcmp(type, "keyboard") == 0) {
+		kind = WLR_INPUT_DEVICE_KEYBOARD;
+	} else if (strcmp(type, "pointer") == 0) {
+		kind = WLR_INPUT_DEVICE_POINTER;
+	} else {
+		test_result_fail(result, "type must be keyboard or pointer, not "
+			"'%s'", type);
+		return;
+	}
+	if (test->server->headless_backend == NULL) {
+		test_result_fail(result, "no headless backend");
+		return;
+	}
+	// The backend announces it: input.c takes it as any real device.
+	struct wlr_input_device *device = wlr_headless_add_input_device(
+		test->server->headless_backend, kind);
+	struct mp_input *input = device ? device->data : NULL;
+	if (input == NULL) {
+		test_result_fail(result, "cannot add a %s", type);
+		return;
+	}
+	mp_test_result_v1_send_done(result, input->name);
 }
 
 void test_handle_add_keyboard(struct wl_client *client,

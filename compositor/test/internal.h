@@ -39,6 +39,8 @@ void test_handle_add_keyboard(struct wl_client *client,
 void test_handle_add_pointer(struct wl_client *client,
 	struct wl_resource *resource, uint32_t id, const char *name,
 	const char *id_path);
+void test_handle_add_backend_device(struct wl_client *client,
+	struct wl_resource *resource, uint32_t id, const char *type);
 void test_handle_remove_device(struct wl_client *client,
 	struct wl_resource *resource, uint32_t id, const char *name);
 void test_handle_key(struct wl_client *client, struct wl_resource *resource,

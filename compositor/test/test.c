@@ -399,6 +399,7 @@ static const struct mp_test_v1_interface test_impl = {
 	.destroy = handle_destroy,
 	.add_keyboard = test_handle_add_keyboard,
 	.add_pointer = test_handle_add_pointer,
+	.add_backend_device = test_handle_add_backend_device,
 	.remove_device = test_handle_remove_device,
 	.key = test_handle_key,
 	.type = test_handle_type,

@@ -450,6 +450,12 @@ bool harness_request_add_pointer(struct mp_harness *h, const char *name,
 		"add_pointer", station);
 }
 
+bool harness_add_backend_device(struct mp_harness *h, const char *type,
+		char **name) {
+	return await(h, mp_test_v1_add_backend_device(h->test, type),
+		"add_backend_device", name);
+}
+
 bool harness_remove_device(struct mp_harness *h, const char *name) {
 	return await(h, mp_test_v1_remove_device(h->test, name), "remove_device",
 		NULL);

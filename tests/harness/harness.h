@@ -69,6 +69,10 @@ bool harness_request_add_keyboard(struct mp_harness *h, const char *name,
 	const char *id_path, char **station);
 bool harness_request_add_pointer(struct mp_harness *h, const char *name,
 	const char *id_path, char **station);
+/* A device owned by the headless backend (as real ones are by theirs);
+ * its name in *name (caller frees). type: "keyboard" or "pointer". */
+bool harness_add_backend_device(struct mp_harness *h, const char *type,
+	char **name);
 bool harness_remove_device(struct mp_harness *h, const char *name);
 bool harness_key(struct mp_harness *h, const char *device, const char *spec);
 bool harness_type(struct mp_harness *h, const char *device, const char *text);

@@ -182,6 +182,26 @@ static void test_removed_device_takes_no_requests(void **state) {
 	assert_false(harness_remove_device(h, "kb-a"));
 }
 
+static void test_backend_devices_at_exit(void **state) {
+	// Devices the backend owns go when it goes, at exit, after the
+	// stations: nothing of them may point to a station by then (ASan saw
+	// a station used after it was freed).
+	struct mp_harness *h = start(state, "1:640x480", NULL);
+	char *kb = NULL, *mouse = NULL;
+	assert_true(harness_add_backend_device(h, "keyboard", &kb));
+	assert_true(harness_add_backend_device(h, "pointer", &mouse));
+	char *path = harness_format("devices/%s/station", kb);
+	assert_state_str(h, path, "HEADLESS-1");
+	free(path);
+	path = harness_format("devices/%s/station", mouse);
+	assert_state_str(h, path, "HEADLESS-1");
+	free(path);
+	free(kb);
+	free(mouse);
+	*state = NULL;
+	assert_int_equal(harness_stop(h), 0);
+}
+
 int main(void) {
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_keyboard_goes_to_station_of_its_path,
@@ -213,6 +233,7 @@ int main(void) {
 		cmocka_unit_test_teardown(test_removed_device_is_gone, teardown),
 		cmocka_unit_test_teardown(test_removed_device_takes_no_requests,
 			teardown),
+		cmocka_unit_test_teardown(test_backend_devices_at_exit, teardown),
 	};
 	return RUN_TESTS(tests);
 }
