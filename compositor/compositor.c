@@ -94,8 +94,50 @@ static void handle_client_created(struct wl_listener *listener, void *data) {
 	}
 }
 
+static bool is_own_child(struct mp_server *server, pid_t pid) {
+	for (size_t i = 0; i < server->n_own_children; i++) {
+		if (server->own_children[i] == pid) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* What is not a session's: the helpers, and our own children. */
 static bool spare_helper(pid_t pid, void *data) {
-	return helper_is_running(data, pid);
+	return helper_is_running(data, pid) || is_own_child(data, pid);
+}
+
+static bool spare_own_child(pid_t pid, void *data) {
+	return is_own_child(data, pid);
+}
+
+static bool note_own_child(pid_t pid, void *data) {
+	struct mp_server *server = data;
+	if (is_own_child(server, pid)) {
+		return true;
+	}
+	pid_t *pids = realloc(server->own_children,
+		(server->n_own_children + 1) * sizeof(*pids));
+	if (pids != NULL) {
+		server->own_children = pids;
+		pids[server->n_own_children++] = pid;
+		wlr_log(WLR_INFO, "child %d (before any session) is our own",
+			(int)pid);
+	}
+	return true;
+}
+
+/* An own child that is reaped is no more: its pid may come back as a
+ * session's. */
+static void forget_own_child(struct mp_server *server, pid_t pid) {
+	for (size_t i = 0; i < server->n_own_children; i++) {
+		if (server->own_children[i] == pid) {
+			server->own_children[i] =
+				server->own_children[--server->n_own_children];
+			return;
+		}
+	}
 }
 
 static int handle_sigchld(int signal, void *data) {
@@ -103,13 +145,16 @@ static int handle_sigchld(int signal, void *data) {
 	pid_t pid;
 	bool reaped = false;
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
-		helper_reaped(server, pid); // its socket tells the rest
+		if (!helper_reaped(server, pid)) { // its socket tells the rest
+			forget_own_child(server, pid);
+		}
 		reaped = true;
 	}
 	if (reaped) {
 		// Every helper is the subreaper of its session, so a child of
-		// ours that is no helper was left by a helper that died (its
-		// children are reparented before it can be reaped): it goes.
+		// ours that is neither a helper nor one of our own was left by a
+		// helper that died (its children are reparented before it can be
+		// reaped): it goes.
 		int killed = proc_signal_children(getpid(), SIGKILL, spare_helper,
 			server);
 		if (killed > 0) {
@@ -326,6 +371,8 @@ bool compositor_init(struct mp_server *server, struct mp_config *config,
 	if (!make_runtime_dir(server) || !create_backends(server, options)) {
 		return false;
 	}
+	// Children the backends made (libseat's built-in seatd) are ours.
+	proc_signal_children(getpid(), 0, note_own_child, server);
 
 	server->renderer = wlr_renderer_autocreate(server->backend);
 	if (server->renderer == NULL) {
@@ -404,6 +451,9 @@ bool compositor_start(struct mp_server *server) {
 	if (!wlr_backend_start(server->session_backend)) {
 		return false;
 	}
+	// No session has run yet: every child we have is our own (backends
+	// may start some when they start).
+	proc_signal_children(getpid(), 0, note_own_child, server);
 	layout_arrange(server);
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
@@ -424,10 +474,6 @@ static long now_ms(void) {
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool has_children(void) {
-	siginfo_t info = { 0 };
-	return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
-}
 
 /* Runs the event loop until done(server) or ms have passed. */
 static void run_until(struct mp_server *server,
@@ -446,13 +492,11 @@ static bool no_sessions(struct mp_server *server) {
 	return wl_list_empty(&server->sessions);
 }
 
-static bool no_children(struct mp_server *server) {
-	if (!has_children()) {
-		return true;
-	}
-	// Whatever is left of a session: killed, and reaped by SIGCHLD.
-	proc_signal_children(getpid(), SIGKILL, NULL, NULL);
-	return false;
+/* Whether no process of a session is left among our children; any that
+ * is gets SIGKILL (and is reaped on SIGCHLD). */
+static bool no_session_children(struct mp_server *server) {
+	return proc_signal_children(getpid(), SIGKILL, spare_own_child,
+		server) == 0;
 }
 
 void compositor_finish(struct mp_server *server) {
@@ -465,7 +509,7 @@ void compositor_finish(struct mp_server *server) {
 		// A helper that did not finish in time is killed, and so is all
 		// that comes to us from it: no process of a session survives us.
 		if (server->sigchld_source != NULL) {
-			run_until(server, no_children, KILL_LEFTOVERS_MS);
+			run_until(server, no_session_children, KILL_LEFTOVERS_MS);
 		}
 	}
 	test_destroy(server->test);
@@ -527,6 +571,7 @@ void compositor_finish(struct mp_server *server) {
 		free(server->session_env[i]);
 	}
 	free(server->session_env);
+	free(server->own_children);
 	if (server->runtime_dir != NULL) {
 		if (!util_remove_tree(server->runtime_dir)) {
 			wlr_log_errno(WLR_ERROR, "cannot remove %s", server->runtime_dir);

@@ -61,6 +61,10 @@ struct mp_server {
 	int runtime_lock_fd;  // flock'ed while we run: a live directory
 	char **session_env;   // "KEY=VALUE" given to every session
 	size_t n_session_env;
+	// Children the compositor had before any session (its libraries',
+	// e.g. libseat's built-in seatd): never taken for a session's.
+	pid_t *own_children;
+	size_t n_own_children;
 	uint32_t next_session_id;
 	uint64_t commit_seq;  // counts output commits, for waits
 	const char *pending_output_name; // layout.c: name of an output being added

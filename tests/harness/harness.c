@@ -32,6 +32,10 @@ const char *harness_mp_client(void) {
 	return MP_CLIENT_PATH;
 }
 
+const char *harness_fork_child_library(void) {
+	return FORK_CHILD_PATH;
+}
+
 const char *harness_mpcomp(void) {
 	return MPCOMP_PATH;
 }
@@ -246,10 +250,21 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 		setenv("XDG_RUNTIME_DIR", h->runtime_dir, 1);
 		setenv("WLR_RENDERER", "pixman", 1);
 		setenv("WLR_BACKENDS", "headless", 1);
+		char *preload = harness_format("%s%s%s",
+			o->system_pam ? "" : "libpam_wrapper.so",
+			o->preload && !o->system_pam ? ":" : "",
+			o->preload ? o->preload : "");
+		if (preload[0] != '\0') {
+			setenv("LD_PRELOAD", preload, 1);
+		}
+		free(preload);
 		if (!o->system_pam) {
 			setenv("PAM_WRAPPER", "1", 1);
 			setenv("PAM_WRAPPER_SERVICE_DIR", pam_dir, 1);
-			setenv("LD_PRELOAD", "libpam_wrapper.so", 1);
+		}
+		for (const char *const *e = o->env; e != NULL && *e != NULL; e++) {
+			char *item = expand(*e, h->dir);
+			putenv(item); // the environment keeps it until exec
 		}
 		// pam_wrapper comes before the sanitizer runtime: allowed here.
 		const char *asan = getenv("ASAN_OPTIONS");

@@ -44,7 +44,15 @@ struct mp_harness_options {
 	const char *runtime_dir;
 	// The machine's own PAM (/etc/pam.d), not pam_wrapper's.
 	bool system_pam;
+	// A library mpcomp loads first (LD_PRELOAD), may be NULL.
+	const char *preload;
+	// "KEY=VALUE" items of mpcomp's environment (%DIR% expanded),
+	// NULL-terminated; may be NULL.
+	const char *const *env;
 };
+/* tests/preload/fork_child.so: forks a child at load, its pid written to
+ * $MP_FORK_CHILD_PID. */
+const char *harness_fork_child_library(void);
 /* The directory of mpcomp's runtime files (mpcomp-PID: the test socket,
  * the sessions' directories); caller frees. */
 char *harness_runtime_dir(struct mp_harness *h);

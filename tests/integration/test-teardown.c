@@ -101,6 +101,45 @@ static void test_dead_helper_session_processes_are_killed(void **state) {
 	assert_state_str(h, "stations/a/state", "login");
 }
 
+static void test_compositor_keeps_its_own_children(void **state) {
+	// A library of mpcomp's gives it a child before any session (as
+	// libseat's built-in seatd does): sessions end, their helpers die,
+	// mpcomp kills what comes to it from them, never that child.
+	static const char *const env[] = {
+		"MP_FORK_CHILD_PID=%DIR%/child.pid", NULL,
+	};
+	char *cmd = harness_format("exec %s", harness_mp_client());
+	char *config = harness_format("[station s]\noutputs = HEADLESS-1\n"
+		"role = kiosk\nautologin = %%USER%%\ncommand = %s\n", cmd);
+	struct mp_harness_options options = {
+		.config = config,
+		.headless = "1:640x480",
+		.preload = harness_fork_child_library(),
+		.env = env,
+	};
+	struct mp_harness *h = harness_start_with(&options);
+	free(cmd);
+	free(config);
+	assert_non_null(h);
+	*state = h;
+	pid_t child = read_pid(h, "child.pid");
+	assert_true(harness_wait(h, "views s 1"));
+	// A session ends, then a helper dies: each time mpcomp looks for
+	// what is left of sessions.
+	assert_int_equal(kill((pid_t)state_long(h, "sessions/1/pid"), SIGTERM),
+		0);
+	assert_true(harness_wait(h, "session-state 1 gone"));
+	assert_true(harness_wait(h, "session-state 2 attached"));
+	assert_int_equal(kill((pid_t)state_long(h, "sessions/2/helper/pid"),
+		SIGKILL), 0);
+	assert_true(harness_wait(h, "session-state 2 gone"));
+	assert_true(alive(child));
+	// At exit too: what mpcomp started itself is not a session's.
+	assert_int_equal(harness_signal(h, SIGTERM), 0);
+	assert_true(alive(child));
+	kill(child, SIGKILL);
+}
+
 /* The PAM service of the test below: the machine's PAM, which (unlike
  * pam_wrapper) has no limit on how many processes use it at once. */
 static char system_service[64];
@@ -434,6 +473,8 @@ int main(void) {
 		cmocka_unit_test_teardown(
 			test_many_helpers_are_never_taken_for_orphans,
 			teardown_system_service),
+		cmocka_unit_test_teardown(test_compositor_keeps_its_own_children,
+			teardown),
 		cmocka_unit_test_teardown(test_exit_removes_the_runtime_directory,
 			teardown),
 		cmocka_unit_test_teardown(test_stale_runtime_directory_is_removed,
