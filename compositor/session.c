@@ -1,5 +1,6 @@
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,9 +636,12 @@ struct mp_session *session_create(struct mp_server *server,
 	if (session->socket == NULL) {
 		goto error;
 	}
-	// The directory and socket belong to the user, 0700.
-	if (getuid() == 0 && (chown(session->dir, id->uid, id->gid) < 0 ||
-			chown(session->socket->path, id->uid, id->gid) < 0)) {
+	// The directory and socket belong to the user, 0700: the socket
+	// first, while only root can touch the directory, and never through
+	// a link (the user could put one there once the directory is theirs).
+	if (getuid() == 0 && (fchownat(AT_FDCWD, session->socket->path, id->uid,
+			id->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+			chown(session->dir, id->uid, id->gid) < 0)) {
 		wlr_log_errno(WLR_ERROR, "session %u: chown", session->id);
 		goto error;
 	}
