@@ -9,11 +9,24 @@
 #include "server.h"
 #include "socket.h"
 
+#define ACCEPT_PAUSE_MS 1000
+
 static int handle_connection(int fd, uint32_t mask, void *data) {
 	struct mp_socket *sock = data;
 	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (client_fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		// Out of fds: the connection waits in the backlog. Stop taking
+		// them for a while, or the loop would spin on this fd.
+		wlr_log_errno(WLR_ERROR, "accept on %s: paused for %d ms",
+			sock->path, ACCEPT_PAUSE_MS);
+		wl_event_source_fd_update(sock->source, 0);
+		wl_event_source_timer_update(sock->resume, ACCEPT_PAUSE_MS);
+		return 0;
+	}
 	if (client_fd < 0) {
-		wlr_log_errno(WLR_ERROR, "accept on %s", sock->path);
+		if (errno != EAGAIN && errno != EINTR) {
+			wlr_log_errno(WLR_ERROR, "accept on %s", sock->path);
+		}
 		return 0;
 	}
 	// client_created tags it as unknown; its owner says what it is now.
@@ -25,6 +38,12 @@ static int handle_connection(int fd, uint32_t mask, void *data) {
 		return 0;
 	}
 	sock->accepted(sock->data, wl_client);
+	return 0;
+}
+
+static int handle_resume(void *data) {
+	struct mp_socket *sock = data;
+	wl_event_source_fd_update(sock->source, WL_EVENT_READABLE);
 	return 0;
 }
 
@@ -65,7 +84,8 @@ struct mp_socket *socket_create(struct mp_server *server, const char *path,
 	sock->fd = fd;
 	sock->source = sock->path == NULL ? NULL : wl_event_loop_add_fd(
 		server->loop, fd, WL_EVENT_READABLE, handle_connection, sock);
-	if (sock->source == NULL) {
+	sock->resume = wl_event_loop_add_timer(server->loop, handle_resume, sock);
+	if (sock->source == NULL || sock->resume == NULL) {
 		if (sock->path == NULL) {
 			unlink(path);
 		}
@@ -81,6 +101,9 @@ void socket_destroy(struct mp_socket *sock) {
 	}
 	if (sock->source != NULL) {
 		wl_event_source_remove(sock->source);
+	}
+	if (sock->resume != NULL) {
+		wl_event_source_remove(sock->resume);
 	}
 	if (sock->fd >= 0) {
 		close(sock->fd);

@@ -14,6 +14,7 @@ struct mp_socket {
 	void (*accepted)(void *data, struct wl_client *client);
 	void *data;
 	struct wl_event_source *source;
+	struct wl_event_source *resume; // accepting again after EMFILE
 };
 
 struct mp_socket *socket_create(struct mp_server *server, const char *path,

@@ -451,7 +451,7 @@ static void handle_request_set_cursor(struct wl_listener *listener,
 static void forget_pressed_keys(struct mp_station *station) {
 	struct mp_station_device *dev;
 	wl_list_for_each(dev, &station->devices, link) {
-		dev->n_forwarded = 0;
+		memset(dev->forwarded, 0, sizeof(dev->forwarded));
 	}
 }
 
@@ -722,19 +722,18 @@ static bool is_logoff_key(struct mp_station *station,
 }
 
 static bool take_forwarded(struct mp_station_device *dev, uint32_t keycode) {
-	for (size_t i = 0; i < dev->n_forwarded; i++) {
-		if (dev->forwarded[i] == keycode) {
-			dev->forwarded[i] = dev->forwarded[--dev->n_forwarded];
-			return true;
-		}
+	if (keycode >= KEY_CNT) {
+		return false;
 	}
-	return false;
+	uint64_t bit = UINT64_C(1) << (keycode % 64);
+	bool was = dev->forwarded[keycode / 64] & bit;
+	dev->forwarded[keycode / 64] &= ~bit;
+	return was;
 }
 
 static void note_forwarded(struct mp_station_device *dev, uint32_t keycode) {
-	if (dev->n_forwarded < sizeof(dev->forwarded) /
-			sizeof(dev->forwarded[0])) {
-		dev->forwarded[dev->n_forwarded++] = keycode;
+	if (keycode < KEY_CNT) {
+		dev->forwarded[keycode / 64] |= UINT64_C(1) << (keycode % 64);
 	}
 }
 

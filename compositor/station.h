@@ -1,6 +1,7 @@
 #ifndef MP_STATION_H
 #define MP_STATION_H
 
+#include <linux/input-event-codes.h>
 #include <stdbool.h>
 #include <time.h>
 #include <wayland-server-core.h>
@@ -51,9 +52,9 @@ struct mp_station_handler {
 struct mp_station_device {
 	struct wlr_input_device *device;
 	char *name;
-	// Keys whose press reached the session: only their release does.
-	uint32_t forwarded[32];
-	size_t n_forwarded;
+	// Keys (evdev codes) whose press reached the session: only their
+	// release does.
+	uint64_t forwarded[(KEY_CNT + 63) / 64];
 	struct wl_list link; // mp_station.devices
 };
 
