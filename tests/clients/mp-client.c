@@ -30,6 +30,7 @@ struct window {
 	struct xdg_toplevel *toplevel;
 	int width, height;
 	bool configured, closed, frame_pending;
+	int width_seen, height_seen; // of the last configure
 };
 
 /* Popup K (from 1) of the chain: a child of popup K-1, popup 1 of
@@ -45,6 +46,13 @@ struct popup {
 	uint32_t unacked; // --late-popup-ack: the configure not acked yet
 	bool has_unacked;
 };
+
+/* Built with the sanitizers in the test build: its own leaks at exit
+ * would only fill the compositor's log (a session's stderr). */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void) {
+	return "detect_leaks=0";
+}
 
 struct client {
 	struct wl_display *display;
@@ -70,6 +78,8 @@ struct client {
 	bool popup_key; // popups open one per press of 'p', not at map
 	bool late_popup_ack; // popup configures acked only when dismissed
 	bool stay_connected; // after its windows closed, until disconnected
+	bool one_by_one;     // window I+1 is made once window I is mapped
+	bool popup_on_resize; // a popup opens when window 0 gets a new size
 
 	uint32_t color;
 	int force_width, force_height; // --oversize: ignore the configure size
@@ -163,6 +173,7 @@ static const struct wl_buffer_listener buffer_listener = {
 
 static void draw(struct window *w);
 static void open_popup(struct client *c);
+static void window_create(struct client *c, int index);
 
 static void frame_done(void *data, struct wl_callback *callback,
 		uint32_t time) {
@@ -210,14 +221,18 @@ static void draw(struct window *win) {
 static void xdg_surface_configure(void *data, struct xdg_surface *surface,
 		uint32_t serial) {
 	struct window *w = data;
+	struct client *c = w->client;
 	xdg_surface_ack_configure(surface, serial);
 	draw(w);
-	if (!w->configured && w->index == 0) {
-		// Window 0 is mapped with this commit: popups may open on it.
-		w->configured = true;
-		open_popup(w->client);
-	}
+	bool first = !w->configured;
 	w->configured = true;
+	if (first && w->index == 0) {
+		// Window 0 is mapped with this commit: popups may open on it.
+		open_popup(c);
+	}
+	if (first && c->one_by_one && w->index + 1 < c->n_windows) {
+		window_create(c, w->index + 1); // the next one, now it is mapped
+	}
 }
 
 static const struct xdg_surface_listener xdg_surface_listener = {
@@ -236,6 +251,16 @@ static void toplevel_configure(void *data, struct xdg_toplevel *toplevel,
 	}
 	if (w->index == 0) {
 		logf_(w->client, "configure %d %d", width, height);
+		struct client *c = w->client;
+		if (c->popup_on_resize && w->configured && width > 0 &&
+				(width != w->width_seen || height != w->height_seen) &&
+				c->opened_popups < MAX_POPUPS) {
+			// A new size (the session moved): a menu opens on it.
+			c->n_popups = c->opened_popups + 1;
+			open_popup(c);
+		}
+		w->width_seen = width;
+		w->height_seen = height;
 	}
 	logf_(w->client, "configure[%d] %d %d %s", w->index, width, height,
 		activated ? "activated" : "inactive");
@@ -276,6 +301,20 @@ static const struct xdg_toplevel_listener toplevel_listener = {
 	.configure = toplevel_configure,
 	.close = toplevel_close,
 };
+
+static void window_create(struct client *c, int index) {
+	struct window *w = &c->windows[index];
+	w->client = c;
+	w->index = index;
+	w->surface = wl_compositor_create_surface(c->compositor);
+	w->xdg_surface = xdg_wm_base_get_xdg_surface(c->wm_base, w->surface);
+	xdg_surface_add_listener(w->xdg_surface, &xdg_surface_listener, w);
+	w->toplevel = xdg_surface_get_toplevel(w->xdg_surface);
+	xdg_toplevel_add_listener(w->toplevel, &toplevel_listener, w);
+	xdg_toplevel_set_title(w->toplevel, "mp-client");
+	wl_surface_commit(w->surface);
+	c->open_windows++;
+}
 
 /* ---- popups ---- */
 
@@ -719,6 +758,11 @@ static void usage(void) {
 		"                        popup K gets the Kth colour (the last one\n"
 		"                        for the rest); default\n"
 		"                        ffff00,00ffff,ff00ff\n"
+		"  --one-by-one          with --windows: window I+1 is made once\n"
+		"                        window I is mapped\n"
+		"  --popup-on-resize     a popup opens (on the newest one still\n"
+		"                        open, or on window 0) each time window 0\n"
+		"                        is configured to a new size\n"
 		"  --stay-connected      once its windows are closed (by request),\n"
 		"                        stay connected until disconnected\n"
 		"  --late-popup-ack      ack a popup's configure only when it is\n"
@@ -749,6 +793,8 @@ int main(int argc, char *argv[]) {
 		{ "popup-key", no_argument, NULL, 'K' },
 		{ "late-popup-ack", no_argument, NULL, 'L' },
 		{ "stay-connected", no_argument, NULL, 'S' },
+		{ "one-by-one", no_argument, NULL, '1' },
+		{ "popup-on-resize", no_argument, NULL, 'R' },
 		{ 0 },
 	};
 	int opt;
@@ -804,6 +850,12 @@ int main(int argc, char *argv[]) {
 		case 'S':
 			c.stay_connected = true;
 			break;
+		case '1':
+			c.one_by_one = true;
+			break;
+		case 'R':
+			c.popup_on_resize = true;
+			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {
 				fprintf(stderr, "mp-client: --popup-color "
@@ -856,19 +908,9 @@ int main(int argc, char *argv[]) {
 		return 1;
 	}
 
-	for (int i = 0; i < c.n_windows; i++) {
-		struct window *w = &c.windows[i];
-		w->client = &c;
-		w->index = i;
-		w->surface = wl_compositor_create_surface(c.compositor);
-		w->xdg_surface = xdg_wm_base_get_xdg_surface(c.wm_base, w->surface);
-		xdg_surface_add_listener(w->xdg_surface, &xdg_surface_listener, w);
-		w->toplevel = xdg_surface_get_toplevel(w->xdg_surface);
-		xdg_toplevel_add_listener(w->toplevel, &toplevel_listener, w);
-		xdg_toplevel_set_title(w->toplevel, "mp-client");
-		wl_surface_commit(w->surface);
+	for (int i = 0; i < (c.one_by_one ? 1 : c.n_windows); i++) {
+		window_create(&c, i);
 	}
-	c.open_windows = c.n_windows;
 
 	while (c.open_windows > 0 && wl_display_dispatch(c.display) >= 0) {
 		// events do the work

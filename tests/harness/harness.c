@@ -212,6 +212,7 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 	}
 	h->pid = -1;
 	h->stdout_fd = -1;
+	h->stdin_fd = -1;
 
 	char *config_path = NULL;
 	if (config != NULL) {
@@ -240,8 +241,16 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		abort();
 	}
+	// mpcomp's stdin: a pipe nobody writes to (not /dev/null, so that a
+	// session that reads /dev/null shows it was given it).
+	int stdin_pipe[2];
+	if (pipe2(stdin_pipe, O_CLOEXEC) < 0) {
+		abort();
+	}
+	h->stdin_fd = stdin_pipe[1];
 	h->pid = fork();
 	if (h->pid == 0) {
+		dup2(stdin_pipe[0], STDIN_FILENO);
 		dup2(pipefd[1], STDOUT_FILENO);
 		int log = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (log >= 0) {
@@ -285,6 +294,7 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 		_exit(127);
 	}
 	close(pipefd[1]);
+	close(stdin_pipe[0]);
 	h->stdout_fd = pipefd[0];
 	free(pam_dir);
 	free(config_path);
@@ -412,6 +422,9 @@ int harness_stop(struct mp_harness *h) {
 	}
 	if (h->stdout_fd >= 0) {
 		close(h->stdout_fd);
+	}
+	if (h->stdin_fd >= 0) {
+		close(h->stdin_fd);
 	}
 	if (getenv("MP_KEEP_TEST_DIR") == NULL) {
 		nftw(h->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

@@ -17,6 +17,7 @@ struct mp_harness {
 	struct wl_display *display;
 	struct mp_test_v1 *test;
 	int stdout_fd;
+	int stdin_fd; // write end of mpcomp's stdin
 };
 
 /* Paths of built programs, for station commands. */

@@ -61,6 +61,29 @@ static void test_menu_opens_after_a_move(void **state) {
 	harness_shot_free(shot);
 }
 
+static void test_nested_menu_after_a_move(void **state) {
+	// A menu is open at a; the session moves to c, where the client opens
+	// another menu as it gets c's size (on the newest menu it still has
+	// open). Nothing of what a showed may be used for it: the moved
+	// session's menus once pointed at scene nodes freed with its old
+	// windows (valgrind saw it).
+	struct mp_harness *h = start_two_sizes(state,
+		"--popups 1 --popup-on-resize");
+	sign_in(h, "kb-a");
+	assert_true(log_has(h, "session", "popup 1 drawn"));
+	sign_in(h, "kb-c");
+	assert_true(harness_wait(h, "session c any"));
+	assert_true(log_has(h, "session", "popup 1 done"));
+	assert_true(log_has(h, "session", "popup 2 drawn"));
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "c");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, CYAN, 50 * 50,
+		"nested-menu-on-c"));
+	harness_shot_free(shot);
+	assert_true(harness_type(h, "kb-c", "x"));
+	assert_true(log_has(h, "session", "key x x"));
+}
+
 static void test_menu_answered_as_it_is_dismissed_keeps_the_client(
 		void **state) {
 	// The client acks its menu's configure while the move dismisses the
@@ -109,11 +132,12 @@ static long count_lines(struct mp_harness *h, const char *name,
 }
 
 static void test_new_window_configures_only_what_changes(void **state) {
-	// 100 windows of one client: each is configured when it is made,
-	// when it gets the focus and when it loses it, never again for the
-	// others (once it was N(N+3)/2 = 5150 configures).
+	// 100 windows of one client, each made once the one before is
+	// mapped: each is configured when it is made, when it gets the focus
+	// and when it loses it, never again for the others (each new window
+	// once configured all of them: N(N+3)/2 = 5150 configures).
 	enum { N = 100 };
-	char *extra = harness_format("--windows %d", N);
+	char *extra = harness_format("--windows %d --one-by-one", N);
 	struct mp_harness *h = start_two_sizes(state, extra);
 	free(extra);
 	sign_in(h, "kb-a");
@@ -138,6 +162,7 @@ int main(void) {
 		cmocka_unit_test_teardown(test_popups_close_when_the_session_moves,
 			teardown),
 		cmocka_unit_test_teardown(test_menu_opens_after_a_move, teardown),
+		cmocka_unit_test_teardown(test_nested_menu_after_a_move, teardown),
 		cmocka_unit_test_teardown(
 			test_menu_answered_as_it_is_dismissed_keeps_the_client,
 			teardown),
