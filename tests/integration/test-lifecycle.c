@@ -32,6 +32,18 @@ static struct mp_harness *start_desktops(void **state, const char *pam,
 	return h;
 }
 
+/* Session 1 at station a whose window ignores the request to close: its
+ * log off is started and takes the whole grace period (2 s). */
+static struct mp_harness *start_slow_logoff(void **state) {
+	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
+		"logoff-grace = 2\n");
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
+	assert_true(harness_wait(h, "session-state 1 logging-off"));
+	return h;
+}
+
 static void test_session_pam_cannot_open_signs_nobody_in(void **state) {
 	// PAM lets the user in, then refuses to open the session: the
 	// station shows PAM's reason on its greeter and nothing is signed in.
@@ -97,15 +109,9 @@ static void test_station_works_after_pam_refused_a_session(void **state) {
 
 static void test_signin_during_logoff_starts_a_new_session_after_it(
 		void **state) {
-	// The window does not close when asked: the log off takes its whole
-	// grace period, during which the same user signs in at b.
-	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
-		"logoff-grace = 2\n");
-	sign_in(h, "kb-a");
-	assert_true(harness_wait(h, "views a 1"));
+	// During the log off's grace period the same user signs in at b.
+	struct mp_harness *h = start_slow_logoff(state);
 	long first_pid = state_long(h, "sessions/1/pid");
-	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
-	assert_true(harness_wait(h, "session-state 1 logging-off"));
 	sign_in(h, "kb-b");
 	assert_true(harness_wait(h, "greeter b waiting"));
 	// Never moved: it ends where it is, then b gets a new session.
@@ -124,12 +130,7 @@ static void test_signin_during_logoff_starts_a_new_session_after_it(
 static void test_latest_of_two_waiting_signins_wins(void **state) {
 	// Both b and c wait for the session logging off at a: one user, one
 	// session. The later sign-in (c) gets it; b says where it went.
-	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
-		"logoff-grace = 2\n");
-	sign_in(h, "kb-a");
-	assert_true(harness_wait(h, "views a 1"));
-	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
-	assert_true(harness_wait(h, "session-state 1 logging-off"));
+	struct mp_harness *h = start_slow_logoff(state);
 	sign_in(h, "kb-b");
 	assert_true(harness_wait(h, "greeter b waiting"));
 	sign_in(h, "kb-c");
@@ -148,12 +149,7 @@ static void test_latest_of_two_waiting_signins_wins(void **state) {
 }
 
 static void test_cancelled_wait_starts_nothing(void **state) {
-	struct mp_harness *h = start_desktops(state, NULL, "--ignore-close",
-		"logoff-grace = 2\n");
-	sign_in(h, "kb-a");
-	assert_true(harness_wait(h, "views a 1"));
-	assert_true(harness_key(h, "kb-a", "ctrl+alt+shift+q"));
-	assert_true(harness_wait(h, "session-state 1 logging-off"));
+	struct mp_harness *h = start_slow_logoff(state);
 	sign_in(h, "kb-b");
 	assert_true(harness_wait(h, "greeter b waiting"));
 	assert_true(harness_key(h, "kb-b", "Escape"));
