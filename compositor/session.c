@@ -311,17 +311,26 @@ void session_listen_xdg_shell(struct mp_server *server) {
 
 /* ---- where it is shown ---- */
 
-/* Shows the session's windows in place, sized to it. */
-static void enter_place(struct mp_session *session,
-		const struct mp_place *place) {
-	session->place = place;
-	wlr_scene_node_reparent(&session->tree->node, &place->tree->node);
+/* Outputs, seat capabilities and windows follow the place. */
+static void follow_place(struct mp_session *session) {
 	update_outputs(session);
-	wlr_seat_set_capabilities(session->seat, place->capabilities);
+	wlr_seat_set_capabilities(session->seat, session->place->capabilities);
 	struct mp_view *view;
 	wl_list_for_each(view, &session->views, link) {
 		place_view(session, view);
 	}
+}
+
+/* Shows the session's windows in place, sized to it, and settles its
+ * state there. */
+static void enter_place(struct mp_session *session,
+		const struct mp_place *place, const char *reason) {
+	session->place = place;
+	wlr_scene_node_reparent(&session->tree->node, &place->tree->node);
+	follow_place(session);
+	settle(session, reason);
+	session_focus(session);
+	server_changed(session->server);
 }
 
 /* Takes the session's windows out of its place: to limbo (no frames, no
@@ -345,10 +354,7 @@ static void leave_place(struct mp_session *session) {
 }
 
 void session_attach(struct mp_session *session, const struct mp_place *place) {
-	enter_place(session, place);
-	settle(session, "shown at its station");
-	session_focus(session);
-	server_changed(session->server);
+	enter_place(session, place, "shown at its station");
 }
 
 void session_move(struct mp_session *session, const struct mp_place *place,
@@ -357,21 +363,12 @@ void session_move(struct mp_session *session, const struct mp_place *place,
 		"%s: %s", session->id, session->user, station_name(session),
 		place->name, reason);
 	leave_place(session);
-	enter_place(session, place);
-	settle(session, reason);
-	session_focus(session);
-	server_changed(session->server);
+	enter_place(session, place, reason);
 }
 
 void session_place_changed(struct mp_session *session) {
-	if (session->place == NULL) {
-		return;
-	}
-	update_outputs(session);
-	wlr_seat_set_capabilities(session->seat, session->place->capabilities);
-	struct mp_view *view;
-	wl_list_for_each(view, &session->views, link) {
-		place_view(session, view);
+	if (session->place != NULL) {
+		follow_place(session);
 	}
 }
 
@@ -529,17 +526,23 @@ static void handle_helper_authenticated(void *data,
 	// Not after the hand-over (the helper checks its phase).
 }
 
-static void handle_helper_failed(void *data, const char *reason) {
-	struct mp_session *session = data;
-	// PAM could not open the session (or the helper went away before
-	// the command ran): nothing of it runs.
+/* The helper has no more to say: an ending session is over, any other
+ * is done on its own (reason; failed: it could not start). */
+static void helper_over(struct mp_session *session, const char *reason,
+		bool failed) {
 	helper_destroy(session->helper);
 	session->helper = NULL;
 	if (session->state == MP_SESSION_ENDING) {
 		finish(session);
 	} else {
-		session->server->session_handler->done(session, reason, true);
+		session->server->session_handler->done(session, reason, failed);
 	}
+}
+
+static void handle_helper_failed(void *data, const char *reason) {
+	// PAM could not open the session (or the helper went away before
+	// the command ran): nothing of it runs.
+	helper_over(data, reason, true);
 }
 
 static void handle_helper_started(void *data, pid_t pid) {
@@ -567,15 +570,9 @@ static void handle_helper_ended(void *data, int status) {
 			"processes are killed as they come to us", session->id,
 			session->user);
 	}
-	helper_destroy(session->helper);
-	session->helper = NULL;
 	session->pid = 0;
-	if (session->state == MP_SESSION_ENDING) {
-		finish(session);
-	} else {
-		session->server->session_handler->done(session, status >= 0 ?
-			"its command exited" : "its helper went away", false);
-	}
+	helper_over(session, status >= 0 ? "its command exited" :
+		"its helper went away", false);
 }
 
 static const struct mp_helper_listener helper_listener = {
@@ -743,6 +740,24 @@ void session_logoff(struct mp_session *session) {
 	wl_event_source_timer_update(session->logoff_timer, grace);
 }
 
+/* No timer of its log off, no new clients, then none of the old ones. */
+static void disconnect(struct mp_session *session) {
+	if (session->logoff_timer != NULL) {
+		wl_event_source_remove(session->logoff_timer);
+		session->logoff_timer = NULL;
+	}
+	if (session->logoff_idle != NULL) {
+		wl_event_source_remove(session->logoff_idle);
+		session->logoff_idle = NULL;
+	}
+	socket_destroy(session->socket);
+	session->socket = NULL;
+	struct mp_client *client, *tmp;
+	wl_list_for_each_safe(client, tmp, &session->clients, session_link) {
+		wl_client_destroy(client->client);
+	}
+}
+
 /* The session is over: nothing of it may stay. */
 static void finish(struct mp_session *session) {
 	wlr_log(WLR_INFO, "session %u (%s): gone", session->id, session->user);
@@ -768,21 +783,7 @@ void session_end(struct mp_session *session, const char *reason) {
 	if (session->place != NULL) {
 		leave_place(session);
 	}
-	if (session->logoff_timer != NULL) {
-		wl_event_source_remove(session->logoff_timer);
-		session->logoff_timer = NULL;
-	}
-	if (session->logoff_idle != NULL) {
-		wl_event_source_remove(session->logoff_idle);
-		session->logoff_idle = NULL;
-	}
-	// No new clients, then none of the old ones.
-	socket_destroy(session->socket);
-	session->socket = NULL;
-	struct mp_client *client, *tmp;
-	wl_list_for_each_safe(client, tmp, &session->clients, session_link) {
-		wl_client_destroy(client->client);
-	}
+	disconnect(session);
 	if (session->helper == NULL ||
 			(session->helper->phase != MP_HELPER_OPENING &&
 			session->helper->phase != MP_HELPER_RUNNING)) {
@@ -802,9 +803,7 @@ void session_end(struct mp_session *session, const char *reason) {
 }
 
 void session_kill(struct mp_session *session) {
-	if (session->state != MP_SESSION_ENDING) {
-		set_state(session, MP_SESSION_ENDING, "the compositor exits now");
-	}
+	set_state(session, MP_SESSION_ENDING, "the compositor exits now");
 	if (session->place != NULL) {
 		leave_place(session);
 	}
@@ -820,17 +819,7 @@ static void session_destroy(struct mp_session *session) {
 	if (session->kill_timer != NULL) {
 		wl_event_source_remove(session->kill_timer);
 	}
-	if (session->logoff_timer != NULL) {
-		wl_event_source_remove(session->logoff_timer);
-	}
-	if (session->logoff_idle != NULL) {
-		wl_event_source_remove(session->logoff_idle);
-	}
-	socket_destroy(session->socket);
-	struct mp_client *client, *ctmp;
-	wl_list_for_each_safe(client, ctmp, &session->clients, session_link) {
-		wl_client_destroy(client->client);
-	}
+	disconnect(session);
 	struct mp_session_output *output, *tmp;
 	wl_list_for_each_safe(output, tmp, &session->outputs, link) {
 		session_output_destroy(output);
