@@ -541,9 +541,7 @@ static void handle_helper_failed(void *data, const char *reason) {
 	struct mp_station *station = data;
 	wlr_log(WLR_INFO, "station %s: sign-in failed: %s", station->name,
 		reason);
-	helper_destroy(station->helper);
-	station->helper = NULL;
-	station->awaited = NULL;
+	helper_destroy(station_take_helper(station));
 	if (station->greeter != NULL) {
 		greeter_fail(station->greeter, reason);
 	}
@@ -600,11 +598,8 @@ void station_signin_cancel(struct mp_station *station) {
 	}
 	wlr_log(WLR_INFO, "station %s: sign-in of %s cancelled", station->name,
 		station->helper->user);
-	helper_destroy(station->helper);
-	station->helper = NULL;
-	station->awaited = NULL;
+	helper_destroy(station_take_helper(station));
 	if (station->greeter != NULL) {
-		greeter_set_status(station->greeter, "");
 		greeter_set_busy(station->greeter, false);
 	}
 	server_changed(station->server);

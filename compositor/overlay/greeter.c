@@ -201,12 +201,17 @@ static void draw(struct mp_greeter *greeter) {
 	wlr_scene_node_set_position(greeter->node, box.x, box.y);
 }
 
-static int handle_clock(void *data) {
-	struct mp_greeter *greeter = data;
-	draw(greeter);
+/* The clock is drawn again just after the next minute begins. */
+static void schedule_clock(struct mp_greeter *greeter) {
 	time_t now = time(NULL);
 	wl_event_source_timer_update(greeter->clock_timer,
 		(int)(60 - now % 60) * 1000 + 50);
+}
+
+static int handle_clock(void *data) {
+	struct mp_greeter *greeter = data;
+	draw(greeter);
+	schedule_clock(greeter);
 	return 0;
 }
 
@@ -416,9 +421,7 @@ struct mp_greeter *greeter_create(struct mp_server *server,
 	greeter->clock_timer = wl_event_loop_add_timer(server->loop,
 		handle_clock, greeter);
 	if (greeter->clock_timer != NULL) {
-		time_t now = time(NULL);
-		wl_event_source_timer_update(greeter->clock_timer,
-			(int)(60 - now % 60) * 1000 + 50);
+		schedule_clock(greeter);
 	}
 	draw(greeter);
 	return greeter;
@@ -464,5 +467,8 @@ void greeter_set_status(struct mp_greeter *greeter, const char *status) {
 
 void greeter_set_busy(struct mp_greeter *greeter, bool busy) {
 	greeter->busy = busy;
+	if (!busy) {
+		greeter->status[0] = '\0'; // it said what was in progress
+	}
 	draw(greeter);
 }

@@ -55,7 +55,8 @@ void greeter_add_message(struct mp_greeter *greeter, const char *text,
 /* The sign-in is over without a session: the reason is shown. */
 void greeter_fail(struct mp_greeter *greeter, const char *reason);
 void greeter_set_status(struct mp_greeter *greeter, const char *status);
-/* Busy (PAM works, or the sign-in waits): typing is not taken. */
+/* Busy (PAM works, or the sign-in waits): typing is not taken. No longer
+ * busy: the status line of what was in progress goes too. */
 void greeter_set_busy(struct mp_greeter *greeter, bool busy);
 
 #endif
