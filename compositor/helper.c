@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +35,17 @@ const char *helper_phase_name(enum mp_helper_phase phase) {
 		return "done";
 	}
 	return "unknown";
+}
+
+struct json_object *helper_describe(struct mp_helper *helper) {
+	if (helper == NULL) {
+		return NULL;
+	}
+	struct json_object *h = json_object_new_object();
+	json_object_object_add(h, "pid", json_object_new_int(helper->pid));
+	json_object_object_add(h, "phase",
+		json_object_new_string(helper_phase_name(helper->phase)));
+	return h;
 }
 
 /* The helper next to our own binary (a build tree) or the installed one. */

@@ -8,6 +8,7 @@
 #include "auth/frame.h"
 
 struct mp_server;
+struct json_object;
 
 /* Who PAM let in. */
 struct mp_helper_identity {
@@ -104,5 +105,7 @@ bool helper_reaped(struct mp_server *server, pid_t pid);
 /* Whether pid is a helper process that runs (not reaped). */
 bool helper_is_running(struct mp_server *server, pid_t pid);
 const char *helper_phase_name(enum mp_helper_phase phase);
+/* The helper as JSON: pid, phase; NULL gives null. */
+struct json_object *helper_describe(struct mp_helper *helper);
 
 #endif

@@ -866,15 +866,7 @@ struct json_object *session_describe(struct mp_session *session) {
 		json_object_new_string(session->place->name) : NULL);
 	json_object_object_add(s, "kiosk", json_object_new_boolean(session->kiosk));
 	json_object_object_add(s, "pid", json_object_new_int(session->pid));
-	struct json_object *helper = NULL;
-	if (session->helper != NULL) {
-		helper = json_object_new_object();
-		json_object_object_add(helper, "pid",
-			json_object_new_int(session->helper->pid));
-		json_object_object_add(helper, "phase", json_object_new_string(
-			helper_phase_name(session->helper->phase)));
-	}
-	json_object_object_add(s, "helper", helper);
+	json_object_object_add(s, "helper", helper_describe(session->helper));
 	json_object_object_add(s, "started",
 		json_object_new_int64((int64_t)session->started));
 	json_object_object_add(s, "clients",

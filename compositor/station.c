@@ -980,15 +980,10 @@ struct json_object *station_describe(struct mp_station *station) {
 		json_object_new_int((int)station_count_views(station)));
 	json_object_object_add(s, "session", station->session ?
 		json_object_new_int64(station->session->id) : NULL);
-	struct json_object *signin = NULL;
-	if (station->helper != NULL) {
-		signin = json_object_new_object();
-		json_object_object_add(signin, "pid",
-			json_object_new_int(station->helper->pid));
+	struct json_object *signin = helper_describe(station->helper);
+	if (signin != NULL) {
 		json_object_object_add(signin, "user",
 			json_object_new_string(station->helper->user));
-		json_object_object_add(signin, "phase", json_object_new_string(
-			helper_phase_name(station->helper->phase)));
 		json_object_object_add(signin, "waiting_for", station->awaited ?
 			json_object_new_int64(station->awaited->id) : NULL);
 	}
