@@ -317,9 +317,10 @@ bool output_read_pixels(struct mp_output *output, const struct wlr_box *box,
 	bool ok = false;
 	prepare_parts(output);
 	if (wlr_renderer_begin_with_buffer(server->renderer, buffer)) {
+		// Only what is read is drawn.
 		pixman_region32_t damage;
-		pixman_region32_init_rect(&damage, 0, 0, wlr_output->width,
-			wlr_output->height);
+		pixman_region32_init_rect(&damage, box->x, box->y, box->width,
+			box->height);
 		render_parts(output, &damage);
 		pixman_region32_fini(&damage);
 		ok = wlr_renderer_read_pixels(server->renderer, DRM_FORMAT_XRGB8888,
@@ -332,6 +333,15 @@ bool output_read_pixels(struct mp_output *output, const struct wlr_box *box,
 		wlr_log(WLR_ERROR, "output %s: cannot read pixels", wlr_output->name);
 	}
 	return ok;
+}
+
+bool output_part_read_pixels(struct mp_output_part *part, uint32_t *data) {
+	if (part->output == NULL) {
+		return false;
+	}
+	struct wlr_box box;
+	part_local_box(part, &box);
+	return output_read_pixels(part->output, &box, data);
 }
 
 bool output_is_settled(struct mp_output *output, uint64_t seq) {

@@ -65,6 +65,9 @@ void output_damage_whole(struct mp_output *output);
  * (XRGB8888, stride 4*box.width) through the same code as a frame. */
 bool output_read_pixels(struct mp_output *output, const struct wlr_box *box,
 	uint32_t *data);
+/* The same for the part's box (data: stride 4*box.width); false when its
+ * output is gone. */
+bool output_part_read_pixels(struct mp_output_part *part, uint32_t *data);
 /* The output as JSON: name, position, size, scanout. */
 struct json_object *output_describe(struct mp_output *output);
 

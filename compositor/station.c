@@ -922,23 +922,13 @@ bool station_read_pixels(struct mp_station *station, uint32_t *pixels) {
 	struct wlr_box *area = &station->place.area;
 	bool ok = station->place.n_parts > 0;
 	for (size_t i = 0; ok && i < station->place.n_parts; i++) {
-		struct mp_output_part *part = station->parts[i];
 		struct wlr_box *box = &station->place.parts[i];
-		if (part->output == NULL) {
-			return false;
-		}
-		struct wlr_box local = {
-			.x = box->x - part->output->lx,
-			.y = box->y - part->output->ly,
-			.width = box->width,
-			.height = box->height,
-		};
-		uint32_t *tmp = calloc((size_t)local.width * local.height, 4);
-		ok = tmp && output_read_pixels(part->output, &local, tmp);
-		for (int y = 0; ok && y < local.height; y++) {
+		uint32_t *tmp = calloc((size_t)box->width * box->height, 4);
+		ok = tmp && output_part_read_pixels(station->parts[i], tmp);
+		for (int y = 0; ok && y < box->height; y++) {
 			memcpy(pixels + (size_t)(box->y - area->y + y) * area->width +
-				(box->x - area->x), tmp + (size_t)y * local.width,
-				(size_t)local.width * 4);
+				(box->x - area->x), tmp + (size_t)y * box->width,
+				(size_t)box->width * 4);
 		}
 		free(tmp);
 	}
