@@ -30,7 +30,7 @@ struct mp_server {
 
 	struct wlr_backend *backend;          // multi-backend holding the ones below
 	struct wlr_backend *headless_backend; // may be NULL
-	struct wlr_backend *session_backend;  // session outputs: never started
+	struct wlr_backend *session_backend;  // session outputs: never rendered
 	struct wlr_renderer *renderer;
 	struct wlr_allocator *allocator;
 	struct wlr_compositor *compositor;
