@@ -32,7 +32,11 @@ static void add_device(struct wl_resource *resource, uint32_t id,
 	if (result == NULL) {
 		return;
 	}
-	if (name[0] == '\0' || input_by_name(test->server, name)) {
+	if (name[0] == '\0') {
+		test_result_fail(result, "a device needs a name");
+		return;
+	}
+	if (input_by_name(test->server, name)) {
 		test_result_fail(result, "a device named '%s' exists already", name);
 		return;
 	}
@@ -114,17 +118,12 @@ void test_handle_add_pointer(struct wl_client *client,
 	add_device(resource, id, name, id_path, WLR_INPUT_DEVICE_POINTER);
 }
 
+/* A device this protocol added, or NULL (result failed). */
 static struct mp_input *find_test_device(struct mp_test *test,
-		struct wl_resource *result, const char *name,
-		enum wlr_input_device_type type) {
+		struct wl_resource *result, const char *name) {
 	struct mp_input *input = input_by_name(test->server, name);
 	if (input == NULL || !input->is_test) {
 		test_result_fail(result, "no test device named '%s'", name);
-		return NULL;
-	}
-	if (input->device->type != type) {
-		test_result_fail(result, "device '%s' is not a %s", name,
-			type == WLR_INPUT_DEVICE_KEYBOARD ? "keyboard" : "pointer");
 		return NULL;
 	}
 	return input;
@@ -137,9 +136,8 @@ void test_handle_remove_device(struct wl_client *client,
 	if (result == NULL) {
 		return;
 	}
-	struct mp_input *input = input_by_name(test->server, name);
-	if (input == NULL || !input->is_test) {
-		test_result_fail(result, "no test device named '%s'", name);
+	struct mp_input *input = find_test_device(test, result, name);
+	if (input == NULL) {
 		return;
 	}
 	// Destroying the device runs input_destroy through its signal.
@@ -240,8 +238,14 @@ static struct mp_input *device_request(struct wl_resource *resource,
 	if (*result == NULL) {
 		return NULL;
 	}
-	return find_test_device(test_from_resource(resource), *result, device,
-		type);
+	struct mp_input *input = find_test_device(test_from_resource(resource),
+		*result, device);
+	if (input != NULL && input->device->type != type) {
+		test_result_fail(*result, "device '%s' is not a %s", device,
+			type == WLR_INPUT_DEVICE_KEYBOARD ? "keyboard" : "pointer");
+		return NULL;
+	}
+	return input;
 }
 
 void test_handle_key(struct wl_client *client, struct wl_resource *resource,
