@@ -327,17 +327,28 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 	return remove(path);
 }
 
+/* Waits up to ms for process pid to exit (a child of ours then waits to
+ * be reaped). 1: it exited; 0: not in time; -1: no pidfd for it (errno:
+ * ESRCH when there is no such process). */
+static int poll_exit(pid_t pid, int ms) {
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0) {
+		return -1;
+	}
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int ret = poll(&pfd, 1, ms);
+	close(fd);
+	return ret > 0;
+}
+
 /* Waits for our child pid up to ms; returns its status or -1. */
 static int wait_pid(pid_t pid, int ms) {
 	int status;
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (fd >= 0) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int ret = poll(&pfd, 1, ms);
-		close(fd);
-		if (ret <= 0) {
-			return -1;
-		}
+	int exited = poll_exit(pid, ms);
+	if (exited == 0) {
+		return -1;
+	}
+	if (exited > 0) {
 		return waitpid(pid, &status, 0) == pid ? status : -1;
 	}
 	// No pidfd on this kernel: poll the exit of the process we
@@ -1041,14 +1052,8 @@ bool harness_expect_color(const struct mp_shot *shot, int x, int y, int w,
 }
 
 bool harness_wait_pid_gone(pid_t pid, int timeout_s) {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0) {
-		return errno == ESRCH;
-	}
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int ret = poll(&pfd, 1, timeout_s * 1000);
-	close(fd);
-	return ret > 0;
+	int exited = poll_exit(pid, timeout_s * 1000);
+	return exited < 0 ? errno == ESRCH : exited == 1;
 }
 
 char *harness_format(const char *fmt, ...) {

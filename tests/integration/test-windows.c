@@ -20,12 +20,17 @@ static struct mp_harness *start_two_sizes(void **state, const char *extra) {
 	return h;
 }
 
+/* The user signs in at c: the session moves there. */
+static void move_to_c(struct mp_harness *h) {
+	sign_in(h, "kb-c");
+	assert_true(harness_wait(h, "session c any"));
+}
+
 static void test_popups_close_when_the_session_moves(void **state) {
 	struct mp_harness *h = start_two_sizes(state, "--popups 2");
 	sign_in(h, "kb-a");
 	assert_true(log_has(h, "session", "popup 2 drawn"));
-	sign_in(h, "kb-c");
-	assert_true(harness_wait(h, "session c any"));
+	move_to_c(h);
 	assert_true(log_has(h, "session", "popup 1 done"));
 	assert_true(log_has(h, "session", "popup 2 done"));
 }
@@ -39,8 +44,7 @@ static void test_menu_opens_after_a_move(void **state) {
 	assert_true(log_has(h, "session", "keyboard-enter"));
 	assert_true(harness_type(h, "kb-a", "p"));
 	assert_true(log_has(h, "session", "popup 1 drawn"));
-	sign_in(h, "kb-c");
-	assert_true(harness_wait(h, "session c any"));
+	move_to_c(h);
 	assert_true(log_has(h, "session", "popup 1 done"));
 	assert_true(harness_type(h, "kb-c", "p"));
 	assert_true(log_has(h, "session", "popup 2 drawn"));
@@ -71,8 +75,7 @@ static void test_nested_menu_after_a_move(void **state) {
 		"--popups 1 --popup-on-resize");
 	sign_in(h, "kb-a");
 	assert_true(log_has(h, "session", "popup 1 drawn"));
-	sign_in(h, "kb-c");
-	assert_true(harness_wait(h, "session c any"));
+	move_to_c(h);
 	assert_true(log_has(h, "session", "popup 1 done"));
 	assert_true(log_has(h, "session", "popup 2 drawn"));
 	assert_true(harness_wait(h, "idle"));
@@ -93,8 +96,7 @@ static void test_menu_answered_as_it_is_dismissed_keeps_the_client(
 	sign_in(h, "kb-a");
 	assert_true(log_has(h, "session", "popup 1 configure not acked"));
 	long pid = state_long(h, "sessions/1/pid");
-	sign_in(h, "kb-c");
-	assert_true(harness_wait(h, "session c any"));
+	move_to_c(h);
 	assert_true(log_has(h, "session", "popup 1 acked after done"));
 	assert_true(harness_type(h, "kb-c", "x"));
 	assert_true(log_has(h, "session", "key x x"));
@@ -110,8 +112,7 @@ static void test_session_outputs_take_the_new_station_size(void **state) {
 	sign_in(h, "kb-a");
 	assert_true(log_has(h, "session", "output-mode 640 720"));
 	assert_true(log_has(h, "session", "configure 640 720"));
-	sign_in(h, "kb-c");
-	assert_true(harness_wait(h, "session c any"));
+	move_to_c(h);
 	assert_true(log_has(h, "session", "output-mode 1024 768"));
 	assert_true(log_has(h, "session", "configure 1024 768"));
 	assert_true(log_has(h, "session", "drawn 1024 768"));
