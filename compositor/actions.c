@@ -122,8 +122,8 @@ static void end_session(struct mp_session *session, const char *reason,
 	}
 }
 
-static void show_at(struct mp_session *session, struct mp_station *station) {
-	session_attach(session, &station->place);
+/* The station shows the session, which is at its place now. */
+static void shown_at(struct mp_session *session, struct mp_station *station) {
 	station_show_session(station, session);
 	station->kiosk.started_at = time(NULL);
 }
@@ -147,7 +147,8 @@ static void open_session(struct mp_station *station) {
 		schedule_restart(station);
 		return;
 	}
-	show_at(session, station);
+	session_attach(session, &station->place);
+	shown_at(session, station);
 	session_start(session, command, station->name);
 	free(command);
 }
@@ -161,13 +162,12 @@ static void move_session(struct mp_session *session,
 	snprintf(reason, sizeof(reason), "its user signed in at station %s",
 		to->name);
 	if (from == NULL) {
-		show_at(session, to);
-		return;
+		session_attach(session, &to->place);
+	} else {
+		station_release_session(from, reason, NULL);
+		session_move(session, &to->place, reason);
 	}
-	station_release_session(from, reason, NULL);
-	session_move(session, &to->place, reason);
-	station_show_session(to, session);
-	to->kiosk.started_at = time(NULL);
+	shown_at(session, to);
 }
 
 static void handle_signed_in(struct mp_station *station,
