@@ -20,10 +20,21 @@
 #define COLOR_INPUT 0xff1b2633
 #define COLOR_ERROR 0xffff6b6b
 
+/* Fills a rectangle, clipped to the image (pixman's fill does not clip:
+ * it would write outside the image). */
 static void fill(pixman_image_t *image, uint32_t argb, int x, int y, int w,
 		int h) {
+	int W = pixman_image_get_width(image), H = pixman_image_get_height(image);
+	pixman_box32_t box = {
+		.x1 = x < 0 ? 0 : x,
+		.y1 = y < 0 ? 0 : y,
+		.x2 = x + w > W ? W : x + w,
+		.y2 = y + h > H ? H : y + h,
+	};
+	if (box.x1 >= box.x2 || box.y1 >= box.y2) {
+		return;
+	}
 	pixman_color_t color = text_color(argb);
-	pixman_box32_t box = { x, y, x + w, y + h };
 	pixman_image_fill_boxes(PIXMAN_OP_OVER, image, &color, 1, &box);
 }
 
@@ -129,9 +140,14 @@ static void draw(struct mp_greeter *greeter) {
 		(uint32_t)(bg[1] * 255) << 8 | (uint32_t)(bg[2] * 255);
 	fill(image, bg_argb, 0, 0, W, H);
 
-	// Sizes follow the smaller side: a 640x480 half to a 4K screen.
+	// Sizes follow the smaller side: a 640x480 half to a 4K screen. The
+	// panel (17 units high, 22 wide with a unit of margin each side) fits
+	// any area, small text on a small one.
 	int unit = (W < H ? W : H) / 30;
 	unit = unit < 12 ? 12 : unit;
+	int fit = H / 18 < W / 24 ? H / 18 : W / 24;
+	unit = unit > fit ? fit : unit;
+	unit = unit < 1 ? 1 : unit;
 	struct mp_text *text = server->text;
 
 	// Clock, top right; station name, top left.
@@ -149,6 +165,7 @@ static void draw(struct mp_greeter *greeter) {
 
 	// The panel.
 	int pw = unit * 22 < W - 2 * unit ? unit * 22 : W - 2 * unit;
+	pw = pw < 0 ? 0 : pw;
 	int ph = unit * 17;
 	int px = (W - pw) / 2, py = (H - ph) / 2;
 	fill(image, COLOR_PANEL, px, py, pw, ph);

@@ -123,6 +123,9 @@ pixman_color_t text_color(uint32_t argb) {
 
 pixman_image_t *text_render(struct mp_text *text, const char *utf8,
 		int pixel_size, uint32_t argb) {
+	if (pixel_size < 1) {
+		return NULL; // too small to be seen (a tiny station)
+	}
 	struct fcft_font *font = get_font(text, pixel_size);
 	if (font == NULL) {
 		return NULL;

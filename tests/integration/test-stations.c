@@ -129,6 +129,45 @@ static void test_free_station_draws_its_greeter(void **state) {
 	harness_shot_free(shot);
 }
 
+static void test_short_station_draws_its_greeter(void **state) {
+	// Lower than the sign-in panel once was (204 px): the greeter is laid
+	// out to fit, drawn inside its image (its panel was filled outside
+	// it, over the heap).
+	struct mp_harness *h = start(state, "1:800x180",
+		"[compositor]\nbackground = #203040\n"
+		"[station lobby]\noutputs = HEADLESS-1\n");
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "lobby");
+	assert_true(harness_expect_color_range(shot, 0, 0, 0, 0, 0x1b2633,
+		800 * 180 / 10, 800 * 180, "short-greeter-panel"));
+	assert_true(harness_expect_color(shot, 0, 0, 0, 1, 0x1b2633, 0,
+		"short-greeter-panel-below-the-top"));
+	assert_true(harness_expect_color(shot, 0, 179, 0, 1, 0x1b2633, 0,
+		"short-greeter-panel-above-the-bottom"));
+	harness_shot_free(shot);
+}
+
+static void test_narrow_station_draws_its_greeter(void **state) {
+	// Narrower than the panel's margins: nothing of it is drawn with a
+	// negative size (pixman reported invalid rectangles).
+	struct mp_harness *h = start(state, "1:20x600",
+		"[compositor]\nbackground = #203040\n"
+		"[station slit]\noutputs = HEADLESS-1\n");
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "slit");
+	assert_true(harness_expect_color_range(shot, 0, 0, 0, 0, 0x203040,
+		1, 20 * 600, "narrow-greeter-background"));
+	harness_shot_free(shot);
+	char *path = harness_path(h, "mpcomp.log");
+	char *log = harness_read_file(path);
+	free(path);
+	assert_non_null(log);
+	if (strstr(log, "Invalid rectangle") != NULL) {
+		fail_msg("pixman saw an invalid rectangle:\n%s", log);
+	}
+	free(log);
+}
+
 /* Station "first" on HEADLESS-1 (640x480), "late" on HEADLESS-2, which
  * is not there at start. */
 static struct mp_harness *start_hotplug(void **state) {
@@ -283,6 +322,10 @@ int main(void) {
 		cmocka_unit_test_teardown(
 			test_two_output_station_shows_window_on_both, teardown),
 		cmocka_unit_test_teardown(test_free_station_is_at_its_greeter,
+			teardown),
+		cmocka_unit_test_teardown(test_short_station_draws_its_greeter,
+			teardown),
+		cmocka_unit_test_teardown(test_narrow_station_draws_its_greeter,
 			teardown),
 		cmocka_unit_test_teardown(test_free_station_draws_its_greeter,
 			teardown),
