@@ -488,6 +488,8 @@ void station_show_session(struct mp_station *station,
 		session_pointer_motion(session, 0, station->cursor_x,
 			station->cursor_y);
 	}
+	// Its session changed even where its state did not (offline).
+	server_changed(station->server);
 }
 
 void station_release_session(struct mp_station *station, const char *reason,
@@ -508,6 +510,7 @@ void station_release_session(struct mp_station *station, const char *reason,
 		greeter_fail(station->greeter, error);
 	}
 	set_state(station, session, reason);
+	server_changed(station->server);
 }
 
 /* ---- sign-in ---- */

@@ -523,6 +523,33 @@ bool harness_wait(struct mp_harness *h, const char *condition) {
 	return await(h, mp_test_v1_wait(h->test, condition), condition, NULL);
 }
 
+struct mp_test_result_v1 *harness_wait_begin(struct mp_harness *h,
+		const char *condition) {
+	struct mp_test_result_v1 *result = mp_test_v1_wait(h->test, condition);
+	mp_test_listen(result);
+	wl_display_flush(h->display);
+	return result;
+}
+
+bool harness_wait_end(struct mp_harness *h,
+		struct mp_test_result_v1 *pending, const char *condition) {
+	return await(h, pending, condition, NULL);
+}
+
+char *harness_wait_refused(struct mp_harness *h, const char *condition) {
+	char *text = NULL;
+	enum mp_answer_status status = mp_test_await(h->display,
+		mp_test_v1_wait(h->test, condition), ANSWER_TIMEOUT_MS, &text);
+	if (status == MP_ANSWER_FAILED) {
+		return text;
+	}
+	fprintf(stderr, "harness: wait '%s' was not refused: %s\n", condition,
+		status == MP_ANSWER_DONE ? "it held" : status == MP_ANSWER_TIMEOUT ?
+		"no answer" : "connection lost");
+	free(text);
+	return NULL;
+}
+
 char *harness_add_output(struct mp_harness *h, int width, int height,
 		const char *name_wanted) {
 	char *name = NULL;

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct mp_test_result_v1;
+
 /* A real mpcomp on the headless backend with the pixman renderer, driven
  * through mp_test_v1. Everything it starts is killed and reaped by
  * harness_stop, also when a test fails half-way (cmocka teardown). */
@@ -88,6 +90,16 @@ bool harness_type(struct mp_harness *h, const char *device, const char *text);
 bool harness_move(struct mp_harness *h, const char *device, int dx, int dy);
 bool harness_click(struct mp_harness *h, const char *device, uint32_t button);
 bool harness_wait(struct mp_harness *h, const char *condition);
+/* A wait that starts now and is awaited later, after other requests: a
+ * change that comes meanwhile must answer it. */
+struct mp_test_result_v1 *harness_wait_begin(struct mp_harness *h,
+	const char *condition);
+bool harness_wait_end(struct mp_harness *h,
+	struct mp_test_result_v1 *pending, const char *condition);
+/* A wait the compositor refuses (a condition it cannot parse): its reason
+ * (caller frees), or NULL when it held, did not answer in time or the
+ * connection was lost. */
+char *harness_wait_refused(struct mp_harness *h, const char *condition);
 /* name: the output's name, or NULL for the next HEADLESS-N. */
 char *harness_add_output(struct mp_harness *h, int width, int height,
 	const char *name);

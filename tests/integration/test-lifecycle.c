@@ -242,6 +242,24 @@ static void test_signin_logoff_cycles(void **state) {
 	assert_state_long(h, "sessions_started", 10);
 }
 
+static void test_move_between_offline_stations_is_seen(void **state) {
+	// Every monitor is unplugged (no frame to tell anything); the user
+	// signs in at b: the session moves from a to b, both offline, and
+	// waits for it are answered (nothing said that b had it now).
+	struct mp_harness *h = start_desktops(state, NULL, NULL, NULL);
+	sign_in(h, "kb-a");
+	assert_true(harness_wait(h, "views a 1"));
+	assert_true(harness_remove_output(h, "HEADLESS-1"));
+	assert_true(harness_remove_output(h, "HEADLESS-2"));
+	assert_state_str(h, "stations/b/state", "offline");
+	struct mp_test_result_v1 *shown = harness_wait_begin(h, "session b any");
+	struct mp_test_result_v1 *left = harness_wait_begin(h, "session a none");
+	sign_in(h, "kb-b");
+	assert_true(harness_wait_end(h, shown, "session b any"));
+	assert_true(harness_wait_end(h, left, "session a none"));
+	assert_state_str(h, "sessions/1/station", "b");
+}
+
 static void test_moved_session_keeps_its_keyboard(void **state) {
 	// Its clients keep their wl_keyboard: only the focus leaves and comes
 	// back, and typing at the new station reaches them.
@@ -293,6 +311,8 @@ int main(void) {
 		cmocka_unit_test_teardown(test_keyboard_removed_after_logoff,
 			teardown),
 		cmocka_unit_test_teardown(test_signin_logoff_cycles, teardown),
+		cmocka_unit_test_teardown(test_move_between_offline_stations_is_seen,
+			teardown),
 		cmocka_unit_test_teardown(test_moved_session_keeps_its_keyboard,
 			teardown),
 		cmocka_unit_test_teardown(
