@@ -439,8 +439,11 @@ bool compositor_init(struct mp_server *server, struct mp_config *config,
 		handle_terminate, server);
 	server->sigint_source = wl_event_loop_add_signal(server->loop, SIGINT,
 		handle_terminate, server);
+	// The terminal or login it was started from went away.
+	server->sighup_source = wl_event_loop_add_signal(server->loop, SIGHUP,
+		handle_terminate, server);
 	return server->sigchld_source != NULL && server->sigterm_source != NULL &&
-		server->sigint_source != NULL;
+		server->sigint_source != NULL && server->sighup_source != NULL;
 }
 
 bool compositor_start(struct mp_server *server) {
@@ -488,8 +491,11 @@ static void run_until(struct mp_server *server,
 	}
 }
 
-static bool no_sessions(struct mp_server *server) {
-	return wl_list_empty(&server->sessions);
+/* No session left, and no helper: each has closed PAM and exited (and
+ * was reaped), so that nothing of ours runs on after we exit. */
+static bool all_ended(struct mp_server *server) {
+	return wl_list_empty(&server->sessions) &&
+		wl_list_empty(&server->helpers);
 }
 
 /* Whether no process of a session is left among our children; any that
@@ -502,9 +508,10 @@ static bool no_session_children(struct mp_server *server) {
 void compositor_finish(struct mp_server *server) {
 	if (server->loop != NULL) {
 		// Every session ends the way a log off does: its helper gives
-		// its processes SIGTERM, then SIGKILL, and closes PAM.
+		// its processes SIGTERM, then SIGKILL, closes PAM and exits;
+		// helpers of sign-ins, let go, finish what PAM does and exit.
 		actions_stop(server);
-		run_until(server, no_sessions, END_SESSIONS_MS);
+		run_until(server, all_ended, END_SESSIONS_MS);
 		actions_kill_all(server);
 		// A helper that did not finish in time is killed, and so is all
 		// that comes to us from it: no process of a session survives us.
@@ -541,6 +548,9 @@ void compositor_finish(struct mp_server *server) {
 	}
 	if (server->sigint_source != NULL) {
 		wl_event_source_remove(server->sigint_source);
+	}
+	if (server->sighup_source != NULL) {
+		wl_event_source_remove(server->sighup_source);
 	}
 	layout_finish(server);
 	wl_list_remove(&server->new_input.link);

@@ -325,6 +325,10 @@ struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
 		goto error;
 	}
 	if (pid == 0) {
+		// A process group of its own: a signal to ours (a terminal's
+		// Ctrl-C, a supervisor killing the group) is for mpcomp, which
+		// ends the sessions; if mpcomp dies, the helpers still end them.
+		setpgid(0, 0);
 		// The helper starts with default dispositions and no signal
 		// blocked (the event loop blocks those it handles).
 		sigset_t set;

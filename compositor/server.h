@@ -88,6 +88,7 @@ struct mp_server {
 	struct wl_event_source *sigchld_source;
 	struct wl_event_source *sigterm_source;
 	struct wl_event_source *sigint_source;
+	struct wl_event_source *sighup_source;
 };
 
 static inline void server_changed(struct mp_server *server) {

@@ -388,12 +388,14 @@ char *harness_runtime_dir(struct mp_harness *h) {
 	return strndup(h->socket, strrchr(h->socket, '/') - h->socket);
 }
 
-int harness_signal(struct mp_harness *h, int sig) {
+/* Sends sig to target (mpcomp, or its process group) and waits for
+ * mpcomp to exit. */
+static int signal_and_wait(struct mp_harness *h, pid_t target, int sig) {
 	disconnect(h);
 	if (h->pid <= 0) {
 		return -1;
 	}
-	kill(h->pid, sig);
+	kill(target, sig);
 	int status = wait_pid(h->pid, STOP_TIMEOUT_MS);
 	if (status < 0) {
 		fprintf(stderr, "harness: mpcomp did not exit on signal %d\n", sig);
@@ -401,6 +403,15 @@ int harness_signal(struct mp_harness *h, int sig) {
 	}
 	h->pid = -1;
 	return exit_code(status);
+}
+
+int harness_signal(struct mp_harness *h, int sig) {
+	return signal_and_wait(h, h->pid, sig);
+}
+
+int harness_signal_group(struct mp_harness *h, int sig) {
+	// mpcomp leads a process group of its own (see harness_start_with).
+	return signal_and_wait(h, -h->pid, sig);
 }
 
 int harness_stop(struct mp_harness *h) {

@@ -63,6 +63,9 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o);
 /* Sends sig to mpcomp and waits until it exits; returns its status as
  * harness_stop does. harness_stop then only cleans up. */
 int harness_signal(struct mp_harness *h, int sig);
+/* The same for mpcomp's whole process group (as a supervisor or a
+ * terminal may signal it). */
+int harness_signal_group(struct mp_harness *h, int sig);
 /* The user running the tests (the one sessions are for). */
 const char *harness_user(void);
 /* Stops mpcomp, kills what is left of its sessions, removes the directory.

@@ -76,6 +76,60 @@ static void test_sigint_leaves_no_session_process(void **state) {
 	assert_false(alive(daemons[1]));
 }
 
+static void test_sighup_leaves_no_session_process(void **state) {
+	// What mpcomp gets when the terminal it was started from goes: the
+	// same orderly end as SIGTERM (it used to die at once).
+	pid_t daemons[2];
+	struct mp_harness *h = start_two_sessions(state, daemons);
+	char *dir = harness_runtime_dir(h);
+	assert_int_equal(harness_signal(h, SIGHUP), 0);
+	assert_false(alive(daemons[0]));
+	assert_false(alive(daemons[1]));
+	struct stat st;
+	assert_int_equal(stat(dir, &st), -1);
+	free(dir);
+}
+
+static void test_killed_process_group_sessions_end(void **state) {
+	// A supervisor (or kill -9 -PGID) kills mpcomp's whole process
+	// group: the helpers are not in it, see mpcomp go and end their
+	// sessions (they went with the group, and a session's daemon lived
+	// on).
+	pid_t daemons[2];
+	struct mp_harness *h = start_two_sessions(state, daemons);
+	assert_int_equal(harness_signal_group(h, SIGKILL), 128 + SIGKILL);
+	assert_true(harness_wait_pid_gone(daemons[0], 10));
+	assert_true(harness_wait_pid_gone(daemons[1], 10));
+}
+
+static void test_exit_waits_for_a_sign_in_helper(void **state) {
+	// mpcomp stops while a slow PAM module authenticates someone: the
+	// helper it lets go finishes that module and exits before mpcomp
+	// does (it was killed in the middle of it).
+	struct mp_harness_options options = {
+		.config = "[station a]\noutputs = HEADLESS-1\ndevices = usb-a\n",
+		.headless = "1:640x480",
+		.pam = "auth required %PAM_MPTEST% delay=1500 log=%DIR%/pam.log\n"
+			"account required pam_permit.so\n"
+			"session required pam_permit.so\n",
+	};
+	struct mp_harness *h = harness_start_with(&options);
+	assert_non_null(h);
+	*state = h;
+	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-a:1.0", NULL));
+	sign_in(h, "kb-a");
+	assert_state_str(h, "stations/a/signin/phase", "authenticating");
+	long helper = state_long(h, "stations/a/signin/pid");
+	assert_int_equal(harness_signal(h, SIGTERM), 0);
+	assert_false(alive((pid_t)helper));
+	char *path = harness_path(h, "pam.log");
+	char *log = harness_read_file(path);
+	free(path);
+	assert_non_null(log);
+	assert_non_null(strstr(log, "auth "));
+	free(log);
+}
+
 static void test_killed_compositor_sessions_end(void **state) {
 	// mpcomp cannot clean up after SIGKILL: the helpers see it go and
 	// end their sessions themselves.
@@ -467,6 +521,12 @@ int main(void) {
 		cmocka_unit_test_teardown(test_sigterm_leaves_no_session_process,
 			teardown),
 		cmocka_unit_test_teardown(test_sigint_leaves_no_session_process,
+			teardown),
+		cmocka_unit_test_teardown(test_sighup_leaves_no_session_process,
+			teardown),
+		cmocka_unit_test_teardown(test_killed_process_group_sessions_end,
+			teardown),
+		cmocka_unit_test_teardown(test_exit_waits_for_a_sign_in_helper,
 			teardown),
 		cmocka_unit_test_teardown(test_killed_compositor_sessions_end,
 			teardown),

@@ -6,7 +6,8 @@
  *   info=TEXT        sends TEXT as an info message (underscores: spaces)
  *   error=TEXT       sends TEXT as an error message
  *   env=KEY=VALUE    put into the session's environment
- *   log=FILE         appends "open USER" / "close USER" at session start/end
+ *   log=FILE         appends "auth USER" once authentication's delay is
+ *                    over, "open USER" / "close USER" at session start/end
  *   close_delay=MS   closing the session takes this long (after the
  *                    session's processes are gone)
  *   open_delay=MS    opening the session takes this long
@@ -64,6 +65,9 @@ static char *spaces(const char *text) {
 	return copy;
 }
 
+static void log_line(int argc, const char **argv, pam_handle_t *pamh,
+	const char *what);
+
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		const char **argv) {
 	const char *delay = arg(argc, argv, "delay");
@@ -72,6 +76,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 		nanosleep(&ts, NULL);
 	}
+	log_line(argc, argv, pamh, "auth");
 	const char *info = arg(argc, argv, "info");
 	if (info != NULL) {
 		char *text = spaces(info);
