@@ -1,11 +1,14 @@
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xkbcommon/xkbcommon.h>
 #include "config.h"
 
@@ -783,6 +786,10 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 	if (config == NULL) {
 		return NULL;
 	}
+	// A UTF-8 byte order mark (Windows editors write one) is no text.
+	if (strncmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+	}
 	struct parse_state st = {
 		.config = config,
 		.text = text,
@@ -817,37 +824,83 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 	return config;
 }
 
-struct mp_config *config_load(const char *path) {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		struct mp_config *config = config_alloc(path);
-		if (config != NULL) {
-			add_error(config, 0, "cannot open: %s", strerror(errno));
+/* A configuration that could not be read: one error, why. */
+static struct mp_config *unreadable(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct mp_config *unreadable(const char *path, const char *fmt, ...) {
+	struct mp_config *config = config_alloc(path);
+	if (config != NULL) {
+		char why[256];
+		va_list args;
+		va_start(args, fmt);
+		vsnprintf(why, sizeof(why), fmt, args);
+		va_end(args);
+		add_error(config, 0, "%s", why);
+	}
+	return config;
+}
+
+/* Reads a regular file of at most MP_CONFIG_MAX_SIZE bytes into *text;
+ * NULL, or the reason it cannot. */
+static const char *read_file(int fd, char **text) {
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		return strerror(errno);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		return "is a directory";
+	}
+	if (!S_ISREG(st.st_mode)) {
+		return "not a regular file";
+	}
+	// One byte more than allowed: a file that grew is seen too.
+	char *buf = malloc(MP_CONFIG_MAX_SIZE + 2);
+	if (buf == NULL) {
+		return "out of memory";
+	}
+	size_t len = 0;
+	while (len <= MP_CONFIG_MAX_SIZE) {
+		ssize_t n = read(fd, buf + len, MP_CONFIG_MAX_SIZE + 1 - len);
+		if (n < 0 && errno == EINTR) {
+			continue;
 		}
-		return config;
+		if (n < 0) {
+			free(buf);
+			return strerror(errno);
+		}
+		if (n == 0) {
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (len > MP_CONFIG_MAX_SIZE) {
+		free(buf);
+		return "too large (at most 1 MiB)";
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		free(buf);
+		return "not a text file (contains a NUL byte)";
+	}
+	buf[len] = '\0';
+	*text = buf;
+	return NULL;
+}
+
+struct mp_config *config_load(const char *path) {
+	// Non-blocking: opening a FIFO nobody writes to would wait for ever
+	// (read_file refuses it right after).
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		return unreadable(path, "cannot open: %s", strerror(errno));
 	}
 	char *text = NULL;
-	size_t size = 0;
-	FILE *mem = open_memstream(&text, &size);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		fwrite(buf, 1, n, mem);
+	const char *why = read_file(fd, &text);
+	close(fd);
+	if (why != NULL) {
+		return unreadable(path, "%s", why);
 	}
-	bool read_error = ferror(f);
-	fclose(f);
-	fclose(mem);
-
-	struct mp_config *config;
-	if (memchr(text, '\0', size) != NULL || read_error) {
-		config = config_alloc(path);
-		if (config != NULL) {
-			add_error(config, 0, read_error ? "read error" :
-				"not a text file (contains a NUL byte)");
-		}
-	} else {
-		config = config_parse_string(path, text);
-	}
+	struct mp_config *config = config_parse_string(path, text);
 	free(text);
 	return config;
 }

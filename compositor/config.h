@@ -8,6 +8,9 @@
 /* The longest line of a configuration file, in bytes, not counting its
  * line ending (LF, CRLF or CR). */
 #define MP_CONFIG_MAX_LINE 1024
+/* The largest configuration file, in bytes: far more than any machine
+ * needs, and a device or a runaway file is refused, not read for ever. */
+#define MP_CONFIG_MAX_SIZE (1024 * 1024)
 
 struct xkb_keymap;
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <xkbcommon/xkbcommon.h>
 #include "config.h"
@@ -391,6 +393,64 @@ static void test_missing_file(void **state) {
 	config_destroy(config);
 }
 
+/* config_load of path gives one error, containing what, at once (an
+ * alarm ends a test that would read or wait for ever). */
+static void expect_load_error(const char *path, const char *what) {
+	alarm(10);
+	struct mp_config *config = config_load(path);
+	alarm(0);
+	assert_non_null(config);
+	assert_int_equal(config->n_errors, 1);
+	if (strstr(config->errors[0], what) == NULL) {
+		fail_msg("got '%s', want '%s'", config->errors[0], what);
+	}
+	config_destroy(config);
+}
+
+static void test_device_is_refused(void **state) {
+	// Read as a file, /dev/zero took all memory.
+	expect_load_error("/dev/zero", "not a regular file");
+}
+
+static void test_fifo_is_refused(void **state) {
+	// A FIFO nobody writes to blocked for ever.
+	char dir[] = "/tmp/mpcomp-config-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/fifo.ini", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	expect_load_error(path, "not a regular file");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_huge_file_is_refused(void **state) {
+	char dir[] = "/tmp/mpcomp-config-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/huge.ini", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 40000; i++) {
+		fputs("# a comment line that makes the file larger and larger\n", f);
+	}
+	fclose(f);
+	expect_load_error(path, "too large");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_byte_order_mark(void **state) {
+	// Windows editors may begin the file with one: it is not a syntax
+	// error on line 1.
+	struct mp_config *config = config_parse_string("t.ini",
+		"\xef\xbb\xbf[station a]\noutputs = X\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_int_equal(config->n_stations, 1);
+	assert_string_equal(config->stations[0].name, "a");
+	config_destroy(config);
+}
+
 /* A config with lines of exactly len bytes (without the line ending):
  * line 3 is a session-command of that length. */
 static char *config_with_line(size_t len, const char *eol) {
@@ -498,6 +558,10 @@ int main(void) {
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_line_endings),
+		cmocka_unit_test(test_device_is_refused),
+		cmocka_unit_test(test_fifo_is_refused),
+		cmocka_unit_test(test_huge_file_is_refused),
+		cmocka_unit_test(test_byte_order_mark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
