@@ -217,7 +217,8 @@ static int run(struct wl_display *display, int argc, char *argv[]) {
 	} else if (strcmp(cmd, "move") == 0 && argc == 4) {
 		int dx, dy;
 		if (!parse_int(argv[2], &dx) || !parse_int(argv[3], &dy)) {
-			return bad_usage("DX and DY must be integers");
+			return bad_usage("DX and DY must be integers from -1000000 "
+				"to 1000000");
 		}
 		return print_answer(display,
 			mp_test_v1_pointer_move(test, argv[1], dx, dy));

@@ -232,17 +232,35 @@ static void handle_state(struct wl_client *client,
 
 /* ---- waits ---- */
 
-static struct mp_session *session_by_id(struct mp_server *server,
-		const char *text) {
+/* A count or an id: digits only, in range; -1 when it is not one. */
+static long parse_number(const char *text) {
+	if (*text < '0' || *text > '9') {
+		return -1;
+	}
 	char *end;
-	unsigned long id = strtoul(text, &end, 10);
+	errno = 0;
+	long n = strtol(text, &end, 10);
+	return *end != '\0' || errno != 0 ? -1 : n;
+}
+
+static struct mp_session *session_by_id(struct mp_server *server, long id) {
 	struct mp_session *session;
 	wl_list_for_each(session, &server->sessions, link) {
-		if (*end == '\0' && session->id == id) {
+		if (session->id == id) {
 			return session;
 		}
 	}
 	return NULL;
+}
+
+/* Whether name is a state a session can be in. */
+static bool is_session_state(const char *name) {
+	for (int s = MP_SESSION_STARTING; s <= MP_SESSION_ENDING; s++) {
+		if (strcmp(session_state_name(s), name) == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static int greeter_condition(struct mp_station *station, const char *what,
@@ -271,8 +289,8 @@ static const char conditions[] = "idle, views STATION N, session STATION "
 /* 1: holds, 0: not yet, -1: cannot be parsed (reason in *error). */
 static int evaluate(struct mp_server *server, const char *condition,
 		uint64_t seq, const char **error) {
-	char what[16], name[80], arg[16], extra;
-	int n = sscanf(condition, "%15s %79s %15s %c", what, name, arg, &extra);
+	char what[32], name[80], arg[32], extra;
+	int n = sscanf(condition, "%31s %79s %31s %c", what, name, arg, &extra);
 	if (n == 1 && strcmp(what, "idle") == 0) {
 		struct mp_output *output;
 		wl_list_for_each(output, &server->outputs, link) {
@@ -283,16 +301,25 @@ static int evaluate(struct mp_server *server, const char *condition,
 		return 1;
 	}
 	if (n == 2 && strcmp(what, "sessions") == 0) {
-		char *end;
-		long want = strtol(name, &end, 10);
-		if (*end != '\0' || want < 0) {
+		long want = parse_number(name);
+		if (want < 0) {
 			*error = "bad count";
 			return -1;
 		}
 		return wl_list_length(&server->sessions) == want;
 	}
 	if (n == 3 && strcmp(what, "session-state") == 0) {
-		struct mp_session *session = session_by_id(server, name);
+		long id = parse_number(name);
+		if (id < 0) {
+			*error = "bad session id";
+			return -1;
+		}
+		if (strcmp(arg, "gone") != 0 && !is_session_state(arg)) {
+			*error = "no session state by that name (expected starting, "
+				"attached, locked, parked, logging-off, ending or gone)";
+			return -1;
+		}
+		struct mp_session *session = session_by_id(server, id);
 		if (strcmp(arg, "gone") == 0) {
 			return session == NULL;
 		}
@@ -306,9 +333,8 @@ static int evaluate(struct mp_server *server, const char *condition,
 		return -1;
 	}
 	if (n == 3 && strcmp(what, "views") == 0) {
-		char *end;
-		long want = strtol(arg, &end, 10);
-		if (*end != '\0' || want < 0) {
+		long want = parse_number(arg);
+		if (want < 0) {
 			*error = "bad count";
 			return -1;
 		}

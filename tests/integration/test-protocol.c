@@ -145,14 +145,37 @@ static void test_client_gone_during_a_write(void **state) {
 	assert_state_str(h, "stations/a/state", "login");
 }
 
+/* The compositor refuses condition at once, saying why (reason in it). */
+static void expect_refused(struct mp_harness *h, const char *condition,
+		const char *reason) {
+	char *got = harness_wait_refused(h, condition);
+	if (got == NULL || strstr(got, reason) == NULL) {
+		fail_msg("wait '%s': got '%s', want '%s'", condition,
+			got ? got : "(not refused)", reason);
+	}
+	free(got);
+}
+
 static void test_bad_wait_condition_fails(void **state) {
 	struct mp_harness *h = start(state, "1:640x480",
 		"[station a]\noutputs = HEADLESS-1\n");
-	assert_false(harness_wait(h, "views nosuch 1"));
-	assert_false(harness_wait(h, "views a many"));
-	assert_false(harness_wait(h, "greeter a hungry"));
-	assert_false(harness_wait(h, "bogus"));
+	expect_refused(h, "views nosuch 1", "no such station");
+	expect_refused(h, "views a many", "bad count");
+	expect_refused(h, "views a 99999999999999999999", "bad count");
+	expect_refused(h, "greeter a hungry", "expected prompt");
+	expect_refused(h, "bogus", "idle, views");
 	assert_true(harness_wait(h, "idle"));
+}
+
+static void test_bad_session_state_wait_fails(void **state) {
+	// A state no session has, or an id that is no number, would never
+	// hold (or always): refused.
+	struct mp_harness *h = start(state, "1:640x480",
+		"[station a]\noutputs = HEADLESS-1\n");
+	expect_refused(h, "session-state 1 nosuchstate", "no session state");
+	expect_refused(h, "session-state abc gone", "bad session id");
+	expect_refused(h, "session-state -1 gone", "bad session id");
+	assert_true(harness_wait(h, "session-state 1 gone"));
 }
 
 int main(void) {
@@ -163,6 +186,8 @@ int main(void) {
 			teardown),
 		cmocka_unit_test_teardown(test_client_gone_during_a_write, teardown),
 		cmocka_unit_test_teardown(test_bad_wait_condition_fails, teardown),
+		cmocka_unit_test_teardown(test_bad_session_state_wait_fails,
+			teardown),
 	};
 	return RUN_TESTS(tests);
 }
