@@ -473,7 +473,10 @@ void greeter_fail(struct mp_greeter *greeter, const char *reason) {
 	explicit_bzero(greeter->secret, sizeof(greeter->secret));
 	greeter->busy = greeter->answering = greeter->secret_echo = false;
 	greeter->prompt[0] = greeter->status[0] = '\0';
-	greeter->focus = MP_GREETER_SECRET;
+	// Typing goes on where it is needed: the password again, or a user
+	// name where there is none (an autologin that failed).
+	greeter->focus = greeter->user[0] != '\0' ? MP_GREETER_SECRET :
+		MP_GREETER_USER;
 	draw(greeter);
 }
 

@@ -130,6 +130,20 @@ static void test_command_that_cannot_run(void **state) {
 	assert_state_str(h, "stations/s/state", "login");
 }
 
+static void test_failed_autologin_leaves_the_user_field_ready(
+		void **state) {
+	// PAM refuses the configured user: the greeter says why and waits
+	// for a user name where typing goes (it had the password field).
+	struct mp_harness *h = start(state, "1:640x480",
+		"[station s]\noutputs = HEADLESS-1\ndevices = usb-s\n"
+		"autologin = nosuchuser\n");
+	assert_true(harness_wait(h, "greeter s error"));
+	assert_state_str(h, "stations/s/overlays/greeter/focus", "user");
+	assert_true(harness_request_add_keyboard(h, "kb", "usb-s:1.0", NULL));
+	assert_true(harness_type(h, "kb", "ann"));
+	assert_state_str(h, "stations/s/overlays/greeter/user", "ann");
+}
+
 static void test_no_config_one_station_per_output(void **state) {
 	struct mp_harness *h = start(state, "2:640x480", NULL);
 	assert_state_count(h, "stations", 2);
@@ -173,6 +187,8 @@ int main(void) {
 		cmocka_unit_test_teardown(test_ended_session_leaves_no_pixel,
 			teardown),
 		cmocka_unit_test_teardown(test_command_that_cannot_run, teardown),
+		cmocka_unit_test_teardown(
+			test_failed_autologin_leaves_the_user_field_ready, teardown),
 		cmocka_unit_test_teardown(test_no_config_one_station_per_output,
 			teardown),
 		cmocka_unit_test_teardown(test_no_config_every_device_has_a_station,
