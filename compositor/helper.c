@@ -127,21 +127,36 @@ static void update_mask(struct mp_helper *helper) {
 	}
 }
 
-/* Queues one frame and writes what the socket takes now; the rest when
- * it is writable. A failure shows as the helper going away, from the
- * event loop. */
+/* Writes what the socket takes now; the rest when it is writable. A
+ * helper that closed its end may have said its last words first (ENDED,
+ * with its command's exit status): they are still read, and its going
+ * shows when the socket's end is. */
+static void write_queued(struct mp_helper *helper) {
+	if (frame_queue_flush(&helper->out, helper->fd) < 0) {
+		wlr_log(WLR_INFO, "helper %d of %s: its socket is closed (%s); "
+			"nothing more is sent", (int)helper->pid, helper->user,
+			strerror(errno));
+		frame_queue_finish(&helper->out);
+		helper->unwritable = true;
+	}
+	update_mask(helper);
+}
+
+/* Queues one frame and writes it as the socket takes it. */
 static void send_frame(struct mp_helper *helper, uint32_t type,
 		const void *payload, size_t len) {
-	if (helper->phase == MP_HELPER_DONE) {
+	if (helper->phase == MP_HELPER_DONE || helper->unwritable) {
 		return;
 	}
-	if (!frame_queue_push(&helper->out, type, payload, len) ||
-			frame_queue_flush(&helper->out, helper->fd) < 0) {
+	if (!frame_queue_push(&helper->out, type, payload, len)) {
+		// It does not read what it is sent: it is broken.
 		wlr_log(WLR_ERROR, "helper %d of %s: cannot send a %s frame",
 			(int)helper->pid, helper->user, frame_type_name(type));
 		shutdown(helper->fd, SHUT_RDWR); // seen as gone by handle_io
+		update_mask(helper);
+		return;
 	}
-	update_mask(helper);
+	write_queued(helper);
 }
 
 /* Returns false when the helper was destroyed or is done. */
@@ -255,11 +270,7 @@ static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
 static int handle_io(int fd, uint32_t mask, void *data) {
 	struct mp_helper *helper = data;
 	if (mask & WL_EVENT_WRITABLE) {
-		if (frame_queue_flush(&helper->out, helper->fd) < 0) {
-			report_gone(helper, "The sign-in helper stopped unexpectedly");
-			return 0;
-		}
-		update_mask(helper);
+		write_queued(helper);
 	}
 	if (!(mask & (WL_EVENT_READABLE | WL_EVENT_HANGUP | WL_EVENT_ERROR))) {
 		return 0;

@@ -62,6 +62,7 @@ struct mp_helper {
 	struct wl_event_source *timeout;
 	struct mp_frame_reader reader;
 	struct mp_frame_queue out; // frames not written yet
+	bool unwritable; // it closed its end: nothing more is sent
 
 	const struct mp_helper_listener *listener;
 	void *data;
