@@ -97,14 +97,15 @@ static void test_two_output_station_shows_window_on_both(void **state) {
 	}
 }
 
-static struct mp_harness *start_lobby(void **state) {
-	return start(state, "1:800x600",
+/* A free station "lobby" on one output of the given size (N:WxH). */
+static struct mp_harness *start_lobby(void **state, const char *headless) {
+	return start(state, headless,
 		"[compositor]\nbackground = #203040\n"
 		"[station lobby]\noutputs = HEADLESS-1\n");
 }
 
 static void test_free_station_is_at_its_greeter(void **state) {
-	struct mp_harness *h = start_lobby(state);
+	struct mp_harness *h = start_lobby(state, "1:800x600");
 	assert_state_str(h, "stations/lobby/state", "login");
 	assert_state_null(h, "stations/lobby/session");
 	assert_state_str(h, "stations/lobby/overlays/greeter/type", "greeter");
@@ -112,7 +113,7 @@ static void test_free_station_is_at_its_greeter(void **state) {
 }
 
 static void test_free_station_draws_its_greeter(void **state) {
-	struct mp_harness *h = start_lobby(state);
+	struct mp_harness *h = start_lobby(state, "1:800x600");
 	assert_true(harness_wait(h, "idle"));
 	struct mp_shot *shot = shoot(h, "station", "lobby");
 	size_t all = (size_t)shot->width * shot->height;
@@ -133,9 +134,7 @@ static void test_short_station_draws_its_greeter(void **state) {
 	// Lower than the sign-in panel once was (204 px): the greeter is laid
 	// out to fit, drawn inside its image (its panel was filled outside
 	// it, over the heap).
-	struct mp_harness *h = start(state, "1:800x180",
-		"[compositor]\nbackground = #203040\n"
-		"[station lobby]\noutputs = HEADLESS-1\n");
+	struct mp_harness *h = start_lobby(state, "1:800x180");
 	assert_true(harness_wait(h, "idle"));
 	struct mp_shot *shot = shoot(h, "station", "lobby");
 	assert_true(harness_expect_color_range(shot, 0, 0, 0, 0, 0x1b2633,
@@ -150,11 +149,9 @@ static void test_short_station_draws_its_greeter(void **state) {
 static void test_narrow_station_draws_its_greeter(void **state) {
 	// Narrower than the panel's margins: nothing of it is drawn with a
 	// negative size (pixman reported invalid rectangles).
-	struct mp_harness *h = start(state, "1:20x600",
-		"[compositor]\nbackground = #203040\n"
-		"[station slit]\noutputs = HEADLESS-1\n");
+	struct mp_harness *h = start_lobby(state, "1:20x600");
 	assert_true(harness_wait(h, "idle"));
-	struct mp_shot *shot = shoot(h, "station", "slit");
+	struct mp_shot *shot = shoot(h, "station", "lobby");
 	assert_true(harness_expect_color_range(shot, 0, 0, 0, 0, 0x203040,
 		1, 20 * 600, "narrow-greeter-background"));
 	harness_shot_free(shot);
