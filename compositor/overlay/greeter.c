@@ -5,7 +5,6 @@
 #include <time.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/log.h>
-#include "buffer.h"
 #include "describe.h"
 #include "overlay/greeter.h"
 #include "overlay/text.h"
@@ -20,66 +19,18 @@
 #define COLOR_INPUT 0xff1b2633
 #define COLOR_ERROR 0xffff6b6b
 
-/* Fills a rectangle, clipped to the image (pixman's fill does not clip:
- * it would write outside the image). */
-static void fill(pixman_image_t *image, uint32_t argb, int x, int y, int w,
-		int h) {
-	int W = pixman_image_get_width(image), H = pixman_image_get_height(image);
-	pixman_box32_t box = {
-		.x1 = x < 0 ? 0 : x,
-		.y1 = y < 0 ? 0 : y,
-		.x2 = x + w > W ? W : x + w,
-		.y2 = y + h > H ? H : y + h,
-	};
-	if (box.x1 >= box.x2 || box.y1 >= box.y2) {
-		return;
-	}
-	pixman_color_t color = text_color(argb);
-	pixman_image_fill_boxes(PIXMAN_OP_OVER, image, &color, 1, &box);
-}
-
-/* Draws text with its top-left at x, y; returns its width. align: 0 left,
- * 1 centred on x, 2 right-aligned to x. */
-static int draw_text(struct mp_text *text, pixman_image_t *image,
-		const char *utf8, int size, uint32_t argb, int x, int y, int align,
-		int max_width) {
-	if (text == NULL || utf8[0] == '\0') {
-		return 0;
-	}
-	pixman_image_t *t = text_render(text, utf8, size, argb);
-	if (t == NULL) {
-		return 0;
-	}
-	int w = pixman_image_get_width(t), h = pixman_image_get_height(t);
-	int src_x = 0;
-	if (max_width > 0 && w > max_width) {
-		// Too long for its box: show the end, where typing happens.
-		src_x = w - max_width;
-		w = max_width;
-	}
-	if (align == 1) {
-		x -= w / 2;
-	} else if (align == 2) {
-		x -= w;
-	}
-	pixman_image_composite32(PIXMAN_OP_OVER, t, NULL, image, src_x, 0, 0, 0,
-		x, y, w, h);
-	pixman_image_unref(t);
-	return w;
-}
-
 static void draw_field(struct mp_greeter *greeter, pixman_image_t *image,
 		enum mp_greeter_field field, const char *label, const char *value,
 		bool hidden, int x, int y, int w, int size) {
 	struct mp_text *text = greeter->base.server->text;
-	draw_text(text, image, label, size * 3 / 4, COLOR_DIM, x, y, 0, w);
+	overlay_draw_text(text, image, label, size * 3 / 4, COLOR_DIM, x, y, 0, w);
 	int fy = y + size * 5 / 4;
 	int fh = size * 2;
 	bool focused = greeter->focus == field && !greeter->busy;
 	if (focused) {
-		fill(image, COLOR_FIELD_FOCUS, x - 3, fy - 3, w + 6, fh + 6);
+		overlay_fill(image, COLOR_FIELD_FOCUS, x - 3, fy - 3, w + 6, fh + 6);
 	}
-	fill(image, COLOR_FIELD, x, fy, w, fh);
+	overlay_fill(image, COLOR_FIELD, x, fy, w, fh);
 	greeter->field_box[field].x = x;
 	greeter->field_box[field].y = fy;
 	greeter->field_box[field].width = w;
@@ -103,7 +54,7 @@ static void draw_field(struct mp_greeter *greeter, pixman_image_t *image,
 	if (focused) {
 		strncat(shown, "|", sizeof(shown) - strlen(shown) - 1);
 	}
-	draw_text(text, image, shown, size, COLOR_INPUT, x + size / 2,
+	overlay_draw_text(text, image, shown, size, COLOR_INPUT, x + size / 2,
 		fy + size / 2 - size / 8, 0, w - size);
 }
 
@@ -118,27 +69,68 @@ static struct wlr_box draw_box(struct mp_greeter *greeter) {
 	return box;
 }
 
+/* The sign-in panel's fields (SIGNIN mode), from y in the panel. */
+static void draw_signin(struct mp_greeter *greeter, pixman_image_t *image,
+		int x, int y, int w, int unit) {
+	struct mp_text *text = greeter->base.server->text;
+	overlay_draw_text(text, image, "Sign in", unit * 3 / 2, COLOR_TEXT, x, y,
+		0, w);
+	y += unit * 3;
+	draw_field(greeter, image, MP_GREETER_USER, "User name", greeter->user,
+		false, x, y, w, unit);
+	y += unit * 4;
+	const char *label = greeter->answering && greeter->prompt[0] ?
+		greeter->prompt : "Password";
+	draw_field(greeter, image, MP_GREETER_SECRET, label, greeter->secret,
+		!greeter->secret_echo, x, y, w, unit);
+	y += unit * 4;
+	const char *line = greeter->status[0] ? greeter->status :
+		greeter->busy ? "Signing in…" : "";
+	overlay_draw_text(text, image, line, unit * 3 / 4, COLOR_DIM, x, y, 0, w);
+}
+
+/* The lock screen's panel (LOCK mode): the same places as the sign-in's,
+ * the locked user where the user name field would be. */
+static void draw_lock(struct mp_greeter *greeter, pixman_image_t *image,
+		int x, int y, int w, int unit) {
+	struct mp_text *text = greeter->base.server->text;
+	overlay_draw_text(text, image, "Locked", unit * 3 / 2, COLOR_TEXT, x, y,
+		0, w);
+	y += unit * 3;
+	overlay_draw_text(text, image, "Locked by", unit * 3 / 4, COLOR_DIM, x, y,
+		0, w);
+	overlay_draw_text(text, image, greeter->user, unit * 3 / 2, COLOR_TEXT, x,
+		y + unit * 5 / 4, 0, w);
+	y += unit * 4;
+	const char *label = greeter->answering && greeter->prompt[0] ?
+		greeter->prompt : "Password";
+	draw_field(greeter, image, MP_GREETER_SECRET, label, greeter->secret,
+		!greeter->secret_echo, x, y, w, unit);
+	y += unit * 4;
+	const char *line = greeter->status[0] ? greeter->status :
+		greeter->busy ? "Unlocking…" : "";
+	overlay_draw_text(text, image, line, unit * 3 / 4, COLOR_DIM, x, y, 0, w);
+}
+
 static void draw(struct mp_greeter *greeter) {
 	struct mp_server *server = greeter->base.server;
 	server_changed(server);
-	if (greeter->node != NULL) {
-		wlr_scene_node_destroy(greeter->node);
-		greeter->node = NULL;
-	}
 	struct wlr_box box = draw_box(greeter);
 	int W = box.width, H = box.height;
-	if (W <= 0 || H <= 0) {
-		return;
+	uint32_t bg = overlay_background(server);
+	pixman_image_t *image = NULL;
+	if (W > 0 && H > 0) {
+		image = pixman_image_create_bits(PIXMAN_a8r8g8b8, W, H, NULL, W * 4);
 	}
-	pixman_image_t *image = pixman_image_create_bits(PIXMAN_a8r8g8b8, W, H,
-		NULL, W * 4);
 	if (image == NULL) {
+		// Nothing to draw on, or no memory for it: overlay_show covers the
+		// part with the background (a lock screen never leaves a hole).
+		overlay_show(&greeter->base, &greeter->node, NULL, box, bg);
 		return;
 	}
-	const float *bg = server->config->background;
-	uint32_t bg_argb = 0xff000000 | (uint32_t)(bg[0] * 255) << 16 |
-		(uint32_t)(bg[1] * 255) << 8 | (uint32_t)(bg[2] * 255);
-	fill(image, bg_argb, 0, 0, W, H);
+	// Opaque: without a font the background, panel and fields are still
+	// drawn (overlay_draw_text draws nothing then).
+	overlay_fill(image, bg, 0, 0, W, H);
 
 	// Sizes follow the smaller side: a 640x480 half to a 4K screen. The
 	// panel (17 units high, 22 wide with a unit of margin each side) fits
@@ -156,66 +148,48 @@ static void draw(struct mp_greeter *greeter) {
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M", &tm);
-	draw_text(text, image, clock, unit * 2, COLOR_TEXT, W - unit, unit, 2, 0);
+	overlay_draw_text(text, image, clock, unit * 2, COLOR_TEXT, W - unit,
+		unit, 2, 0);
 	strftime(clock, sizeof(clock), "%a %d %b", &tm);
-	draw_text(text, image, clock, unit, COLOR_DIM, W - unit, unit * 7 / 2,
-		2, 0);
-	draw_text(text, image, greeter->base.place->name, unit * 2, COLOR_TEXT,
-		unit, unit, 0, W / 2);
+	overlay_draw_text(text, image, clock, unit, COLOR_DIM, W - unit,
+		unit * 7 / 2, 2, 0);
+	overlay_draw_text(text, image, greeter->base.place->name, unit * 2,
+		COLOR_TEXT, unit, unit, 0, W / 2);
 
 	// The panel.
 	int pw = unit * 22 < W - 2 * unit ? unit * 22 : W - 2 * unit;
 	pw = pw < 0 ? 0 : pw;
 	int ph = unit * 17;
 	int px = (W - pw) / 2, py = (H - ph) / 2;
-	fill(image, COLOR_PANEL, px, py, pw, ph);
+	overlay_fill(image, COLOR_PANEL, px, py, pw, ph);
 	int x = px + unit * 3 / 2, w = pw - unit * 3;
 	int y = py + unit;
-	if (greeter->status_only) {
-		draw_text(text, image, greeter->status[0] ? greeter->status :
-			"Starting…", unit * 3 / 2, COLOR_TEXT, px + pw / 2, py + ph / 2 -
-			unit, 1, w);
-	} else {
-		draw_text(text, image, "Sign in", unit * 3 / 2, COLOR_TEXT, x, y, 0,
-			w);
-		y += unit * 3;
-		draw_field(greeter, image, MP_GREETER_USER, "User name",
-			greeter->user, false, x, y, w, unit);
-		y += unit * 4;
-		const char *label = greeter->answering && greeter->prompt[0] ?
-			greeter->prompt : "Password";
-		draw_field(greeter, image, MP_GREETER_SECRET, label, greeter->secret,
-			!greeter->secret_echo, x, y, w, unit);
-		y += unit * 4;
-		const char *line = greeter->status[0] ? greeter->status :
-			greeter->busy ? "Signing in…" : "";
-		draw_text(text, image, line, unit * 3 / 4, COLOR_DIM, x, y, 0, w);
+	switch (greeter->mode) {
+	case MP_GREETER_STATUS:
+		overlay_draw_text(text, image, greeter->status[0] ? greeter->status :
+			"Starting…", unit * 3 / 2, COLOR_TEXT, px + pw / 2,
+			py + ph / 2 - unit, 1, w);
+		break;
+	case MP_GREETER_SIGNIN:
+		draw_signin(greeter, image, x, y, w, unit);
+		break;
+	case MP_GREETER_LOCK:
+		draw_lock(greeter, image, x, y, w, unit);
+		break;
 	}
 	// PAM's messages, then the error, under the panel.
 	int my = py + ph + unit / 2;
 	for (int i = 0; i < MP_GREETER_MESSAGES; i++) {
 		if (greeter->messages[i][0] != '\0') {
-			draw_text(text, image, greeter->messages[i], unit * 3 / 4,
+			overlay_draw_text(text, image, greeter->messages[i], unit * 3 / 4,
 				COLOR_TEXT, W / 2, my, 1, W - 2 * unit);
 			my += unit * 5 / 4;
 		}
 	}
-	draw_text(text, image, greeter->error, unit, COLOR_ERROR, W / 2, my, 1,
-		W - 2 * unit);
+	overlay_draw_text(text, image, greeter->error, unit, COLOR_ERROR, W / 2,
+		my, 1, W - 2 * unit);
 
-	struct mp_image_buffer *buffer = image_buffer_create(image);
-	pixman_image_unref(image);
-	if (buffer == NULL) {
-		return;
-	}
-	struct wlr_scene_buffer *node = wlr_scene_buffer_create(
-		&greeter->base.tree->node, &buffer->base);
-	wlr_buffer_drop(&buffer->base);
-	if (node == NULL) {
-		return;
-	}
-	greeter->node = &node->node;
-	wlr_scene_node_set_position(greeter->node, box.x, box.y);
+	overlay_show(&greeter->base, &greeter->node, image, box, bg);
 }
 
 /* The clock is drawn again just after the next minute begins. */
@@ -232,13 +206,24 @@ static int handle_clock(void *data) {
 	return 0;
 }
 
-/* Clears the fields, messages and error: a new sign-in. */
+/* Where typing goes when nothing else says: the password where there is
+ * a user name (always on a lock screen: its user is not editable), the
+ * user name otherwise. */
+static enum mp_greeter_field home_focus(struct mp_greeter *greeter) {
+	return greeter->mode == MP_GREETER_LOCK || greeter->user[0] != '\0' ?
+		MP_GREETER_SECRET : MP_GREETER_USER;
+}
+
+/* Clears the fields, messages and error: a new sign-in (a lock screen
+ * keeps its user). */
 static void clear(struct mp_greeter *greeter) {
-	memset(greeter->user, 0, sizeof(greeter->user));
+	if (greeter->mode != MP_GREETER_LOCK) {
+		memset(greeter->user, 0, sizeof(greeter->user));
+	}
 	explicit_bzero(greeter->secret, sizeof(greeter->secret));
 	memset(greeter->messages, 0, sizeof(greeter->messages));
 	greeter->error[0] = greeter->prompt[0] = '\0';
-	greeter->focus = MP_GREETER_USER;
+	greeter->focus = home_focus(greeter);
 	greeter->secret_echo = greeter->answering = greeter->busy = false;
 }
 
@@ -267,11 +252,12 @@ static void submit(struct mp_greeter *greeter) {
 		draw(greeter);
 		overlay_report(&greeter->base, &intent);
 		explicit_bzero(greeter->secret, sizeof(greeter->secret));
-	} else if (greeter->focus == MP_GREETER_USER &&
+	} else if (greeter->mode != MP_GREETER_LOCK &&
+			greeter->focus == MP_GREETER_USER &&
 			greeter->secret[0] == '\0') {
 		greeter->focus = MP_GREETER_SECRET; // Return goes on to the password
 		draw(greeter);
-	} else if (greeter->user[0] != '\0') {
+	} else if (greeter->user[0] != '\0' || greeter->mode == MP_GREETER_LOCK) {
 		greeter->error[0] = '\0';
 		memset(greeter->messages, 0, sizeof(greeter->messages));
 		greeter->busy = true;
@@ -294,15 +280,22 @@ static void submit(struct mp_greeter *greeter) {
 static bool greeter_key(struct mp_overlay *overlay, xkb_keysym_t sym,
 		const char *utf8, uint32_t modifiers) {
 	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
-	if (greeter->status_only) {
+	if (greeter->mode == MP_GREETER_STATUS) {
 		return true;
 	}
 	if (sym == XKB_KEY_Escape) {
+		// The sign-in's Escape always cancels; the lock screen's only what
+		// is in progress (an unlock's PAM conversation): else it only
+		// clears the field.
+		bool cancel = greeter->mode != MP_GREETER_LOCK || greeter->busy ||
+			greeter->answering;
 		clear(greeter);
 		greeter->status[0] = '\0';
 		draw(greeter);
-		struct mp_intent intent = { .type = MP_INTENT_CANCEL };
-		overlay_report(&greeter->base, &intent);
+		if (cancel) {
+			struct mp_intent intent = { .type = MP_INTENT_CANCEL };
+			overlay_report(&greeter->base, &intent);
+		}
 		return true;
 	}
 	if (greeter->busy) {
@@ -320,8 +313,9 @@ static bool greeter_key(struct mp_overlay *overlay, xkb_keysym_t sym,
 		break;
 	case XKB_KEY_Tab:
 	case XKB_KEY_ISO_Left_Tab:
-		// Two fields: both directions lead to the other one.
-		if (!greeter->answering) {
+		// Two fields: both directions lead to the other one. A lock
+		// screen has one.
+		if (!greeter->answering && greeter->mode == MP_GREETER_SIGNIN) {
 			greeter->focus = greeter->focus == MP_GREETER_USER ?
 				MP_GREETER_SECRET : MP_GREETER_USER;
 		}
@@ -343,7 +337,7 @@ static bool greeter_button(struct mp_overlay *overlay, int x, int y,
 		uint32_t button, bool pressed) {
 	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
 	if (!pressed || greeter->busy || greeter->answering ||
-			greeter->status_only) {
+			greeter->mode == MP_GREETER_STATUS) {
 		return true;
 	}
 	// From place-local to where the greeter is drawn.
@@ -351,6 +345,7 @@ static bool greeter_button(struct mp_overlay *overlay, int x, int y,
 	x -= box.x - greeter->base.place->area.x;
 	y -= box.y - greeter->base.place->area.y;
 	for (int f = 0; f < 2; f++) {
+		// (A field not shown has an empty box: it is never hit.)
 		if (x >= greeter->field_box[f].x && y >= greeter->field_box[f].y &&
 				x < greeter->field_box[f].x + greeter->field_box[f].width &&
 				y < greeter->field_box[f].y + greeter->field_box[f].height) {
@@ -370,7 +365,9 @@ static void greeter_relayout(struct mp_overlay *overlay) {
 static struct json_object *greeter_describe(struct mp_overlay *overlay) {
 	struct mp_greeter *greeter = wl_container_of(overlay, greeter, base);
 	struct json_object *g = json_object_new_object();
-	json_object_object_add(g, "type", json_object_new_string("greeter"));
+	bool lock = greeter->mode == MP_GREETER_LOCK;
+	json_object_object_add(g, "type",
+		json_object_new_string(lock ? "lock" : "greeter"));
 	json_object_object_add(g, "user", json_object_new_string(greeter->user));
 	json_object_object_add(g, "focus", json_object_new_string(
 		greeter->focus == MP_GREETER_USER ? "user" : "secret"));
@@ -392,7 +389,7 @@ static struct json_object *greeter_describe(struct mp_overlay *overlay) {
 	json_object_object_add(g, "messages", messages);
 	struct wlr_box box = draw_box(greeter);
 	const char *names[] = { "user_box", "secret_box" };
-	for (int f = 0; f < 2; f++) {
+	for (int f = lock ? MP_GREETER_SECRET : 0; f < 2; f++) {
 		json_object_object_add(g, names[f], describe_box(
 			box.x + greeter->field_box[f].x, box.y + greeter->field_box[f].y,
 			greeter->field_box[f].width, greeter->field_box[f].height));
@@ -421,7 +418,7 @@ static const struct mp_overlay_impl greeter_impl = {
 
 struct mp_greeter *greeter_create(struct mp_server *server,
 		const struct mp_place *place, struct wlr_scene_tree *parent,
-		bool status_only,
+		enum mp_greeter_mode mode, const char *locked_user,
 		void (*report)(void *data, const struct mp_intent *intent),
 		void *data) {
 	struct mp_greeter *greeter = calloc(1, sizeof(*greeter));
@@ -433,8 +430,14 @@ struct mp_greeter *greeter_create(struct mp_server *server,
 		free(greeter);
 		return NULL;
 	}
+	// Modal: every key and button of its station is the greeter's (a lock
+	// screen lets nothing through to the session behind it).
 	greeter->base.modal = true;
-	greeter->status_only = status_only;
+	greeter->mode = mode;
+	if (mode == MP_GREETER_LOCK && locked_user != NULL) {
+		snprintf(greeter->user, sizeof(greeter->user), "%s", locked_user);
+	}
+	greeter->focus = home_focus(greeter);
 	greeter->clock_timer = wl_event_loop_add_timer(server->loop,
 		handle_clock, greeter);
 	if (greeter->clock_timer != NULL) {
@@ -475,8 +478,7 @@ void greeter_fail(struct mp_greeter *greeter, const char *reason) {
 	greeter->prompt[0] = greeter->status[0] = '\0';
 	// Typing goes on where it is needed: the password again, or a user
 	// name where there is none (an autologin that failed).
-	greeter->focus = greeter->user[0] != '\0' ? MP_GREETER_SECRET :
-		MP_GREETER_USER;
+	greeter->focus = home_focus(greeter);
 	draw(greeter);
 }
 

@@ -7,6 +7,7 @@
  * overlay only draws and reports what the user wants (an intent) to its
  * station; it never calls the helper, a session or another station. */
 
+#include <pixman.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <wayland-server-core.h>
@@ -16,6 +17,7 @@
 struct mp_server;
 struct mp_place;
 struct mp_overlay;
+struct mp_text;
 struct json_object;
 
 enum mp_intent_type {
@@ -24,6 +26,7 @@ enum mp_intent_type {
 	MP_INTENT_CANCEL, // give up what is in progress
 	MP_INTENT_CHOOSE, // an item of a menu
 	MP_INTENT_LOGOFF, // the log-off key (a compositor key of the station)
+	MP_INTENT_SECURE_KEY, // the secure key (ctrl+alt+Delete): always ours
 };
 
 struct mp_intent {
@@ -69,5 +72,28 @@ void overlay_report(struct mp_overlay *overlay,
 	const struct mp_intent *intent);
 /* Destroys any kind of overlay. NULL: no-op. */
 void overlay_destroy(struct mp_overlay *overlay);
+
+/* ---- drawing, shared by the kinds ---- */
+
+/* The configured background colour, opaque, as 0xffRRGGBB. */
+uint32_t overlay_background(const struct mp_server *server);
+/* Fills a rectangle of image with an 0xAARRGGBB colour (OVER), clipped to
+ * the image: nothing is ever written outside it. */
+void overlay_fill(pixman_image_t *image, uint32_t argb, int x, int y, int w,
+	int h);
+/* Draws text (0xAARRGGBB) with its top-left at x, y; returns its width,
+ * 0 when nothing could be drawn (no font: text NULL or text_render
+ * failed). align: 0 left, 1 centred on x, 2 right-aligned to x.
+ * max_width > 0: a longer text shows its end (where typing happens). */
+int overlay_draw_text(struct mp_text *text, pixman_image_t *image,
+	const char *utf8, int size, uint32_t argb, int x, int y, int align,
+	int max_width);
+/* Shows image (takes its reference; may be NULL) in the overlay's tree at
+ * box's layout position, in place of *node (destroyed first). Where there
+ * is no image or it cannot be shown, a rectangle of fallback (0xAARRGGBB)
+ * covers box instead: an overlay never leaves a hole. An empty box: no
+ * node. */
+void overlay_show(struct mp_overlay *overlay, struct wlr_scene_node **node,
+	pixman_image_t *image, struct wlr_box box, uint32_t fallback);
 
 #endif
