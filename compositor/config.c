@@ -117,6 +117,25 @@ static bool parse_color(const char *value, float out[4]) {
 /* Seconds as a plain decimal number (digits with at most one '.'), between
  * min and max, into milliseconds. Not strtod: it also takes nan, inf,
  * exponents, hex and signs, and nan passes any range check. */
+/* A whole decimal number in [min, max], nothing else. */
+static bool parse_count(const char *value, int min, int max, int *out) {
+	long n = 0;
+	if (value[0] == '\0') {
+		return false;
+	}
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > max) {
+			return false;
+		}
+		n = n * 10 + (*p - '0');
+	}
+	if (n < min || n > max) {
+		return false;
+	}
+	*out = (int)n;
+	return true;
+}
+
 static bool parse_seconds(const char *value, int min, int max, int *ms) {
 	double seconds = 0, scale = 1;
 	size_t digits = 0;
@@ -222,6 +241,7 @@ static void begin_section(struct parse_state *st, const char *name) {
 	memset(sc, 0, sizeof(*sc));
 	sc->name = strdup(station);
 	sc->line = st->line;
+	sc->idle_lock_ms = -1;
 	st->cur_station = (int)config->n_stations++;
 	st->in_unknown = false;
 }
@@ -439,6 +459,13 @@ static void handle_station_key(struct parse_state *st,
 			add_error(config, st->line, "station '%s': bad role '%s' "
 				"(expected desktop or kiosk)", sc->name, value);
 		}
+	} else if (strcmp(key, "idle-lock") == 0) {
+		if (!parse_seconds(value, 0, MP_CONFIG_MAX_IDLE_LOCK,
+				&sc->idle_lock_ms)) {
+			add_error(config, st->line, "station '%s': bad idle-lock '%s' "
+				"(seconds as a plain decimal number, 0 to %d; 0 is never)",
+				sc->name, value, MP_CONFIG_MAX_IDLE_LOCK);
+		}
 	} else if (strcmp(key, "autologin") == 0) {
 		if (value[0] == '\0') {
 			add_error(config, st->line, "station '%s': autologin is empty",
@@ -497,6 +524,43 @@ static void handle_compositor_key(struct parse_state *st, const char *key,
 				"empty for none)", value);
 		} else {
 			set_string(&config->logoff_key, value);
+		}
+	} else if (strcmp(key, "secure-key") == 0) {
+		if (!config_parse_keyspec(value, &config->secure_mods,
+				&config->secure_sym)) {
+			add_error(config, st->line, "bad secure-key '%s' (modifiers "
+				"shift, ctrl, alt, super and a key name joined by +, or "
+				"empty for none)", value);
+		} else {
+			set_string(&config->secure_key, value);
+		}
+	} else if (strcmp(key, "idle-lock") == 0) {
+		if (!parse_seconds(value, 0, MP_CONFIG_MAX_IDLE_LOCK,
+				&config->idle_lock_ms)) {
+			add_error(config, st->line, "bad idle-lock '%s' (seconds as a "
+				"plain decimal number, 0 to %d; 0 is never)", value,
+				MP_CONFIG_MAX_IDLE_LOCK);
+		}
+	} else if (strcmp(key, "reattach-window") == 0) {
+		if (!parse_seconds(value, 0, MP_CONFIG_MAX_IDLE_LOCK,
+				&config->reattach_window_ms)) {
+			add_error(config, st->line, "bad reattach-window '%s' (seconds "
+				"as a plain decimal number, 0 to %d)", value,
+				MP_CONFIG_MAX_IDLE_LOCK);
+		}
+	} else if (strcmp(key, "disconnected-limit") == 0) {
+		if (!parse_seconds(value, 0, MP_CONFIG_MAX_DISCONNECTED,
+				&config->disconnected_limit_ms)) {
+			add_error(config, st->line, "bad disconnected-limit '%s' "
+				"(seconds as a plain decimal number, 0 to %d; 0 is never)",
+				value, MP_CONFIG_MAX_DISCONNECTED);
+		}
+	} else if (strcmp(key, "max-sessions") == 0) {
+		if (!parse_count(value, 0, MP_CONFIG_MAX_SESSIONS,
+				&config->max_sessions)) {
+			add_error(config, st->line, "bad max-sessions '%s' (a whole "
+				"number, 0 to %d; 0 is no limit)", value,
+				MP_CONFIG_MAX_SESSIONS);
 		}
 	} else {
 		add_error(config, st->line, "[compositor]: unknown key '%s'", key);
@@ -774,6 +838,10 @@ static struct mp_config *config_alloc(const char *path) {
 	config->logoff_key = strdup("ctrl+alt+shift+q");
 	config_parse_keyspec(config->logoff_key, &config->logoff_mods,
 		&config->logoff_sym);
+	config->secure_key = strdup("ctrl+alt+Delete");
+	config_parse_keyspec(config->secure_key, &config->secure_mods,
+		&config->secure_sym);
+	config->reattach_window_ms = 120 * 1000;
 	return config;
 }
 
@@ -929,6 +997,7 @@ void config_destroy(struct mp_config *config) {
 	free(config->pam_service);
 	free(config->session_command);
 	free(config->logoff_key);
+	free(config->secure_key);
 	free(config->path);
 	free(config);
 }

@@ -11,6 +11,10 @@
 /* The largest configuration file, in bytes: far more than any machine
  * needs, and a device or a runaway file is refused, not read for ever. */
 #define MP_CONFIG_MAX_SIZE (1024 * 1024)
+/* Bounds of the lifecycle keys, in seconds (and sessions). */
+#define MP_CONFIG_MAX_IDLE_LOCK 86400      // idle-lock, reattach-window
+#define MP_CONFIG_MAX_DISCONNECTED 604800  // disconnected-limit: a week
+#define MP_CONFIG_MAX_SESSIONS 10000
 
 struct xkb_keymap;
 
@@ -48,6 +52,7 @@ struct mp_station_config {
 	char *autologin;       // user signed in at start-up, may be NULL
 	char *command;         // kiosk command, may be NULL
 	char *session_command; // overrides the global one, may be NULL
+	int idle_lock_ms;      // -1: the global one; 0: never
 };
 
 struct mp_config {
@@ -64,6 +69,13 @@ struct mp_config {
 	int signin_timeout_ms; // a helper silent this long is given up
 	uint32_t logoff_mods;  // WLR_MODIFIER_* of logoff_key
 	uint32_t logoff_sym;   // xkb keysym of logoff_key, 0: none
+	char *secure_key;      // keyspec of the session menu, "" for none
+	uint32_t secure_mods;
+	uint32_t secure_sym;
+	int idle_lock_ms;         // lock an active station idle this long; 0: never
+	int reattach_window_ms;   // hardware back this soon: the session too
+	int disconnected_limit_ms; // a parked session this old ends; 0: never
+	int max_sessions;         // attached and parked at most; 0: no limit
 
 	char **errors; // "FILE:LINE: reason"
 	size_t n_errors;

@@ -173,6 +173,54 @@ static void test_roles(void **state) {
 		"bad pam-service");
 }
 
+static void test_lifecycle_keys(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"[compositor]\nsecure-key = ctrl+alt+End\nidle-lock = 300\n"
+		"reattach-window = 60\ndisconnected-limit = 86400\n"
+		"max-sessions = 12\n"
+		"[station a]\noutputs = X\nidle-lock = 0\n"
+		"[station b]\noutputs = Y\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_string_equal(config->secure_key, "ctrl+alt+End");
+	assert_int_equal(config->secure_sym, XKB_KEY_End);
+	assert_int_equal(config->idle_lock_ms, 300000);
+	assert_int_equal(config->reattach_window_ms, 60000);
+	assert_int_equal(config->disconnected_limit_ms, 86400000);
+	assert_int_equal(config->max_sessions, 12);
+	assert_int_equal(config->stations[0].idle_lock_ms, 0);
+	assert_int_equal(config->stations[1].idle_lock_ms, -1); // the global
+	config_destroy(config);
+
+	config = config_create_default();
+	assert_string_equal(config->secure_key, "ctrl+alt+Delete");
+	assert_int_equal(config->secure_sym, XKB_KEY_Delete);
+	assert_int_equal(config->idle_lock_ms, 0);
+	assert_int_equal(config->reattach_window_ms, 120000);
+	assert_int_equal(config->disconnected_limit_ms, 0);
+	assert_int_equal(config->max_sessions, 0);
+	config_destroy(config);
+
+	expect_one_error("[compositor]\nsecure-key = ctrl+nokey\n", 2,
+		"bad secure-key");
+	expect_one_error("[compositor]\nidle-lock = 86401\n", 2,
+		"bad idle-lock");
+	expect_one_error("[station a]\noutputs = X\nidle-lock = -1\n", 3,
+		"bad idle-lock");
+	expect_one_error("[compositor]\nreattach-window = soon\n", 2,
+		"bad reattach-window");
+	expect_one_error("[compositor]\ndisconnected-limit = 604801\n", 2,
+		"bad disconnected-limit");
+	static const char *const bad_counts[] = {
+		"", "-1", "1.5", "10001", "99999999999999999999", "0x10", "5x",
+	};
+	for (size_t i = 0; i < sizeof(bad_counts) / sizeof(bad_counts[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[compositor]\nmax-sessions = %s\n",
+			bad_counts[i]);
+		expect_one_error(text, 2, "bad max-sessions");
+	}
+}
+
 /* Seconds are plain decimal numbers in range: no nan, inf, exponent, hex,
  * sign or trailing junk (strtod takes all of them). */
 static void test_seconds(void **state) {
@@ -562,6 +610,7 @@ int main(void) {
 		cmocka_unit_test(test_fifo_is_refused),
 		cmocka_unit_test(test_huge_file_is_refused),
 		cmocka_unit_test(test_byte_order_mark),
+		cmocka_unit_test(test_lifecycle_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
