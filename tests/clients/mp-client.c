@@ -4,12 +4,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 #include <wayland-client.h>
 #include <xkbcommon/xkbcommon.h>
@@ -18,6 +21,8 @@
 #define MAX_WINDOWS 128
 #define MAX_POPUPS 16
 #define MAX_KEYCODE 768
+#define TEXT_MIME "text/plain;charset=utf-8"
+#define MAX_SELECTION_TEXT 4096
 
 struct client;
 
@@ -45,6 +50,13 @@ struct popup {
 	bool drawn, done;
 	uint32_t unacked; // --late-popup-ack: the configure not acked yet
 	bool has_unacked;
+};
+
+/* What a wl_data_offer offered: its first type, and whether text was
+ * one of them. */
+struct offer {
+	char first[128];
+	bool has_text;
 };
 
 /* Built with the sanitizers in the test build: its own leaks at exit
@@ -80,6 +92,23 @@ struct client {
 	bool stay_connected; // after its windows closed, until disconnected
 	bool one_by_one;     // window I+1 is made once window I is mapped
 	bool popup_on_resize; // a popup opens when window 0 gets a new size
+
+	// Clipboard: the selection's wl_data_offer, the drag's one, and ours.
+	struct wl_data_device_manager *data_manager;
+	struct wl_data_device *data_device;
+	struct wl_data_offer *selection_offer, *drag_offer;
+	const char *selection_text; // --set-selection TEXT
+	struct wl_data_source *source;
+	bool selection_asked; // set_selection sent (at the first enter)
+	bool read_selection;  // --read-selection
+	int read_fd;          // the selection being read, or -1
+	char read_buf[MAX_SELECTION_TEXT];
+	size_t read_len;
+
+	bool misbehave;         // --misbehave: SIGUSR1 makes it misbehave
+	bool misbehave_pending; // a SIGUSR1 came before window 0 was mapped
+	int signal_fd;          // SIGUSR1 (--misbehave), or -1
+	int extra_windows;      // toplevels made by --misbehave
 
 	uint32_t color;
 	int force_width, force_height; // --oversize: ignore the configure size
@@ -174,6 +203,7 @@ static const struct wl_buffer_listener buffer_listener = {
 static void draw(struct window *w);
 static void open_popup(struct client *c);
 static void window_create(struct client *c, int index);
+static void misbehave(struct client *c);
 
 static void frame_done(void *data, struct wl_callback *callback,
 		uint32_t time) {
@@ -232,6 +262,10 @@ static void xdg_surface_configure(void *data, struct xdg_surface *surface,
 	}
 	if (first && c->one_by_one && w->index + 1 < c->n_windows) {
 		window_create(c, w->index + 1); // the next one, now it is mapped
+	}
+	if (first && w->index == 0 && c->misbehave_pending) {
+		c->misbehave_pending = false;
+		misbehave(c);
 	}
 }
 
@@ -302,11 +336,30 @@ static const struct xdg_toplevel_listener toplevel_listener = {
 	.close = toplevel_close,
 };
 
+static void surface_enter(void *data, struct wl_surface *surface,
+		struct wl_output *output) {
+	logf_(data, "surface-enter");
+}
+
+static void surface_leave(void *data, struct wl_surface *surface,
+		struct wl_output *output) {
+	logf_(data, "surface-leave");
+}
+
+/* Window 0's: surface-enter, surface-leave. */
+static const struct wl_surface_listener surface_listener = {
+	.enter = surface_enter,
+	.leave = surface_leave,
+};
+
 static void window_create(struct client *c, int index) {
 	struct window *w = &c->windows[index];
 	w->client = c;
 	w->index = index;
 	w->surface = wl_compositor_create_surface(c->compositor);
+	if (index == 0) {
+		wl_surface_add_listener(w->surface, &surface_listener, c);
+	}
 	w->xdg_surface = xdg_wm_base_get_xdg_surface(c->wm_base, w->surface);
 	xdg_surface_add_listener(w->xdg_surface, &xdg_surface_listener, w);
 	w->toplevel = xdg_surface_get_toplevel(w->xdg_surface);
@@ -432,6 +485,256 @@ static void open_popup(struct client *c) {
 	wl_surface_commit(p->surface);
 }
 
+/* --misbehave, on SIGUSR1: maps a new toplevel, asks for window 0 to go
+ * fullscreen, opens a popup (on the newest one still open, or on window
+ * 0) and commits a 4000x4000 buffer on window 0 whatever its configure
+ * said; then logs misbehaved. Waits for window 0 to be mapped first. */
+static void misbehave(struct client *c) {
+	struct window *w0 = &c->windows[0];
+	if (!w0->configured && !w0->closed) {
+		c->misbehave_pending = true;
+		return;
+	}
+	int index = c->n_windows + c->extra_windows;
+	if (index < MAX_WINDOWS) {
+		c->extra_windows++;
+		window_create(c, index);
+	}
+	if (!w0->closed) {
+		xdg_toplevel_set_fullscreen(w0->toplevel, NULL);
+		if (c->opened_popups < MAX_POPUPS) {
+			c->n_popups = c->opened_popups + 1;
+			open_popup(c);
+		}
+		struct wl_buffer *buffer = make_buffer(c, 4000, 4000, c->color);
+		if (buffer == NULL) {
+			fprintf(stderr, "mp-client: cannot make a buffer\n");
+			exit(1);
+		}
+		wl_buffer_add_listener(buffer, &buffer_listener, NULL);
+		wl_surface_attach(w0->surface, buffer, 0, 0);
+		wl_surface_damage_buffer(w0->surface, 0, 0, 4000, 4000);
+		wl_surface_commit(w0->surface);
+	}
+	log_when_seen(c, "misbehaved");
+}
+
+/* ---- clipboard ---- */
+
+static void source_target(void *data, struct wl_data_source *source,
+		const char *mime_type) {
+}
+
+/* Another client (or this one) pastes: it gets the --set-selection text. */
+static void source_send(void *data, struct wl_data_source *source,
+		const char *mime_type, int32_t fd) {
+	struct client *c = data;
+	const char *text = c->selection_text;
+	size_t left = strlen(text);
+	while (left > 0) {
+		ssize_t n = write(fd, text, left);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		text += n;
+		left -= n;
+	}
+	close(fd);
+	logf_(c, "selection-sent %s", mime_type);
+}
+
+static void source_cancelled(void *data, struct wl_data_source *source) {
+	struct client *c = data;
+	logf_(c, "selection-cancelled");
+	wl_data_source_destroy(source);
+	if (c->source == source) {
+		c->source = NULL;
+	}
+}
+
+static void source_dnd_drop_performed(void *data,
+		struct wl_data_source *source) {
+}
+
+static void source_dnd_finished(void *data, struct wl_data_source *source) {
+}
+
+static void source_action(void *data, struct wl_data_source *source,
+		uint32_t action) {
+}
+
+static const struct wl_data_source_listener source_listener = {
+	.target = source_target,
+	.send = source_send,
+	.cancelled = source_cancelled,
+	.dnd_drop_performed = source_dnd_drop_performed,
+	.dnd_finished = source_dnd_finished,
+	.action = source_action,
+};
+
+/* --set-selection: offers its text as the selection, with the serial of
+ * the first keyboard enter. */
+static void set_selection(struct client *c, uint32_t serial) {
+	if (c->selection_text == NULL || c->data_device == NULL ||
+			c->selection_asked) {
+		return;
+	}
+	c->selection_asked = true;
+	c->source = wl_data_device_manager_create_data_source(c->data_manager);
+	wl_data_source_add_listener(c->source, &source_listener, c);
+	wl_data_source_offer(c->source, TEXT_MIME);
+	wl_data_device_set_selection(c->data_device, c->source, serial);
+	log_when_seen(c, "selection-set");
+}
+
+static void offer_offer(void *data, struct wl_data_offer *wl_offer,
+		const char *mime_type) {
+	struct offer *offer = data;
+	if (offer->first[0] == '\0') {
+		snprintf(offer->first, sizeof(offer->first), "%s", mime_type);
+	}
+	offer->has_text |= strcmp(mime_type, TEXT_MIME) == 0;
+}
+
+static void offer_source_actions(void *data, struct wl_data_offer *wl_offer,
+		uint32_t actions) {
+}
+
+static void offer_action(void *data, struct wl_data_offer *wl_offer,
+		uint32_t action) {
+}
+
+static const struct wl_data_offer_listener offer_listener = {
+	.offer = offer_offer,
+	.source_actions = offer_source_actions,
+	.action = offer_action,
+};
+
+static void offer_destroy(struct wl_data_offer *wl_offer) {
+	if (wl_offer != NULL) {
+		free(wl_data_offer_get_user_data(wl_offer));
+		wl_data_offer_destroy(wl_offer);
+	}
+}
+
+/* Ends the read of the selection: selection-text TEXT (a newline in it
+ * written as \n) once the whole of it came. */
+static void selection_read_end(struct client *c, bool log) {
+	if (c->read_fd < 0) {
+		return;
+	}
+	close(c->read_fd);
+	c->read_fd = -1;
+	if (!log) {
+		return;
+	}
+	char text[2 * MAX_SELECTION_TEXT + 1];
+	size_t n = 0;
+	for (size_t i = 0; i < c->read_len; i++) {
+		if (c->read_buf[i] == '\n') {
+			text[n++] = '\\';
+			text[n++] = 'n';
+		} else {
+			text[n++] = c->read_buf[i];
+		}
+	}
+	text[n] = '\0';
+	logf_(c, "selection-text %s", text);
+}
+
+/* The selection pipe is readable: what came (what does not fit in
+ * MAX_SELECTION_TEXT is dropped), or its end. */
+static void selection_read_more(struct client *c) {
+	char buf[1024];
+	ssize_t n = read(c->read_fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+		return;
+	}
+	if (n <= 0) {
+		selection_read_end(c, true);
+		return;
+	}
+	size_t room = sizeof(c->read_buf) - 1 - c->read_len;
+	size_t keep = (size_t)n < room ? (size_t)n : room;
+	memcpy(c->read_buf + c->read_len, buf, keep);
+	c->read_len += keep;
+}
+
+/* --read-selection: asks for the selection's text through a pipe, read
+ * in the main loop (the source may be this client itself). */
+static void selection_read_start(struct client *c,
+		struct wl_data_offer *wl_offer) {
+	selection_read_end(c, false); // a newer selection replaces it
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		return;
+	}
+	wl_data_offer_receive(wl_offer, TEXT_MIME, fds[1]);
+	close(fds[1]);
+	c->read_fd = fds[0];
+	c->read_len = 0;
+}
+
+static void device_data_offer(void *data, struct wl_data_device *device,
+		struct wl_data_offer *wl_offer) {
+	struct offer *offer = calloc(1, sizeof(*offer));
+	wl_data_offer_add_listener(wl_offer, &offer_listener, offer);
+}
+
+static void device_enter(void *data, struct wl_data_device *device,
+		uint32_t serial, struct wl_surface *surface, wl_fixed_t x,
+		wl_fixed_t y, struct wl_data_offer *wl_offer) {
+	struct client *c = data;
+	if (c->drag_offer != wl_offer) {
+		offer_destroy(c->drag_offer);
+	}
+	c->drag_offer = wl_offer;
+}
+
+static void device_leave(void *data, struct wl_data_device *device) {
+	struct client *c = data;
+	offer_destroy(c->drag_offer);
+	c->drag_offer = NULL;
+}
+
+static void device_motion(void *data, struct wl_data_device *device,
+		uint32_t time, wl_fixed_t x, wl_fixed_t y) {
+}
+
+static void device_drop(void *data, struct wl_data_device *device) {
+}
+
+/* selection MIME (the offer's first type), or selection none. */
+static void device_selection(void *data, struct wl_data_device *device,
+		struct wl_data_offer *wl_offer) {
+	struct client *c = data;
+	if (c->selection_offer != wl_offer) {
+		offer_destroy(c->selection_offer);
+	}
+	c->selection_offer = wl_offer;
+	if (wl_offer == NULL) {
+		logf_(c, "selection none");
+		return;
+	}
+	struct offer *offer = wl_data_offer_get_user_data(wl_offer);
+	logf_(c, "selection %s", offer->first[0] ? offer->first : "empty");
+	if (c->read_selection && offer->has_text) {
+		selection_read_start(c, wl_offer);
+	}
+}
+
+static const struct wl_data_device_listener data_device_listener = {
+	.data_offer = device_data_offer,
+	.enter = device_enter,
+	.leave = device_leave,
+	.motion = device_motion,
+	.drop = device_drop,
+	.selection = device_selection,
+};
+
 static void wm_base_ping(void *data, struct xdg_wm_base *wm_base,
 		uint32_t serial) {
 	xdg_wm_base_pong(wm_base, serial);
@@ -460,17 +763,23 @@ static void kb_keymap(void *data, struct wl_keyboard *kb, uint32_t format,
 static void kb_enter(void *data, struct wl_keyboard *kb, uint32_t serial,
 		struct wl_surface *surface, struct wl_array *keys) {
 	logf_(data, "keyboard-enter");
+	logf_(data, "input keyboard-enter");
+	set_selection(data, serial);
 }
 
 static void kb_leave(void *data, struct wl_keyboard *kb, uint32_t serial,
 		struct wl_surface *surface) {
 	logf_(data, "keyboard-leave");
+	logf_(data, "input keyboard-leave");
 }
 
 static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 		uint32_t time, uint32_t key, uint32_t state) {
 	struct client *c = data;
 	if (c->state == NULL) {
+		logf_(c, "input key-%s keycode-%u",
+			state == WL_KEYBOARD_KEY_STATE_PRESSED ? "press" : "release",
+			key);
 		return;
 	}
 	char name[64];
@@ -483,6 +792,7 @@ static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 		}
 		xkb_keysym_get_name(sym, name, sizeof(name));
 		logf_(c, "release %s", name);
+		logf_(c, "input key-release %s", name);
 		if (key < MAX_KEYCODE) {
 			c->pressed[key] = XKB_KEY_NoSymbol;
 		}
@@ -496,6 +806,7 @@ static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 	xkb_keysym_get_name(sym, name, sizeof(name));
 	xkb_state_key_get_utf8(c->state, key + 8, utf8, sizeof(utf8));
 	logf_(c, "key %s %s", name, utf8);
+	logf_(c, "input key-press %s", name);
 	if (c->popup_key && sym == XKB_KEY_p && c->opened_popups < MAX_POPUPS) {
 		c->n_popups = c->opened_popups + 1;
 		open_popup(c);
@@ -510,6 +821,8 @@ static void kb_modifiers(void *data, struct wl_keyboard *kb, uint32_t serial,
 		xkb_state_update_mask(c->state, depressed, latched, locked, 0, 0,
 			group);
 	}
+	logf_(c, "input modifiers %u %u %u %u", depressed, latched, locked,
+		group);
 }
 
 static void kb_repeat_info(void *data, struct wl_keyboard *kb, int32_t rate,
@@ -529,25 +842,33 @@ static void ptr_enter(void *data, struct wl_pointer *p, uint32_t serial,
 		struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y) {
 	logf_(data, "pointer-enter %d %d", wl_fixed_to_int(x),
 		wl_fixed_to_int(y));
+	logf_(data, "input pointer-enter %d %d", wl_fixed_to_int(x),
+		wl_fixed_to_int(y));
 }
 
 static void ptr_leave(void *data, struct wl_pointer *p, uint32_t serial,
 		struct wl_surface *surface) {
 	logf_(data, "pointer-leave");
+	logf_(data, "input pointer-leave");
 }
 
 static void ptr_motion(void *data, struct wl_pointer *p, uint32_t time,
 		wl_fixed_t x, wl_fixed_t y) {
 	logf_(data, "motion %d %d", wl_fixed_to_int(x), wl_fixed_to_int(y));
+	logf_(data, "input motion %d %d", wl_fixed_to_int(x),
+		wl_fixed_to_int(y));
 }
 
 static void ptr_button(void *data, struct wl_pointer *p, uint32_t serial,
 		uint32_t time, uint32_t button, uint32_t state) {
 	logf_(data, "button %u %s", button, state ? "pressed" : "released");
+	logf_(data, "input button %u %s", button,
+		state ? "pressed" : "released");
 }
 
 static void ptr_axis(void *data, struct wl_pointer *p, uint32_t time,
 		uint32_t axis, wl_fixed_t value) {
+	logf_(data, "input axis %u %d", axis, wl_fixed_to_int(value));
 }
 
 static void ptr_frame(void *data, struct wl_pointer *p) {
@@ -637,6 +958,7 @@ static void output_mode(void *data, struct wl_output *output, uint32_t flags,
 }
 
 static void output_done(void *data, struct wl_output *output) {
+	logf_(data, "output-done");
 }
 
 static void output_scale(void *data, struct wl_output *output,
@@ -671,11 +993,15 @@ static void registry_global(void *data, struct wl_registry *registry,
 			version < 5 ? version : 5);
 		wl_seat_add_listener(c->seat, &seat_listener, c);
 	} else if (strcmp(interface, wl_output_interface.name) == 0) {
-		// Logs its current mode: output-mode W H (never destroyed: the
-		// client lives as long as its outputs do).
+		// Logs its current mode: output-mode W H, then output-done
+		// (never destroyed: the client lives as long as its outputs do).
 		struct wl_output *output = wl_registry_bind(registry, name,
 			&wl_output_interface, version < 2 ? version : 2);
 		wl_output_add_listener(output, &output_listener, c);
+	} else if (strcmp(interface, wl_data_device_manager_interface.name) ==
+			0 && c->data_manager == NULL) {
+		c->data_manager = wl_registry_bind(registry, name,
+			&wl_data_device_manager_interface, version < 3 ? version : 3);
 	}
 }
 
@@ -711,6 +1037,56 @@ static void probe_hidden(FILE *out, const char *announced, uint32_t max) {
 		(void)proxy;
 		wl_display_disconnect(display);
 	}
+}
+
+/* One round of the main loop, like wl_display_dispatch, but polling the
+ * SIGUSR1 signalfd (--misbehave) and the selection pipe (--read-selection)
+ * beside the connection. Returns -1 once the connection is gone. */
+static int dispatch(struct client *c) {
+	while (wl_display_prepare_read(c->display) != 0) {
+		if (wl_display_dispatch_pending(c->display) < 0) {
+			return -1;
+		}
+	}
+	struct pollfd fds[3] = {
+		{ .fd = wl_display_get_fd(c->display), .events = POLLIN },
+		{ .fd = c->signal_fd, .events = POLLIN },
+		{ .fd = c->read_fd, .events = POLLIN },
+	};
+	if (wl_display_flush(c->display) < 0) {
+		if (errno == EAGAIN) {
+			fds[0].events |= POLLOUT;
+		} else if (errno != EPIPE) {
+			// (EPIPE: what the compositor sent last is still read)
+			wl_display_cancel_read(c->display);
+			return -1;
+		}
+	}
+	if (poll(fds, 3, -1) < 0) {
+		wl_display_cancel_read(c->display);
+		return errno == EINTR ? 0 : -1;
+	}
+	if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (wl_display_read_events(c->display) < 0) {
+			return -1;
+		}
+	} else {
+		wl_display_cancel_read(c->display);
+	}
+	if (wl_display_dispatch_pending(c->display) < 0) {
+		return -1;
+	}
+	if (fds[1].revents & POLLIN) {
+		struct signalfd_siginfo info;
+		while (read(c->signal_fd, &info, sizeof(info)) ==
+				sizeof(info)) {
+			misbehave(c);
+		}
+	}
+	if (fds[2].revents != 0 && c->read_fd >= 0) {
+		selection_read_more(c);
+	}
+	return 0;
 }
 
 /* "RRGGBB[,RRGGBB...]" into c->popup_colors. */
@@ -771,11 +1147,31 @@ static void usage(void) {
 		"  --popup-key           popups do not open at map: each press of\n"
 		"                        p opens one, on the newest popup still open\n"
 		"                        or on window 0\n"
-		"Every wl_output's current mode is logged: output-mode W H.\n");
+		"  --misbehave           on each SIGUSR1: map a new toplevel, ask\n"
+		"                        for window 0 to be fullscreen, open a popup\n"
+		"                        (as --popup-key does), commit a 4000x4000\n"
+		"                        buffer on window 0; then log misbehaved\n"
+		"  --set-selection TEXT  at the first keyboard enter, offer TEXT\n"
+		"                        (text/plain;charset=utf-8) as the\n"
+		"                        selection: selection-set; then\n"
+		"                        selection-sent MIME at each paste and\n"
+		"                        selection-cancelled when replaced\n"
+		"  --read-selection      read each selection that offers\n"
+		"                        text/plain;charset=utf-8: selection-text\n"
+		"                        TEXT (a newline in it written \\n)\n"
+		"Also logged: pid N at start; every wl_output's current mode,\n"
+		"output-mode W H, and output-done; surface-enter and surface-leave\n"
+		"(window 0); selection MIME (the first type offered) or selection\n"
+		"none, at each wl_data_device.selection; and a line per input event:\n"
+		"input keyboard-enter, input keyboard-leave, input key-press NAME,\n"
+		"input key-release NAME, input modifiers D L K G, input\n"
+		"pointer-enter X Y, input pointer-leave, input motion X Y, input\n"
+		"button B pressed|released, input axis A V.\n");
 }
 
 int main(int argc, char *argv[]) {
-	struct client c = { .color = 0x808080, .n_windows = 1 };
+	struct client c = { .color = 0x808080, .n_windows = 1, .read_fd = -1,
+		.signal_fd = -1 };
 	parse_popup_colors(&c, "ffff00,00ffff,ff00ff");
 	const char *globals_path = NULL;
 	uint32_t probe_max = 0;
@@ -795,6 +1191,9 @@ int main(int argc, char *argv[]) {
 		{ "stay-connected", no_argument, NULL, 'S' },
 		{ "one-by-one", no_argument, NULL, '1' },
 		{ "popup-on-resize", no_argument, NULL, 'R' },
+		{ "misbehave", no_argument, NULL, 'M' },
+		{ "set-selection", required_argument, NULL, 's' },
+		{ "read-selection", no_argument, NULL, 'r' },
 		{ 0 },
 	};
 	int opt;
@@ -856,6 +1255,15 @@ int main(int argc, char *argv[]) {
 		case 'R':
 			c.popup_on_resize = true;
 			break;
+		case 'M':
+			c.misbehave = true;
+			break;
+		case 's':
+			c.selection_text = optarg;
+			break;
+		case 'r':
+			c.read_selection = true;
+			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {
 				fprintf(stderr, "mp-client: --popup-color "
@@ -873,11 +1281,27 @@ int main(int argc, char *argv[]) {
 		return 2;
 	}
 
+	// A paste into a reader gone must not kill it.
+	signal(SIGPIPE, SIG_IGN);
+	if (c.misbehave) {
+		// Blocked before pid N is logged: a SIGUSR1 sent at once waits.
+		sigset_t mask;
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &mask, NULL);
+		c.signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+		if (c.signal_fd < 0) {
+			fprintf(stderr, "mp-client: signalfd: %s\n", strerror(errno));
+			return 1;
+		}
+	}
+
 	c.display = wl_display_connect(NULL);
 	if (c.display == NULL) {
 		fprintf(stderr, "mp-client: cannot connect: %s\n", strerror(errno));
 		return 1;
 	}
+	logf_(&c, "pid %d", (int)getpid());
 	c.xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
 	char *announced = NULL;
 	size_t announced_size = 0;
@@ -908,18 +1332,25 @@ int main(int argc, char *argv[]) {
 		return 1;
 	}
 
+	if (c.data_manager != NULL && c.seat != NULL) {
+		c.data_device = wl_data_device_manager_get_data_device(
+			c.data_manager, c.seat);
+		wl_data_device_add_listener(c.data_device, &data_device_listener,
+			&c);
+	}
+
 	for (int i = 0; i < (c.one_by_one ? 1 : c.n_windows); i++) {
 		window_create(&c, i);
 	}
 
-	while (c.open_windows > 0 && wl_display_dispatch(c.display) >= 0) {
+	while (c.open_windows > 0 && dispatch(&c) >= 0) {
 		// events do the work
 	}
 	if (c.stay_connected && c.open_windows == 0) {
 		// Its windows went by request (xdg_toplevel.destroy sent): it
 		// stays connected until the compositor disconnects it.
 		logf_(&c, "windows closed, staying connected");
-		while (wl_display_dispatch(c.display) >= 0) {
+		while (dispatch(&c) >= 0) {
 			// until the connection ends
 		}
 	}
