@@ -45,6 +45,8 @@ struct json_object *helper_describe(struct mp_helper *helper) {
 	json_object_object_add(h, "pid", json_object_new_int(helper->pid));
 	json_object_object_add(h, "phase",
 		json_object_new_string(helper_phase_name(helper->phase)));
+	json_object_object_add(h, "unlocking",
+		json_object_new_boolean(helper->unlocking));
 	return h;
 }
 
@@ -76,9 +78,28 @@ static void forget_secret(struct mp_helper *helper) {
 	}
 }
 
+static void restart_timeout(struct mp_helper *helper) {
+	int ms = helper->server->config->signin_timeout_ms;
+	if (helper->timeout != NULL && ms > 0) {
+		wl_event_source_timer_update(helper->timeout, ms);
+	}
+}
+
+/* The unlock under way is over (answered, given up, or the session
+ * ends): its secret, its prompt and its timeout with it. */
+static void end_unlock(struct mp_helper *helper) {
+	helper->unlocking = false;
+	helper->waiting_for_user = false;
+	forget_secret(helper);
+	if (helper->timeout != NULL) {
+		wl_event_source_timer_update(helper->timeout, 0);
+	}
+}
+
 /* The helper has no more to say: no more events from its socket. */
 static void stop_listening(struct mp_helper *helper) {
 	helper->phase = MP_HELPER_DONE;
+	helper->unlocking = false;
 	if (helper->source != NULL) {
 		wl_event_source_remove(helper->source);
 		helper->source = NULL;
@@ -159,20 +180,92 @@ static void send_frame(struct mp_helper *helper, uint32_t type,
 	write_queued(helper);
 }
 
+static void send_answer(struct mp_helper *helper, const char *text) {
+	helper->waiting_for_user = false;
+	restart_timeout(helper);
+	send_frame(helper, MP_FRAME_ANSWER, text, strlen(text));
+}
+
+/* Prompts and messages of a running session's helper come from an
+ * unlock's conversation: the owner hears those of the unlock it waits
+ * for; those of an unlock it gave up (the helper had sent them before it
+ * read the CANCEL or the END) come late and are dropped. Returns whether
+ * frame is such a late one. */
+static bool late_unlock_frame(struct mp_helper *helper,
+		const struct mp_frame *frame) {
+	bool prompt = frame->type == MP_FRAME_PROMPT_ECHO_OFF ||
+		frame->type == MP_FRAME_PROMPT_ECHO_ON;
+	if (!prompt && frame->type != MP_FRAME_INFO &&
+			frame->type != MP_FRAME_ERROR) {
+		return false;
+	}
+	bool late;
+	if (helper->phase == MP_HELPER_RUNNING) {
+		late = !helper->unlocking || helper->unlocks_abandoned > 0;
+	} else if (helper->phase == MP_HELPER_ENDING) {
+		// Ended during an unlock: its PAM may still ask (the helper reads
+		// END as the answer), which nobody answers any more. Messages may
+		// be those of closing the session: they still go to the owner.
+		late = prompt && helper->unlocks_abandoned > 0;
+	} else {
+		return false;
+	}
+	if (late) {
+		wlr_log(WLR_DEBUG, "helper %d of %s: %s '%s' of an unlock that "
+			"is over: dropped", (int)helper->pid, helper->user,
+			frame_type_name(frame->type), frame->payload);
+	}
+	return late;
+}
+
+/* UNLOCKED or UNLOCK_FAILED: the helper answers each UNLOCK once, in
+ * order, so the first answers are those of the unlocks given up. Returns
+ * false when the helper was destroyed. */
+static bool handle_unlock_answer(struct mp_helper *helper,
+		const struct mp_frame *frame) {
+	bool ok = frame->type == MP_FRAME_UNLOCKED;
+	if (helper->unlocks_abandoned > 0 || !helper->unlocking) {
+		if (helper->unlocks_abandoned > 0) {
+			helper->unlocks_abandoned--;
+		}
+		// Not misbehaviour: it answered while we gave up.
+		wlr_log(WLR_DEBUG, "helper %d of %s: %s of an unlock that is "
+			"over: ignored", (int)helper->pid, helper->user,
+			frame_type_name(frame->type));
+		return true;
+	}
+	end_unlock(helper);
+	// Its owner may destroy the helper (and the frame's buffer) while it
+	// still uses the reason: a copy of its own.
+	char reason[MP_FRAME_MAX_PAYLOAD + 1];
+	snprintf(reason, sizeof(reason), "%s",
+		frame->payload[0] ? frame->payload : "The unlock failed");
+	wlr_log(WLR_INFO, "helper %d of %s: %s%s", (int)helper->pid,
+		helper->user, ok ? "unlocked" : "unlock failed: ",
+		ok ? "" : reason);
+	NOTIFY(helper, unlocked, ok, ok ? NULL : reason);
+	return true;
+}
+
 /* Returns false when the helper was destroyed or is done. */
 static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
+	if (late_unlock_frame(helper, frame)) {
+		return true;
+	}
 	switch (frame->type) {
 	case MP_FRAME_PROMPT_ECHO_OFF:
 		if (helper->secret != NULL) {
-			// What was typed in the password field answers the first
-			// hidden prompt; later prompts are asked of the user.
-			helper_answer(helper, helper->secret);
+			// What was typed in the password field (of the greeter or
+			// of the lock screen) answers the first hidden prompt; later
+			// prompts are asked of the user.
+			send_answer(helper, helper->secret);
 			forget_secret(helper);
 			return true;
 		}
 		// fallthrough
 	case MP_FRAME_PROMPT_ECHO_ON:
-		if (helper->autologin) {
+		// An unlock always has its user to ask.
+		if (helper->autologin && !helper->unlocking) {
 			helper_answer(helper, ""); // nobody to ask
 			return true;
 		}
@@ -257,6 +350,13 @@ static bool handle_frame(struct mp_helper *helper, struct mp_frame *frame) {
 		stop_listening(helper);
 		NOTIFY(helper, ended, (int)strtol(frame->payload, NULL, 10));
 		return false;
+	case MP_FRAME_UNLOCKED:
+	case MP_FRAME_UNLOCK_FAILED:
+		if (helper->phase != MP_HELPER_RUNNING &&
+				helper->phase != MP_HELPER_ENDING) {
+			break; // only a session's helper is asked to unlock
+		}
+		return handle_unlock_answer(helper, frame);
 	default:
 		break;
 	}
@@ -296,17 +396,32 @@ static int handle_io(int fd, uint32_t mask, void *data) {
 	return 0;
 }
 
-static int handle_timeout(void *data) {
-	struct mp_helper *helper = data;
-	report_gone(helper, "Sign-in timed out");
-	return 0;
+/* Gives up the unlock under way: the helper is told (it ends the PAM
+ * conversation and answers UNLOCK_FAILED, which is then ignored). */
+static void abandon_unlock(struct mp_helper *helper) {
+	end_unlock(helper);
+	helper->unlocks_abandoned++;
+	send_frame(helper, MP_FRAME_CANCEL, NULL, 0);
 }
 
-static void restart_timeout(struct mp_helper *helper) {
-	int ms = helper->server->config->signin_timeout_ms;
-	if (helper->timeout != NULL && ms > 0) {
-		wl_event_source_timer_update(helper->timeout, ms);
+/* Returns false when the helper was destroyed. */
+static bool unlock_timed_out(struct mp_helper *helper) {
+	wlr_log(WLR_INFO, "helper %d of %s: the unlock took too long; given "
+		"up", (int)helper->pid, helper->user);
+	// Only the unlock is given up: the helper still keeps the session.
+	abandon_unlock(helper);
+	NOTIFY(helper, unlocked, false, "The unlock took too long");
+	return true;
+}
+
+static int handle_timeout(void *data) {
+	struct mp_helper *helper = data;
+	if (helper->unlocking) {
+		unlock_timed_out(helper);
+		return 0;
 	}
+	report_gone(helper, "Sign-in timed out");
+	return 0;
 }
 
 struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
@@ -400,15 +515,17 @@ void helper_set_listener(struct mp_helper *helper,
 }
 
 void helper_answer(struct mp_helper *helper, const char *text) {
-	// PAM asks while it authenticates, and session modules may ask while
-	// it opens the session.
+	// PAM asks while it authenticates, session modules may ask while it
+	// opens the session, and an unlock's conversation asks while the
+	// session runs: there only what was asked is answered (an answer
+	// nobody asked for would answer the next question).
+	bool unlock_prompt = helper->phase == MP_HELPER_RUNNING &&
+		helper->unlocking && helper->waiting_for_user;
 	if (helper->phase != MP_HELPER_AUTHENTICATING &&
-			helper->phase != MP_HELPER_OPENING) {
+			helper->phase != MP_HELPER_OPENING && !unlock_prompt) {
 		return;
 	}
-	helper->waiting_for_user = false;
-	restart_timeout(helper);
-	send_frame(helper, MP_FRAME_ANSWER, text, strlen(text));
+	send_answer(helper, text);
 }
 
 void helper_open(struct mp_helper *helper, const char *payload, size_t len) {
@@ -426,10 +543,57 @@ void helper_end(struct mp_helper *helper, int grace_ms) {
 			helper->phase != MP_HELPER_RUNNING) {
 		return;
 	}
+	if (helper->unlocking) {
+		// The helper reads END in the unlock's conversation: PAM gives
+		// up, then the session ends. What it sent meanwhile is late.
+		wlr_log(WLR_INFO, "helper %d of %s: the session ends during an "
+			"unlock", (int)helper->pid, helper->user);
+		end_unlock(helper);
+		helper->unlocks_abandoned++;
+	}
 	helper->phase = MP_HELPER_ENDING;
 	char buf[16];
 	snprintf(buf, sizeof(buf), "%d", grace_ms);
 	send_frame(helper, MP_FRAME_END, buf, strlen(buf));
+}
+
+bool helper_unlock(struct mp_helper *helper, const char *secret) {
+	// A helper that closed its end cannot be asked: it is about to be
+	// seen gone.
+	if (helper->phase != MP_HELPER_RUNNING || helper->unlocking ||
+			helper->unwritable) {
+		return false;
+	}
+	char buf[1024];
+	size_t len = 0;
+	if (!frame_add_field(buf, &len, sizeof(buf), "service",
+			helper->server->config->pam_service)) {
+		return false;
+	}
+	forget_secret(helper); // none while the session runs, but never two
+	if (secret != NULL && secret[0] != '\0') {
+		helper->secret = strdup(secret);
+		if (helper->secret == NULL) {
+			return false;
+		}
+	}
+	helper->unlocking = true;
+	helper->waiting_for_user = false;
+	restart_timeout(helper);
+	wlr_log(WLR_INFO, "helper %d of %s: unlocking%s", (int)helper->pid,
+		helper->user, helper->unlocks_abandoned > 0 ?
+		" (after the answer to an unlock given up)" : "");
+	send_frame(helper, MP_FRAME_UNLOCK, buf, len);
+	return true;
+}
+
+void helper_unlock_cancel(struct mp_helper *helper) {
+	if (helper == NULL || !helper->unlocking) {
+		return;
+	}
+	wlr_log(WLR_INFO, "helper %d of %s: unlock cancelled", (int)helper->pid,
+		helper->user);
+	abandon_unlock(helper);
 }
 
 // How long a helper that was let go may take to end by itself.

@@ -30,6 +30,10 @@ struct mp_helper_listener {
 	// The session's processes are over: the command's exit status, or
 	// -1 when the helper went away without saying.
 	void (*ended)(void *data, int status);
+	// The unlock asked by helper_unlock is over: ok, or not and why
+	// (reason NULL when ok). Not after helper_unlock_cancel or
+	// helper_end.
+	void (*unlocked)(void *data, bool ok, const char *reason);
 };
 
 enum mp_helper_phase {
@@ -56,9 +60,17 @@ struct mp_helper {
 	bool autologin;
 	bool waiting_for_user; // a prompt is shown and waits for an answer
 	enum mp_helper_phase phase;
+	// Its running session's user proves who they are (helper_unlock): the
+	// owner waits for unlocked.
+	bool unlocking;
+	// Unlocks given up (cancelled, timed out) whose answer has not come
+	// yet: what the helper says until it has is theirs, not the
+	// current unlock's.
+	unsigned unlocks_abandoned;
 	struct wl_event_source *source;
-	// A sign-in (or the opening of its session) that stays silent for
-	// signin-timeout is given up; not while a prompt waits for the user.
+	// A sign-in (or the opening of its session, or an unlock) that stays
+	// silent for signin-timeout is given up; not while a prompt waits for
+	// the user.
 	struct wl_event_source *timeout;
 	struct mp_frame_reader reader;
 	struct mp_frame_queue out; // frames not written yet
@@ -82,14 +94,27 @@ struct mp_helper *helper_spawn(struct mp_server *server, const char *user,
 /* Hands the helper to another owner (a session, once it is open). */
 void helper_set_listener(struct mp_helper *helper,
 	const struct mp_helper_listener *listener, void *data);
-/* Answers the prompt shown. */
+/* Answers the prompt shown (while signing in, opening the session or
+ * unlocking). */
 void helper_answer(struct mp_helper *helper, const char *text);
 /* Opens the session: payload is "key=value\0" items of its environment
  * ending with command=. */
 void helper_open(struct mp_helper *helper, const char *payload, size_t len);
 /* The session is to end: SIGTERM to its processes, SIGKILL after
- * grace_ms, PAM session closed, then ended. */
+ * grace_ms, PAM session closed, then ended. An unlock under way is over
+ * without unlocked. */
 void helper_end(struct mp_helper *helper, int grace_ms);
+/* Its running session's user proves who they are, through PAM (the
+ * configured service) in the helper: secret, when not NULL nor empty,
+ * answers the first hidden prompt, any other prompt goes to the owner
+ * (answered with helper_answer); then unlocked says how it went. An
+ * unlock silent for signin-timeout (not while a prompt waits for the
+ * user) is given up: unlocked says so, and the helper keeps its session.
+ * False, and nothing sent, unless the session runs (phase running) and
+ * no unlock is under way. */
+bool helper_unlock(struct mp_helper *helper, const char *secret);
+/* Gives up the unlock under way, if any: no unlocked for it. */
+void helper_unlock_cancel(struct mp_helper *helper);
 /* Its owner lets the helper go. A process that still runs is told so
  * (its socket closes): it ends what it does the way it would on its own
  * (a PAM conversation fails, a session ends after a short grace, PAM is
@@ -106,7 +131,7 @@ bool helper_reaped(struct mp_server *server, pid_t pid);
 /* Whether pid is a helper process that runs (not reaped). */
 bool helper_is_running(struct mp_server *server, pid_t pid);
 const char *helper_phase_name(enum mp_helper_phase phase);
-/* The helper as JSON: pid, phase; NULL gives null. */
+/* The helper as JSON: pid, phase, unlocking; NULL gives null. */
 struct json_object *helper_describe(struct mp_helper *helper);
 
 #endif

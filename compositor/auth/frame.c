@@ -12,6 +12,7 @@ static const char *const names[] = {
 	[MP_FRAME_OPEN] = "open",
 	[MP_FRAME_CANCEL] = "cancel",
 	[MP_FRAME_END] = "end",
+	[MP_FRAME_UNLOCK] = "unlock",
 	[MP_FRAME_PROMPT_ECHO_ON] = "prompt-echo-on",
 	[MP_FRAME_PROMPT_ECHO_OFF] = "prompt-echo-off",
 	[MP_FRAME_INFO] = "info",
@@ -20,6 +21,8 @@ static const char *const names[] = {
 	[MP_FRAME_FAILED] = "failed",
 	[MP_FRAME_STARTED] = "started",
 	[MP_FRAME_ENDED] = "ended",
+	[MP_FRAME_UNLOCKED] = "unlocked",
+	[MP_FRAME_UNLOCK_FAILED] = "unlock-failed",
 };
 
 bool frame_type_valid(uint32_t type) {
@@ -131,6 +134,9 @@ int frame_reader_next(struct mp_frame_reader *reader, struct mp_frame *out) {
 	reader->payload[header[1]] = '\0';
 	memmove(reader->buf, reader->buf + size, reader->len - size);
 	reader->len -= size;
+	// What moved down leaves a copy behind: it may be a secret (an
+	// answer to a password prompt).
+	explicit_bzero(reader->buf + reader->len, size);
 	out->type = header[0];
 	out->len = header[1];
 	out->payload = reader->payload;

@@ -3,7 +3,12 @@
 
 /* The framed protocol between mpcomp and its session helper, over a
  * socketpair: a 32-bit type, a 32-bit length, then that many bytes.
- * Payloads are text; lists are "key=value" items separated by NUL bytes. */
+ * Payloads are text; lists are "key=value" items separated by NUL bytes.
+ *
+ * Once its session runs, the helper answers each UNLOCK with exactly one
+ * UNLOCKED or UNLOCK_FAILED, after the prompts of its PAM conversation
+ * (answered by ANSWER frames). CANCEL during that conversation gives up
+ * the unlock; END there fails it too, then the session ends. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,8 +21,9 @@ enum mp_frame_type {
 	MP_FRAME_START = 1,    // service=, user=, autologin=0|1
 	MP_FRAME_ANSWER,       // the answer to the pending prompt
 	MP_FRAME_OPEN,         // env items for the session, then command=
-	MP_FRAME_CANCEL,       // give up: no session
+	MP_FRAME_CANCEL,       // give up: no session (or: no unlock)
 	MP_FRAME_END,          // end the session; payload: grace in ms
+	MP_FRAME_UNLOCK,       // authenticate the session's user: service=
 	// helper -> mpcomp
 	MP_FRAME_PROMPT_ECHO_ON = 16,
 	MP_FRAME_PROMPT_ECHO_OFF,
@@ -27,6 +33,8 @@ enum mp_frame_type {
 	MP_FRAME_FAILED,        // reason
 	MP_FRAME_STARTED,       // pid of the session command
 	MP_FRAME_ENDED,         // exit status of the session command
+	MP_FRAME_UNLOCKED,      // the user proved who they are
+	MP_FRAME_UNLOCK_FAILED, // reason
 };
 
 struct mp_frame_reader {

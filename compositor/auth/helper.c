@@ -6,6 +6,9 @@
  *            pam_acct_mgmt -> AUTHENTICATED or FAILED
  *   OPEN  -> pam_setcred, pam_open_session, fork the session command as
  *            the user in a new session -> STARTED
+ *   UNLOCK -> (while the session runs: a locked screen) pam_start with
+ *            a handle of its own, pam_authenticate (prompts go to the lock
+ *            screen), pam_acct_mgmt, pam_end -> UNLOCKED or UNLOCK_FAILED
  *   the command exits, or END -> every descendant gets SIGTERM, then
  *            SIGKILL after the grace period; pam_close_session,
  *            pam_setcred(DELETE) -> ENDED, exit
@@ -45,6 +48,10 @@ struct helper {
 	struct passwd pw;
 	char *user;
 	pid_t child;
+	// An unlock's conversation runs: CANCEL gives it up, END ends the
+	// session once it is over (grace_ms from END).
+	bool unlocking, unlock_cancelled, end_requested;
+	long end_grace_ms;
 };
 
 static void die(struct helper *h, const char *fmt, ...)
@@ -66,6 +73,11 @@ static void die(struct helper *h, const char *fmt, ...) {
 static int conversation(int n, const struct pam_message **msgs,
 		struct pam_response **out, void *data) {
 	struct helper *h = data;
+	if (h->unlock_cancelled || h->end_requested) {
+		// mpcomp gave up this unlock and answers nothing more: a module
+		// after the one that failed must not wait for it.
+		return PAM_CONV_ERR;
+	}
 	struct pam_response *replies = calloc(n, sizeof(*replies));
 	if (replies == NULL) {
 		return PAM_BUF_ERR;
@@ -100,9 +112,18 @@ static int conversation(int n, const struct pam_message **msgs,
 			continue;
 		}
 		struct mp_frame frame;
-		if (!frame_read_blocking(&h->reader, h->fd, &frame) ||
-				frame.type != MP_FRAME_ANSWER) {
-			goto fail; // cancelled, or mpcomp went away
+		if (!frame_read_blocking(&h->reader, h->fd, &frame)) {
+			goto fail; // mpcomp went away
+		}
+		if (frame.type != MP_FRAME_ANSWER) {
+			if (h->unlocking && frame.type == MP_FRAME_CANCEL) {
+				h->unlock_cancelled = true;
+			} else if (h->unlocking && frame.type == MP_FRAME_END) {
+				// The session is to end: PAM gives up, then it does.
+				h->end_requested = true;
+				h->end_grace_ms = strtol(frame.payload, NULL, 10);
+			}
+			goto fail; // cancelled, or not an answer: mpcomp gave up
 		}
 		replies[i].resp = strdup(frame.payload);
 		// Do not keep the secret around in our buffer.
@@ -341,6 +362,66 @@ static void open_session(struct helper *h, const struct mp_frame *open) {
 	frame_write_str(h->fd, MP_FRAME_STARTED, pid);
 }
 
+/* The session runs and its screen is locked: its user proves who they
+ * are, through a PAM handle of our own (the session's stays open, to be
+ * closed at the end), as a screen locker does. Prompts go to mpcomp,
+ * which answers the first hidden one with what was typed; the rest are
+ * the lock screen's. Exactly one UNLOCKED or UNLOCK_FAILED answers the
+ * UNLOCK, so that mpcomp can tell a late answer (of an unlock it gave up)
+ * from the one it waits for. The session's signals wait in the signalfd
+ * meanwhile. */
+static void unlock(struct helper *h, const struct mp_frame *request) {
+	const char *service = frame_field(request->payload, request->len,
+		"service");
+	if (service == NULL || service[0] == '\0') {
+		frame_write_str(h->fd, MP_FRAME_UNLOCK_FAILED, "bad unlock request");
+		return;
+	}
+	// The conversation reads into the reader's payload: a copy.
+	char *service_copy = strdup(service);
+	if (service_copy == NULL) {
+		frame_write_str(h->fd, MP_FRAME_UNLOCK_FAILED, strerror(ENOMEM));
+		return;
+	}
+	h->unlocking = true;
+	h->unlock_cancelled = false;
+	struct pam_conv conv = { conversation, h };
+	pam_handle_t *pam = NULL;
+	char reason[512];
+	reason[0] = '\0';
+	int ret = pam_start(service_copy, h->pw.pw_name, &conv, &pam);
+	if (ret != PAM_SUCCESS) {
+		snprintf(reason, sizeof(reason), "PAM service %s: %s", service_copy,
+			pam_strerror(NULL, ret));
+		pam = NULL;
+	} else {
+		ret = pam_authenticate(pam, PAM_DISALLOW_NULL_AUTHTOK);
+		if (ret == PAM_SUCCESS) {
+			ret = pam_acct_mgmt(pam, 0);
+			// The password was right but has expired: the user is let
+			// back into the session they have (it is changed at the
+			// next sign-in, not on the lock screen).
+			if (ret == PAM_NEW_AUTHTOK_REQD) {
+				ret = PAM_SUCCESS;
+			}
+		}
+		if (ret != PAM_SUCCESS) {
+			snprintf(reason, sizeof(reason), "%s", pam_strerror(pam, ret));
+		}
+		pam_end(pam, ret);
+	}
+	free(service_copy);
+	h->unlocking = false;
+	if (ret == PAM_SUCCESS && !h->unlock_cancelled && !h->end_requested) {
+		frame_write(h->fd, MP_FRAME_UNLOCKED, "", 0);
+	} else {
+		frame_write_str(h->fd, MP_FRAME_UNLOCK_FAILED,
+			h->end_requested ? "the session ends" :
+			h->unlock_cancelled ? "cancelled" : reason);
+	}
+	h->unlock_cancelled = false;
+}
+
 /* Our children: all of the session once orphans are reparented to us. */
 static int signal_children(int sig) {
 	return proc_signal_children(getpid(), sig, NULL, NULL);
@@ -519,11 +600,25 @@ int main(int argc, char *argv[]) {
 				grace_ms = 1000; // mpcomp is gone
 				stop = true;
 			}
+			// An unlock's conversation reads with blocking reads from the
+			// same reader: what they took beyond their frames is still in
+			// it, handled here before poll waits for more.
 			while (frame_reader_next(&h.reader, &frame) == 1) {
 				if (frame.type == MP_FRAME_END) {
 					grace_ms = strtol(frame.payload, NULL, 10);
 					stop = true;
+				} else if (frame.type == MP_FRAME_UNLOCK && stop) {
+					frame_write_str(h.fd, MP_FRAME_UNLOCK_FAILED,
+						"the session ends");
+				} else if (frame.type == MP_FRAME_UNLOCK) {
+					unlock(&h, &frame);
+					if (h.end_requested) {
+						grace_ms = h.end_grace_ms;
+						stop = true;
+					}
 				}
+				// Anything else is late (the CANCEL of an unlock that was
+				// over already) or not for now: ignored.
 			}
 		}
 		if (stop) {

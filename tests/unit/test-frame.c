@@ -165,12 +165,101 @@ static void test_queue_bounded_and_errors(void **state) {
 	assert_int_equal(queue.len, 0);
 }
 
+/* The numbers are the protocol: an older helper and a newer mpcomp (or
+ * the reverse) never agree on a renumbered type. */
+static void test_types_names_and_numbers(void **state) {
+	assert_int_equal(MP_FRAME_START, 1);
+	assert_int_equal(MP_FRAME_END, 5);
+	assert_int_equal(MP_FRAME_UNLOCK, 6);
+	assert_int_equal(MP_FRAME_PROMPT_ECHO_ON, 16);
+	assert_int_equal(MP_FRAME_ENDED, 23);
+	assert_int_equal(MP_FRAME_UNLOCKED, 24);
+	assert_int_equal(MP_FRAME_UNLOCK_FAILED, 25);
+	assert_string_equal(frame_type_name(MP_FRAME_UNLOCK), "unlock");
+	assert_string_equal(frame_type_name(MP_FRAME_UNLOCKED), "unlocked");
+	assert_string_equal(frame_type_name(MP_FRAME_UNLOCK_FAILED),
+		"unlock-failed");
+	assert_string_equal(frame_type_name(MP_FRAME_CANCEL), "cancel");
+	assert_string_equal(frame_type_name(MP_FRAME_ENDED), "ended");
+	for (uint32_t t = MP_FRAME_START; t <= MP_FRAME_UNLOCK; t++) {
+		assert_true(frame_type_valid(t));
+	}
+	for (uint32_t t = MP_FRAME_PROMPT_ECHO_ON; t <= MP_FRAME_UNLOCK_FAILED;
+			t++) {
+		assert_true(frame_type_valid(t));
+	}
+	// The gaps and the ends are not types.
+	uint32_t invalid[] = { 0, MP_FRAME_UNLOCK + 1, MP_FRAME_PROMPT_ECHO_ON - 1,
+		MP_FRAME_UNLOCK_FAILED + 1, 999, UINT32_MAX };
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		assert_false(frame_type_valid(invalid[i]));
+		assert_string_equal(frame_type_name(invalid[i]), "invalid");
+	}
+	// An unlock request goes through whole, its fields read back.
+	int fds[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	char fields[64];
+	size_t len = 0;
+	assert_true(frame_add_field(fields, &len, sizeof(fields), "service",
+		"mpcomp"));
+	assert_true(frame_write(fds[0], MP_FRAME_UNLOCK, fields, len));
+	assert_true(frame_write(fds[1], MP_FRAME_UNLOCKED, "", 0));
+	assert_true(frame_write_str(fds[1], MP_FRAME_UNLOCK_FAILED,
+		"Authentication failure"));
+	struct mp_frame_reader reader = { 0 };
+	struct mp_frame frame;
+	assert_true(frame_read_blocking(&reader, fds[1], &frame));
+	assert_int_equal(frame.type, MP_FRAME_UNLOCK);
+	assert_string_equal(frame_field(frame.payload, frame.len, "service"),
+		"mpcomp");
+	struct mp_frame_reader back = { 0 };
+	assert_true(frame_read_blocking(&back, fds[0], &frame));
+	assert_int_equal(frame.type, MP_FRAME_UNLOCKED);
+	assert_int_equal(frame.len, 0);
+	assert_true(frame_read_blocking(&back, fds[0], &frame));
+	assert_int_equal(frame.type, MP_FRAME_UNLOCK_FAILED);
+	assert_string_equal(frame.payload, "Authentication failure");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* Bytes a blocking read took beyond one frame stay in the reader for
+ * the next call, blocking or not; what a frame leaves behind when the
+ * rest moves down is wiped (an answer may be a password). */
+static void test_reader_keeps_what_it_read_ahead(void **state) {
+	int fds[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	assert_true(frame_write_str(fds[0], MP_FRAME_ANSWER, "hunter2"));
+	assert_true(frame_write_str(fds[0], MP_FRAME_END, "250"));
+	struct mp_frame_reader reader = { 0 };
+	struct mp_frame frame;
+	// One read takes both frames; the first comes out.
+	assert_true(frame_read_blocking(&reader, fds[1], &frame));
+	assert_int_equal(frame.type, MP_FRAME_ANSWER);
+	assert_string_equal(frame.payload, "hunter2");
+	assert_int_equal(reader.len, MP_FRAME_HEADER + 3);
+	for (size_t i = reader.len; i < sizeof(reader.buf); i++) {
+		if (reader.buf[i] != 0) {
+			fail_msg("byte %zu left behind", i);
+		}
+	}
+	// The second needs no more bytes from the socket.
+	assert_int_equal(frame_reader_next(&reader, &frame), 1);
+	assert_int_equal(frame.type, MP_FRAME_END);
+	assert_string_equal(frame.payload, "250");
+	assert_int_equal(reader.len, 0);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_and_split_reads),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_queue_keeps_frames_whole),
 		cmocka_unit_test(test_queue_bounded_and_errors),
+		cmocka_unit_test(test_types_names_and_numbers),
+		cmocka_unit_test(test_reader_keeps_what_it_read_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
