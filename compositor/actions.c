@@ -99,6 +99,116 @@ static char *session_command_for(struct mp_station *station) {
 	return exec ? exec : strdup("foot");
 }
 
+/* ---- parking ---- */
+
+static void stop_timer(struct wl_event_source **timer) {
+	if (*timer != NULL) {
+		wl_event_source_remove(*timer);
+		*timer = NULL;
+	}
+}
+
+/* The session is shown again: nothing of its parking is left. */
+static void unpark(struct mp_session *session) {
+	stop_timer(&session->parking.home_timer);
+	stop_timer(&session->parking.limit_timer);
+	free(session->parking.home);
+	session->parking.home = NULL;
+	session->parking.reason[0] = '\0';
+	session->parking.since = 0;
+}
+
+static int handle_home_timer(void *data) {
+	struct mp_session *session = data;
+	stop_timer(&session->parking.home_timer);
+	wlr_log(WLR_INFO, "session %u (%s): station %s did not come back within "
+		"the reattach window; the session stays parked until its user "
+		"signs in", session->id, session->user, session->parking.home);
+	free(session->parking.home);
+	session->parking.home = NULL;
+	server_changed(session->server);
+	return 0;
+}
+
+static void end_session(struct mp_session *session, const char *reason,
+	const char *error);
+
+static int handle_limit_timer(void *data) {
+	struct mp_session *session = data;
+	stop_timer(&session->parking.limit_timer);
+	int limit = session->server->config->disconnected_limit_ms;
+	char reason[128];
+	snprintf(reason, sizeof(reason), "parked for more than the "
+		"disconnected limit (%d s)", limit / 1000);
+	wlr_log(WLR_INFO, "session %u (%s): %s: it ends", session->id,
+		session->user, reason);
+	end_session(session, reason, NULL);
+	return 0;
+}
+
+static bool arm(struct mp_session *session, struct wl_event_source **timer,
+		wl_event_loop_timer_func_t func, int ms) {
+	*timer = wl_event_loop_add_timer(session->server->loop, func, session);
+	if (*timer == NULL) {
+		return false;
+	}
+	wl_event_source_timer_update(*timer, ms);
+	return true;
+}
+
+/* The session leaves its station (which shows its greeter in the same
+ * frame) and is parked: shown nowhere, its programs running. home: the
+ * station it comes back to if its hardware returns in time. */
+static void park(struct mp_session *session, const char *reason,
+		struct mp_station *home) {
+	struct mp_server *server = session->server;
+	struct mp_station *station = station_of_session(server, session);
+	if (station != NULL) {
+		station_release_session(station, reason, NULL);
+	}
+	session_detach(session, reason);
+	unpark(session);
+	snprintf(session->parking.reason, sizeof(session->parking.reason), "%s",
+		reason);
+	session->parking.since = time(NULL);
+	int window = server->config->reattach_window_ms;
+	if (home != NULL && (session->kiosk || window > 0)) {
+		session->parking.home = strdup(home->name);
+		// A kiosk session belongs to its station: it waits for it.
+		if (!session->kiosk && session->parking.home != NULL &&
+				!arm(session, &session->parking.home_timer,
+					handle_home_timer, window)) {
+			free(session->parking.home);
+			session->parking.home = NULL;
+		}
+	}
+	int limit = server->config->disconnected_limit_ms;
+	if (limit > 0 && !session->kiosk &&
+			!arm(session, &session->parking.limit_timer, handle_limit_timer,
+				limit)) {
+		wlr_log(WLR_ERROR, "session %u (%s): cannot keep its disconnected "
+			"limit", session->id, session->user);
+	}
+	server_changed(server);
+}
+
+/* Whether the session may be parked now (disconnect, suspend). */
+static bool can_park(struct mp_session *session, struct mp_error *err) {
+	if (session->kiosk) {
+		return fail(err, "session %u is a kiosk's: it belongs to its "
+			"station", session->id);
+	}
+	if (session->state == MP_SESSION_LOGGING_OFF ||
+			session->state == MP_SESSION_ENDING) {
+		return fail(err, "session %u is %s", session->id,
+			session_state_name(session->state));
+	}
+	if (session->place == NULL) {
+		return fail(err, "session %u is parked already", session->id);
+	}
+	return true;
+}
+
 /* The station showing the session (if any) lets it go: it shows its
  * greeter (with error on it, when not NULL) in the same frame. Returns
  * that station. */
@@ -124,8 +234,30 @@ static void end_session(struct mp_session *session, const char *reason,
 
 /* The station shows the session, which is at its place now. */
 static void shown_at(struct mp_session *session, struct mp_station *station) {
-	station_show_session(station, session);
+	unpark(session);
+	station_show_session(station, session, session->locked);
 	station->kiosk.started_at = time(NULL);
+}
+
+/* The station's hardware is back: a session parked when it went away
+ * within the reattach window comes back to it, locked (a kiosk's as it
+ * was: nobody has its password). */
+static void reattach(struct mp_station *station) {
+	struct mp_session *session;
+	wl_list_for_each(session, &station->server->sessions, link) {
+		if (session->state == MP_SESSION_PARKED &&
+				session->parking.home != NULL &&
+				strcmp(session->parking.home, station->name) == 0) {
+			wlr_log(WLR_INFO, "station %s: its hardware is back within the "
+				"reattach window: session %u (%s) comes back%s",
+				station->name, session->id, session->user,
+				session->kiosk ? "" : " locked");
+			station_signin_cancel(station);
+			session_attach(session, &station->place, !session->kiosk);
+			shown_at(session, station);
+			return;
+		}
+	}
 }
 
 /* A new session for the user the station's helper let in. */
@@ -147,7 +279,7 @@ static void open_session(struct mp_station *station) {
 		schedule_restart(station);
 		return;
 	}
-	session_attach(session, &station->place);
+	session_attach(session, &station->place, false);
 	shown_at(session, station);
 	session_start(session, command, station->name);
 	free(command);
@@ -162,12 +294,27 @@ static void move_session(struct mp_session *session,
 	snprintf(reason, sizeof(reason), "its user signed in at station %s",
 		to->name);
 	if (from == NULL) {
-		session_attach(session, &to->place);
+		wlr_log(WLR_INFO, "session %u (%s) resumes at station %s (it was "
+			"parked: %s)", session->id, session->user, to->name,
+			session->parking.reason);
+		session_attach(session, &to->place, false);
 	} else {
 		station_release_session(from, reason, NULL);
 		session_move(session, &to->place, reason);
 	}
 	shown_at(session, to);
+}
+
+/* Sessions that count against max-sessions: attached, locked, parked,
+ * starting (not those on their way out). */
+static int count_sessions(struct mp_server *server) {
+	int n = 0;
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		n += session->state != MP_SESSION_LOGGING_OFF &&
+			session->state != MP_SESSION_ENDING;
+	}
+	return n;
 }
 
 static void handle_signed_in(struct mp_station *station,
@@ -181,6 +328,17 @@ static void handle_signed_in(struct mp_station *station,
 	// a user); any other user has at most one session.
 	struct mp_session *existing = station_is_kiosk(station) ? NULL :
 		session_for_uid(server, id->uid);
+	int max = server->config->max_sessions;
+	if (existing == NULL && max > 0 && count_sessions(server) >= max) {
+		char error[128];
+		snprintf(error, sizeof(error), "No more sessions can start here "
+			"(at most %d); ask an admin", max);
+		wlr_log(WLR_INFO, "station %s: %s refused: %s", station->name,
+			id->user, error);
+		station_signin_cancel(station);
+		station_show_error(station, error);
+		return;
+	}
 	if (existing == NULL) {
 		open_session(station);
 	} else if (session_is_movable(existing)) {
@@ -216,29 +374,81 @@ static void handle_signin_failed(struct mp_station *station,
 	schedule_restart(station);
 }
 
+/* The lock screen's password goes to PAM through the session's helper. */
+static bool unlock_with(struct mp_station *station, const char *secret,
+		struct mp_error *err) {
+	if (!session_unlock_begin(station->session, secret)) {
+		return fail(err, "An unlock is in progress");
+	}
+	station_set_busy(station, true);
+	return true;
+}
+
+/* What the user chose in the secure session menu (which is closed). */
+static bool menu_chosen(struct mp_station *station, int item,
+		struct mp_error *err) {
+	struct mp_session *session = station->session;
+	station_close_menu(station);
+	if (session == NULL) {
+		return fail(err, "no session here any more");
+	}
+	switch (item) {
+	case MP_MENU_LOCK:
+		return action_lock(station, "locked by its user", err);
+	case MP_MENU_DISCONNECT:
+		return action_disconnect(session, err);
+	case MP_MENU_LOGOFF:
+		return action_logoff(session, err);
+	case MP_MENU_CANCEL:
+		return true;
+	}
+	return fail(err, "no such menu item %d", item);
+}
+
 static void handle_intent(struct mp_station *station,
 		const struct mp_intent *intent) {
 	struct mp_error err = { 0 };
 	bool ok = true;
 	switch (intent->type) {
 	case MP_INTENT_SUBMIT:
-		ok = action_signin(station, intent->user, intent->secret, &err);
+		ok = station->locked ? unlock_with(station, intent->secret, &err) :
+			action_signin(station, intent->user, intent->secret, &err);
 		if (!ok) {
 			station_show_error(station, err.text);
 		}
 		break;
 	case MP_INTENT_ANSWER:
-		station_signin_answer(station, intent->secret);
+		if (station->locked) {
+			session_unlock_answer(station->session, intent->secret);
+		} else {
+			station_signin_answer(station, intent->secret);
+		}
 		break;
 	case MP_INTENT_CANCEL:
-		station_signin_cancel(station);
+		if (station->menu != NULL) {
+			station_close_menu(station);
+		} else if (station->locked) {
+			session_unlock_cancel(station->session);
+			station_set_busy(station, false);
+		} else {
+			station_signin_cancel(station);
+		}
 		break;
 	case MP_INTENT_LOGOFF:
 		ok = station->session != NULL &&
 			action_logoff(station->session, &err);
 		break;
+	case MP_INTENT_SECURE_KEY:
+		if (station->menu != NULL) {
+			station_close_menu(station);
+		} else {
+			ok = action_open_menu(station, &err);
+		}
+		break;
 	case MP_INTENT_CHOOSE:
-		ok = fail(&err, "no menu to choose from");
+		ok = station->menu != NULL ?
+			menu_chosen(station, intent->item, &err) :
+			fail(&err, "no menu to choose from");
 		break;
 	}
 	if (!ok) {
@@ -247,10 +457,41 @@ static void handle_intent(struct mp_station *station,
 	}
 }
 
+static void handle_station_state(struct mp_station *station,
+		enum mp_station_state old) {
+	if (station->state == MP_STATION_OFFLINE) {
+		// Hardware loss parks, never kills; a sign-in there is over.
+		station_signin_cancel(station);
+		struct mp_session *session = station->session;
+		if (session != NULL) {
+			char reason[96];
+			snprintf(reason, sizeof(reason), "the hardware of station %s "
+				"went away", station->name);
+			park(session, reason, station);
+		}
+	} else if (old == MP_STATION_OFFLINE && station->session == NULL &&
+			!station->server->terminating) {
+		reattach(station);
+	}
+}
+
+static void handle_idle(struct mp_station *station) {
+	struct mp_error err;
+	char reason[64];
+	snprintf(reason, sizeof(reason), "idle for %d s",
+		station_idle_lock_ms(station) / 1000);
+	if (!action_lock(station, reason, &err)) {
+		wlr_log(WLR_INFO, "station %s: no idle lock: %s", station->name,
+			err.text);
+	}
+}
+
 static const struct mp_station_handler station_handler = {
 	.intent = handle_intent,
 	.signed_in = handle_signed_in,
 	.signin_failed = handle_signin_failed,
+	.state_changed = handle_station_state,
+	.idle = handle_idle,
 };
 
 static void handle_session_done(struct mp_session *session,
@@ -273,9 +514,44 @@ static void handle_session_destroy(struct mp_session *session) {
 	}
 }
 
+static void handle_unlock_prompt(struct mp_session *session,
+		const char *text, bool echo) {
+	struct mp_station *station = station_of_session(session->server, session);
+	if (station != NULL && station->locked) {
+		station_show_prompt(station, text, echo);
+	} else {
+		session_unlock_cancel(session);
+	}
+}
+
+static void handle_unlock_message(struct mp_session *session,
+		const char *text, bool error) {
+	struct mp_station *station = station_of_session(session->server, session);
+	if (station != NULL) {
+		station_add_message(station, text, error);
+	}
+}
+
+static void handle_unlocked(struct mp_session *session, bool ok,
+		const char *reason) {
+	struct mp_station *station = station_of_session(session->server, session);
+	if (station == NULL || !station->locked) {
+		return;
+	}
+	if (ok) {
+		session_unlock(session, "its user's password");
+		station_unlock(station, "unlocked by its user");
+	} else {
+		station_show_error(station, reason);
+	}
+}
+
 static const struct mp_session_handler session_handler = {
 	.done = handle_session_done,
 	.destroy = handle_session_destroy,
+	.unlock_prompt = handle_unlock_prompt,
+	.unlock_message = handle_unlock_message,
+	.unlocked = handle_unlocked,
 };
 
 void actions_init(struct mp_server *server) {
@@ -330,6 +606,75 @@ bool action_logoff(struct mp_session *session, struct mp_error *err) {
 			session_state_name(session->state));
 	}
 	session_logoff(session);
+	return true;
+}
+
+bool action_lock(struct mp_station *station, const char *reason,
+		struct mp_error *err) {
+	struct mp_session *session = station->session;
+	if (session == NULL) {
+		return fail(err, "station %s has no session", station->name);
+	}
+	if (station_is_kiosk(station)) {
+		return fail(err, "station %s is a kiosk: it is not locked",
+			station->name);
+	}
+	if (station->locked) {
+		return fail(err, "station %s is locked already", station->name);
+	}
+	if (station->state != MP_STATION_ACTIVE ||
+			(session->state != MP_SESSION_ATTACHED &&
+			session->state != MP_SESSION_STARTING)) {
+		return fail(err, "station %s cannot be locked now (%s, session %s)",
+			station->name, station_state_name(station->state),
+			session_state_name(session->state));
+	}
+	session_lock(session, reason);
+	station_lock(station, reason);
+	return true;
+}
+
+bool action_unlock(struct mp_station *station, struct mp_error *err) {
+	if (!station->locked || station->session == NULL) {
+		return fail(err, "station %s is not locked", station->name);
+	}
+	session_unlock(station->session, "unlocked by an admin");
+	station_unlock(station, "unlocked by an admin");
+	return true;
+}
+
+bool action_disconnect(struct mp_session *session, struct mp_error *err) {
+	if (!can_park(session, err)) {
+		return false;
+	}
+	park(session, "disconnected by its user", NULL);
+	return true;
+}
+
+bool action_suspend(struct mp_session *session, struct mp_error *err) {
+	if (!can_park(session, err)) {
+		return false;
+	}
+	park(session, "suspended by an admin", NULL);
+	return true;
+}
+
+bool action_open_menu(struct mp_station *station, struct mp_error *err) {
+	if (station->session == NULL || station->state != MP_STATION_ACTIVE) {
+		return fail(err, "station %s shows no session: no menu",
+			station->name);
+	}
+	if (station_is_kiosk(station)) {
+		return fail(err, "station %s is a kiosk: no session menu",
+			station->name);
+	}
+	if (station->session->state == MP_SESSION_LOGGING_OFF) {
+		return fail(err, "session %u is logging off", station->session->id);
+	}
+	if (!station_open_menu(station)) {
+		return fail(err, "cannot open the session menu at station %s",
+			station->name);
+	}
 	return true;
 }
 

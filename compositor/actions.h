@@ -29,6 +29,20 @@ bool action_autologin(struct mp_station *station, struct mp_error *err);
 /* Log off: windows asked to close, the session ends when they are or
  * after the grace period. */
 bool action_logoff(struct mp_session *session, struct mp_error *err);
+/* Lock: the station shows its lock screen instead of the session, in the
+ * same frame; no input reaches the session until its user's password (or
+ * action_unlock) unlocks it. */
+bool action_lock(struct mp_station *station, const char *reason,
+	struct mp_error *err);
+/* Unlock without a password (an admin's). */
+bool action_unlock(struct mp_station *station, struct mp_error *err);
+/* Disconnect (its user) and suspend (an admin): the session is parked,
+ * its station shows its greeter in the same frame; its programs run on,
+ * shown nowhere, until its user signs in at any station. */
+bool action_disconnect(struct mp_session *session, struct mp_error *err);
+bool action_suspend(struct mp_session *session, struct mp_error *err);
+/* The secure session menu of the station's session. */
+bool action_open_menu(struct mp_station *station, struct mp_error *err);
 /* Ends one session now, in whatever state it is. */
 bool action_end_session(struct mp_session *session, const char *reason,
 	struct mp_error *err);

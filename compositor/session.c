@@ -64,19 +64,23 @@ static void set_state(struct mp_session *session, enum mp_session_state state,
 	server_changed(session->server);
 }
 
-/* The state a running session settles in, given where it is shown. */
+/* The state a running session settles in, given where it is shown and
+ * whether it is locked there. */
 static void settle(struct mp_session *session, const char *reason) {
 	if (session->state == MP_SESSION_ATTACHED ||
+			session->state == MP_SESSION_LOCKED ||
 			session->state == MP_SESSION_PARKED ||
 			(session->state == MP_SESSION_STARTING && session->pid > 0)) {
-		set_state(session, session->place ? MP_SESSION_ATTACHED :
-			MP_SESSION_PARKED, reason);
+		set_state(session, session->place == NULL ? MP_SESSION_PARKED :
+			session->locked ? MP_SESSION_LOCKED : MP_SESSION_ATTACHED,
+			reason);
 	}
 }
 
 bool session_is_movable(struct mp_session *session) {
 	return !session->kiosk && (session->state == MP_SESSION_STARTING ||
 		session->state == MP_SESSION_ATTACHED ||
+		session->state == MP_SESSION_LOCKED ||
 		session->state == MP_SESSION_PARKED);
 }
 
@@ -176,8 +180,8 @@ size_t session_count_views(struct mp_session *session) {
 }
 
 void session_focus(struct mp_session *session) {
-	if (session->place == NULL) {
-		return;
+	if (session->place == NULL || session->locked) {
+		return; // nothing of it may take input
 	}
 	struct mp_view *top = top_view(session), *view;
 	wl_list_for_each(view, &session->views, link) {
@@ -337,24 +341,38 @@ static void enter_place(struct mp_session *session,
  * input), menus closed, focus and devices dropped. Its seat keeps its
  * capabilities until it is shown again, so that clients keep their
  * wl_keyboard and wl_pointer (a move is seamless for them). */
-static void leave_place(struct mp_session *session) {
-	session->place = NULL;
-	wlr_scene_node_reparent(&session->tree->node,
-		&session->server->limbo->node);
+/* Menus closed, focus dropped: no input reaches the session (locked or
+ * shown nowhere). */
+static void drop_input(struct mp_session *session) {
 	struct mp_view *view;
 	wl_list_for_each(view, &session->views, link) {
 		view_close_popups(view);
-		place_view(session, view);
 	}
 	wlr_seat_pointer_clear_focus(session->seat);
 	wlr_seat_keyboard_clear_focus(session->seat);
+}
+
+static void leave_place(struct mp_session *session) {
+	session->place = NULL;
+	session->locked = false; // a lock belongs to a station
+	helper_unlock_cancel(session->helper);
+	wlr_scene_node_reparent(&session->tree->node,
+		&session->server->limbo->node);
+	drop_input(session);
+	struct mp_view *view;
+	wl_list_for_each(view, &session->views, link) {
+		place_view(session, view);
+	}
 	// No device of a station stays on its seat (wlroots would keep
 	// listening to it after the seat is gone).
 	wlr_seat_set_keyboard(session->seat, NULL);
 }
 
-void session_attach(struct mp_session *session, const struct mp_place *place) {
-	enter_place(session, place, "shown at its station");
+void session_attach(struct mp_session *session, const struct mp_place *place,
+		bool locked) {
+	session->locked = locked; // before it could get focus
+	enter_place(session, place, locked ? "back at its station, locked" :
+		"shown at its station");
 }
 
 void session_move(struct mp_session *session, const struct mp_place *place,
@@ -364,6 +382,49 @@ void session_move(struct mp_session *session, const struct mp_place *place,
 		place->name, reason);
 	leave_place(session);
 	enter_place(session, place, reason);
+}
+
+void session_lock(struct mp_session *session, const char *reason) {
+	if (session->place == NULL || session->locked) {
+		return;
+	}
+	session->locked = true;
+	drop_input(session);
+	settle(session, reason);
+	server_changed(session->server);
+}
+
+void session_unlock(struct mp_session *session, const char *reason) {
+	if (!session->locked) {
+		return;
+	}
+	session->locked = false;
+	helper_unlock_cancel(session->helper);
+	settle(session, reason);
+	session_focus(session);
+	server_changed(session->server);
+}
+
+bool session_unlock_begin(struct mp_session *session, const char *secret) {
+	if (!session->locked || session->helper == NULL ||
+			!helper_unlock(session->helper, secret)) {
+		return false;
+	}
+	wlr_log(WLR_INFO, "session %u (%s) at station %s: unlock asked of PAM",
+		session->id, session->user, station_name(session));
+	server_changed(session->server);
+	return true;
+}
+
+void session_unlock_answer(struct mp_session *session, const char *text) {
+	if (session->helper != NULL && session->helper->unlocking) {
+		helper_answer(session->helper, text);
+	}
+}
+
+void session_unlock_cancel(struct mp_session *session) {
+	helper_unlock_cancel(session->helper);
+	server_changed(session->server);
 }
 
 void session_place_changed(struct mp_session *session) {
@@ -509,6 +570,10 @@ static void finish(struct mp_session *session);
 
 static void handle_helper_prompt(void *data, const char *text, bool echo) {
 	struct mp_session *session = data;
+	if (session->helper->unlocking) {
+		session->server->session_handler->unlock_prompt(session, text, echo);
+		return;
+	}
 	// A PAM session module asking something: nobody to ask any more.
 	wlr_log(WLR_INFO, "session %u (%s): PAM asks '%s' while opening the "
 		"session; answered with nothing", session->id, session->user, text);
@@ -519,6 +584,21 @@ static void handle_helper_message(void *data, const char *text, bool error) {
 	struct mp_session *session = data;
 	wlr_log(error ? WLR_ERROR : WLR_INFO, "session %u (%s): PAM says: %s",
 		session->id, session->user, text);
+	if (session->helper->unlocking) {
+		session->server->session_handler->unlock_message(session, text,
+			error);
+	}
+}
+
+static void handle_helper_unlocked(void *data, bool ok, const char *reason) {
+	struct mp_session *session = data;
+	wlr_log(WLR_INFO, "session %u (%s) at station %s: unlock %s%s%s",
+		session->id, session->user, station_name(session),
+		ok ? "granted" : "refused", ok ? "" : ": ", ok ? "" : reason);
+	if (session->locked) {
+		session->server->session_handler->unlocked(session, ok, reason);
+	}
+	server_changed(session->server);
 }
 
 static void handle_helper_authenticated(void *data,
@@ -582,6 +662,7 @@ static const struct mp_helper_listener helper_listener = {
 	.failed = handle_helper_failed,
 	.started = handle_helper_started,
 	.ended = handle_helper_ended,
+	.unlocked = handle_helper_unlocked,
 };
 
 /* ---- life ---- */
@@ -819,6 +900,13 @@ static void session_destroy(struct mp_session *session) {
 	if (session->kill_timer != NULL) {
 		wl_event_source_remove(session->kill_timer);
 	}
+	if (session->parking.home_timer != NULL) {
+		wl_event_source_remove(session->parking.home_timer);
+	}
+	if (session->parking.limit_timer != NULL) {
+		wl_event_source_remove(session->parking.limit_timer);
+	}
+	free(session->parking.home);
 	disconnect(session);
 	struct mp_session_output *output, *tmp;
 	wl_list_for_each_safe(output, tmp, &session->outputs, link) {
@@ -875,5 +963,18 @@ struct json_object *session_describe(struct mp_session *session) {
 		json_object_new_int((int)session_count_views(session)));
 	json_object_object_add(s, "socket",
 		describe_string(session->socket ? session->socket->path : NULL));
+	struct json_object *parked = NULL;
+	if (session->state == MP_SESSION_PARKED) {
+		parked = json_object_new_object();
+		json_object_object_add(parked, "reason",
+			json_object_new_string(session->parking.reason));
+		json_object_object_add(parked, "since",
+			json_object_new_int64((int64_t)session->parking.since));
+		json_object_object_add(parked, "home",
+			describe_string(session->parking.home));
+	}
+	json_object_object_add(s, "parked", parked);
+	json_object_object_add(s, "unlocking", json_object_new_boolean(
+		session->helper != NULL && session->helper->unlocking));
 	return s;
 }

@@ -18,16 +18,23 @@ struct json_object;
 
 /* The session state machine (this file alone changes it):
  *
- *   starting --started--> attached <--attach/detach--> parked
- *       \                    |                          |
- *        \                 log off                    log off
- *         \                  v                          v
- *          +-----------> logging-off --windows closed or grace over--+
- *                                                                   v
- *   any state --end / command exited / could not start--------> ending --> gone
+ *                    lock / unlock
+ *                  +---------------+
+ *                  v               |
+ *   starting --> attached <--> locked
+ *       |          ^  \           /
+ *       |   attach |   \ detach  /  (disconnect, suspend, hardware lost)
+ *       |          |    v        v
+ *       +------> parked <-------+
  *
- * "locked" is reserved for the lock screen. Where the session is shown is
- * its place (NULL: nowhere), set by attach and detach in any state. */
+ *   attached, locked, parked --log off--> logging-off
+ *       --every window closed or grace over--> ending
+ *   any state --end / command exited / could not start--> ending --> gone
+ *
+ * Where the session is shown is its place (NULL: nowhere), set by attach
+ * and detach in any state; a running session shown nowhere is parked. A
+ * locked one is shown at its place behind its station's lock screen: its
+ * clients get no input and no frame callbacks. */
 enum mp_session_state {
 	MP_SESSION_STARTING = 0, // PAM opens it, its command starts
 	MP_SESSION_ATTACHED,     // shown at a station
@@ -47,6 +54,14 @@ struct mp_session_handler {
 	void (*done)(struct mp_session *session, const char *reason, bool failed);
 	// The session is gone: freed when this returns.
 	void (*destroy)(struct mp_session *session);
+	// Its unlock: PAM asks something more or says something (for the
+	// lock screen), then the password was right or not.
+	void (*unlock_prompt)(struct mp_session *session, const char *text,
+		bool echo);
+	void (*unlock_message)(struct mp_session *session, const char *text,
+		bool error);
+	void (*unlocked)(struct mp_session *session, bool ok,
+		const char *reason);
 };
 
 /* A session output: a real wlr_output on a backend that is never rendered,
@@ -69,6 +84,7 @@ struct mp_session {
 	time_t started;
 	bool kiosk; // belongs to its kiosk station: never moves
 	enum mp_session_state state;
+	bool locked; // shown behind its lock screen (place != NULL)
 	const struct mp_place *place; // where it is shown, NULL: nowhere
 	struct mp_helper *helper;     // keeps its processes; NULL once over
 
@@ -86,6 +102,17 @@ struct mp_session {
 	struct wl_event_source *logoff_timer;
 	struct wl_event_source *logoff_idle; // its log off is complete
 
+	// Kept by the actions layer: why and since when it is parked, the
+	// station it comes back to when that station's hardware returns, and
+	// the timers of the reattach window and the disconnected limit.
+	struct {
+		char reason[64];
+		time_t since;
+		char *home; // station name, NULL: none
+		struct wl_event_source *home_timer;
+		struct wl_event_source *limit_timer;
+	} parking;
+
 	struct wl_listener request_set_selection;
 };
 
@@ -101,8 +128,10 @@ void session_listen_xdg_shell(struct mp_server *server);
  * may be gone when this returns (it could not start). */
 void session_start(struct mp_session *session, const char *command,
 	const char *seat);
-/* Shows the session at place: windows, outputs sized to it. */
-void session_attach(struct mp_session *session, const struct mp_place *place);
+/* Shows the session at place: windows, outputs sized to it; locked: behind
+ * its station's lock screen from the start (no focus, no input). */
+void session_attach(struct mp_session *session, const struct mp_place *place,
+	bool locked);
 /* The session leaves its place: windows to limbo, popups closed, focus
  * and devices dropped. reason is logged. */
 void session_detach(struct mp_session *session, const char *reason);
@@ -110,6 +139,18 @@ void session_detach(struct mp_session *session, const char *reason);
  * there): one step, its state unchanged. */
 void session_move(struct mp_session *session, const struct mp_place *place,
 	const char *reason);
+/* Lock: the session stays at its place, its station shows the lock
+ * screen; focus is dropped and menus closed (no input reaches it). */
+void session_lock(struct mp_session *session, const char *reason);
+/* Unlock: shown again, focus back to the window that had it. */
+void session_unlock(struct mp_session *session, const char *reason);
+/* The lock screen's password goes to PAM through the session's helper;
+ * the answer comes to the handler (unlocked). false: it cannot be asked
+ * now (an unlock runs, or the helper is not running the session). */
+bool session_unlock_begin(struct mp_session *session, const char *secret);
+/* The answer to a prompt of the unlock, or giving it up. */
+void session_unlock_answer(struct mp_session *session, const char *text);
+void session_unlock_cancel(struct mp_session *session);
 /* Its place moved or changed size. */
 void session_place_changed(struct mp_session *session);
 /* Log off: windows asked to close; when they are or after the grace

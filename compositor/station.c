@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wlr/types/wlr_keyboard.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
@@ -10,6 +11,7 @@
 #include "helper.h"
 #include "output.h"
 #include "overlay/greeter.h"
+#include "overlay/menu.h"
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
@@ -31,12 +33,59 @@ const char *station_state_name(enum mp_station_state state) {
 	return "unknown";
 }
 
-/* The state a station settles in, given its outputs and session. */
+/* The state a station settles in, given its hardware, session and lock. */
 static enum mp_station_state settled_state(struct mp_station *station) {
-	if (station->place.n_parts == 0) {
+	if (station->place.n_parts == 0 || station->keyboard_gone) {
 		return MP_STATION_OFFLINE;
 	}
-	return station->session ? MP_STATION_ACTIVE : MP_STATION_LOGIN;
+	if (station->session == NULL) {
+		return MP_STATION_LOGIN;
+	}
+	return station->locked ? MP_STATION_LOCKED : MP_STATION_ACTIVE;
+}
+
+static int64_t now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int station_idle_lock_ms(struct mp_station *station) {
+	if (station->config != NULL && station->config->idle_lock_ms >= 0) {
+		return station->config->idle_lock_ms;
+	}
+	return station->server->config->idle_lock_ms;
+}
+
+/* The idle lock looks again when the station may have been idle for its
+ * time: one timer per idle period, never one per input event. */
+static void arm_idle(struct mp_station *station, int64_t in_ms) {
+	if (station->idle_timer != NULL) {
+		wl_event_source_timer_update(station->idle_timer,
+			in_ms <= 0 ? 1 : in_ms > INT32_MAX ? INT32_MAX : (int)in_ms);
+	}
+}
+
+static int handle_idle_timer(void *data) {
+	struct mp_station *station = data;
+	int idle = station_idle_lock_ms(station);
+	if (station->state != MP_STATION_ACTIVE || idle <= 0) {
+		return 0; // armed again when it is active
+	}
+	int64_t left = station->last_input_ms + idle - now_ms();
+	if (left > 0) {
+		arm_idle(station, left);
+		return 0;
+	}
+	wlr_log(WLR_INFO, "station %s: idle for %d s", station->name,
+		idle / 1000);
+	station->server->station_handler->idle(station);
+	return 0;
+}
+
+/* Its devices were used: the idle time starts again. */
+static void note_input(struct mp_station *station) {
+	station->last_input_ms = now_ms();
 }
 
 /* The one place where a station changes state: what it shows follows in
@@ -61,11 +110,19 @@ static void set_state(struct mp_station *station, struct mp_session *about,
 			station->name, station_state_name(station->state),
 			station_state_name(state), reason);
 	}
+	enum mp_station_state old = station->state;
 	station->state = state;
 	// Only an active station shows its session's windows.
 	wlr_scene_node_set_enabled(&station->views_tree->node,
 		state == MP_STATION_ACTIVE);
+	if (state == MP_STATION_ACTIVE && station_idle_lock_ms(station) > 0) {
+		note_input(station);
+		arm_idle(station, station_idle_lock_ms(station));
+	}
 	server_changed(station->server);
+	if (!station->dying) {
+		station->server->station_handler->state_changed(station, old);
+	}
 }
 
 static struct mp_overlay *top_overlay(struct mp_station *station) {
@@ -88,7 +145,8 @@ static void push_greeter(struct mp_station *station) {
 		return;
 	}
 	station->greeter = greeter_create(station->server, &station->place,
-		station->overlay_tree, station_is_kiosk(station),
+		station->overlay_tree, station_is_kiosk(station) ?
+		MP_GREETER_STATUS : MP_GREETER_SIGNIN, NULL,
 		handle_overlay_intent, station);
 	if (station->greeter == NULL) {
 		wlr_log(WLR_ERROR, "station %s: cannot create its greeter",
@@ -101,6 +159,12 @@ static void push_greeter(struct mp_station *station) {
 static void pop_greeter(struct mp_station *station) {
 	overlay_destroy(&station->greeter->base);
 	station->greeter = NULL;
+}
+
+/* The screen that shows sign-in and unlock messages: the lock screen
+ * while locked, else the greeter (NULL while a session is shown). */
+static struct mp_greeter *screen(struct mp_station *station) {
+	return station->lock ? station->lock : station->greeter;
 }
 
 struct mp_station *station_create(struct mp_server *server,
@@ -144,6 +208,11 @@ struct mp_station *station_create(struct mp_server *server,
 	}
 	station->place.name = station->name;
 	station->place.tree = station->views_tree;
+	station->idle_timer = wl_event_loop_add_timer(server->loop,
+		handle_idle_timer, station);
+	if (station->idle_timer == NULL) {
+		goto error;
+	}
 	push_greeter(station);
 
 	wl_list_insert(server->stations.prev, &station->link);
@@ -172,12 +241,16 @@ void station_destroy(struct mp_station *station) {
 		return;
 	}
 	wlr_log(WLR_INFO, "station %s: destroyed", station->name);
+	station->dying = true;
 	if (station->session != NULL) {
 		station_release_session(station, "the station goes", NULL);
 	}
-	helper_destroy(station->helper);
+	helper_destroy(station_take_helper(station));
 	if (station->kiosk.restart_timer != NULL) {
 		wl_event_source_remove(station->kiosk.restart_timer);
+	}
+	if (station->idle_timer != NULL) {
+		wl_event_source_remove(station->idle_timer);
 	}
 	struct mp_overlay *overlay, *otmp;
 	wl_list_for_each_safe(overlay, otmp, &station->overlays, link) {
@@ -249,7 +322,8 @@ static void update_label(struct mp_station *station) {
 	if (station->place.n_parts == 0) {
 		return;
 	}
-	struct wlr_box *area = &station->place.area;
+	// On its first output, never across a bezel.
+	struct wlr_box *area = &station->place.parts[0];
 	int size = area->height / 10;
 	size = size < 16 ? 16 : size > 160 ? 160 : size;
 	station->label = text_node_create(station->server->text,
@@ -465,13 +539,42 @@ static struct mp_station_device *first_keyboard(struct mp_station *station) {
 	return NULL;
 }
 
+/* Locked: the lock screen goes on top of the stack (a menu closes). */
+static void push_lock(struct mp_station *station) {
+	station->locked = true;
+	station_close_menu(station);
+	station->lock = greeter_create(station->server, &station->place,
+		station->overlay_tree, MP_GREETER_LOCK, station->session->user,
+		handle_overlay_intent, station);
+	if (station->lock == NULL) {
+		// The station still shows none of the session: its windows are
+		// hidden in every state but active, and it is locked.
+		wlr_log(WLR_ERROR, "station %s (session %u): cannot draw the lock "
+			"screen; the background shows", station->name,
+			station->session->id);
+		return;
+	}
+	wl_list_insert(station->overlays.prev, &station->lock->base.link);
+}
+
+static void pop_lock(struct mp_station *station) {
+	station->locked = false;
+	if (station->lock != NULL) {
+		overlay_destroy(&station->lock->base);
+		station->lock = NULL;
+	}
+}
+
 void station_show_session(struct mp_station *station,
-		struct mp_session *session) {
+		struct mp_session *session, bool locked) {
 	assert(station->session == NULL && station->helper == NULL);
 	if (station->greeter != NULL) {
 		pop_greeter(station);
 	}
 	station->session = session;
+	if (locked) {
+		push_lock(station);
+	}
 	forget_pressed_keys(station);
 	wl_list_remove(&station->request_set_cursor.link);
 	station->request_set_cursor.notify = handle_request_set_cursor;
@@ -501,6 +604,8 @@ void station_release_session(struct mp_station *station, const char *reason,
 	// Hidden in this same frame: the station no longer shows a single
 	// pixel of the session once it is not its station.
 	station->session = NULL;
+	station_close_menu(station);
+	pop_lock(station);
 	forget_pressed_keys(station);
 	wl_list_remove(&station->request_set_cursor.link);
 	wl_list_init(&station->request_set_cursor.link);
@@ -510,6 +615,78 @@ void station_release_session(struct mp_station *station, const char *reason,
 		greeter_fail(station->greeter, error);
 	}
 	set_state(station, session, reason);
+	server_changed(station->server);
+}
+
+void station_lock(struct mp_station *station, const char *reason) {
+	if (station->session == NULL || station->locked) {
+		return;
+	}
+	push_lock(station);
+	// No key pressed before stays down for the session (it lost its
+	// focus), and no client's cursor image shows on the lock screen.
+	forget_pressed_keys(station);
+	reset_cursor(station);
+	set_state(station, NULL, reason);
+}
+
+void station_unlock(struct mp_station *station, const char *reason) {
+	if (!station->locked) {
+		return;
+	}
+	pop_lock(station);
+	forget_pressed_keys(station);
+	set_state(station, NULL, reason);
+	if (station->state == MP_STATION_ACTIVE) {
+		session_pointer_motion(station->session, 0, station->cursor_x,
+			station->cursor_y);
+	}
+}
+
+static const char *const menu_items[] = {
+	[MP_MENU_LOCK] = "Lock",
+	[MP_MENU_DISCONNECT] = "Disconnect",
+	[MP_MENU_LOGOFF] = "Log off",
+	[MP_MENU_CANCEL] = "Cancel",
+};
+
+bool station_open_menu(struct mp_station *station) {
+	if (station->state != MP_STATION_ACTIVE || station->menu != NULL) {
+		return false;
+	}
+	char title[128];
+	snprintf(title, sizeof(title), "%s at %s", station->session->user,
+		station->name);
+	station->menu = menu_create(station->server, &station->place,
+		station->overlay_tree, title, menu_items,
+		sizeof(menu_items) / sizeof(menu_items[0]), handle_overlay_intent,
+		station);
+	if (station->menu == NULL) {
+		wlr_log(WLR_ERROR, "station %s: cannot draw the session menu",
+			station->name);
+		return false;
+	}
+	wl_list_insert(station->overlays.prev, &station->menu->base.link);
+	// The session loses the pointer and keys while the menu is up.
+	forget_pressed_keys(station);
+	session_pointer_leave(station->session);
+	reset_cursor(station);
+	wlr_log(WLR_INFO, "station %s (session %u of %s): session menu open",
+		station->name, station->session->id, station->session->user);
+	server_changed(station->server);
+	return true;
+}
+
+void station_close_menu(struct mp_station *station) {
+	if (station->menu == NULL) {
+		return;
+	}
+	overlay_destroy(&station->menu->base);
+	station->menu = NULL;
+	if (station->state == MP_STATION_ACTIVE && station->session != NULL) {
+		session_pointer_motion(station->session, 0, station->cursor_x,
+			station->cursor_y);
+	}
 	server_changed(station->server);
 }
 
@@ -625,14 +802,34 @@ void station_signin_wait(struct mp_station *station,
 }
 
 void station_show_error(struct mp_station *station, const char *text) {
-	if (station->greeter != NULL) {
-		greeter_fail(station->greeter, text);
+	if (screen(station) != NULL) {
+		greeter_fail(screen(station), text);
 	}
 }
 
 void station_set_status(struct mp_station *station, const char *text) {
-	if (station->greeter != NULL) {
-		greeter_set_status(station->greeter, text);
+	if (screen(station) != NULL) {
+		greeter_set_status(screen(station), text);
+	}
+}
+
+void station_show_prompt(struct mp_station *station, const char *text,
+		bool echo) {
+	if (screen(station) != NULL) {
+		greeter_show_prompt(screen(station), text, echo);
+	}
+}
+
+void station_add_message(struct mp_station *station, const char *text,
+		bool error) {
+	if (screen(station) != NULL) {
+		greeter_add_message(screen(station), text, error);
+	}
+}
+
+void station_set_busy(struct mp_station *station, bool busy) {
+	if (screen(station) != NULL) {
+		greeter_set_busy(screen(station), busy);
 	}
 }
 
@@ -662,6 +859,7 @@ void station_add_device(struct mp_station *station,
 	wl_list_insert(station->devices.prev, &dev->link);
 	if (device->type == WLR_INPUT_DEVICE_KEYBOARD) {
 		station->n_keyboards++;
+		station->keyboard_gone = false;
 		wlr_keyboard_set_keymap(device->keyboard, station->keymap);
 		if (station->session != NULL &&
 				wlr_seat_get_keyboard(station->session->seat) == NULL) {
@@ -673,6 +871,7 @@ void station_add_device(struct mp_station *station,
 	}
 	update_capabilities(station);
 	wlr_log(WLR_INFO, "station %s: device %s added", station->name, name);
+	set_state(station, NULL, "a keyboard came");
 	server_changed(station->server);
 }
 
@@ -685,6 +884,7 @@ void station_remove_device(struct mp_station *station,
 	wl_list_remove(&dev->link);
 	if (device->type == WLR_INPUT_DEVICE_KEYBOARD) {
 		station->n_keyboards--;
+		station->keyboard_gone = station->n_keyboards == 0;
 		struct mp_session *session = station->session;
 		if (session != NULL &&
 				wlr_seat_get_keyboard(session->seat) == device->keyboard) {
@@ -703,20 +903,20 @@ void station_remove_device(struct mp_station *station,
 		dev->name);
 	free(dev->name);
 	free(dev);
+	set_state(station, NULL, "its last keyboard went away");
 	server_changed(station->server);
 }
 
-/* Whether the key pressed is the configured log-off shortcut. */
-static bool is_logoff_key(struct mp_station *station,
-		struct wlr_keyboard *kb, xkb_keysym_t sym) {
-	const struct mp_config *config = station->server->config;
-	if (config->logoff_sym == XKB_KEY_NoSymbol) {
+/* Whether the key pressed is the shortcut of mods and sym (none: 0). */
+static bool is_chord(struct wlr_keyboard *kb, xkb_keysym_t sym,
+		uint32_t want_mods, uint32_t want_sym) {
+	if (want_sym == XKB_KEY_NoSymbol) {
 		return false;
 	}
 	uint32_t mods = wlr_keyboard_get_modifiers(kb) & (WLR_MODIFIER_SHIFT |
 		WLR_MODIFIER_CTRL | WLR_MODIFIER_ALT | WLR_MODIFIER_LOGO);
-	return mods == config->logoff_mods &&
-		xkb_keysym_to_lower(sym) == xkb_keysym_to_lower(config->logoff_sym);
+	return mods == want_mods &&
+		xkb_keysym_to_lower(sym) == xkb_keysym_to_lower(want_sym);
 }
 
 static bool take_forwarded(struct mp_station_device *dev, uint32_t keycode) {
@@ -745,6 +945,7 @@ void station_key(struct mp_station *station, struct wlr_input_device *device,
 	if (dev == NULL) {
 		return;
 	}
+	note_input(station);
 	struct mp_session *session = station->session;
 	bool active = station->state == MP_STATION_ACTIVE && session != NULL;
 	if (state != WL_KEYBOARD_KEY_STATE_PRESSED) {
@@ -758,8 +959,16 @@ void station_key(struct mp_station *station, struct wlr_input_device *device,
 		xkb_state_key_get_one_sym(kb->xkb_state, keycode + 8) :
 		XKB_KEY_NoSymbol;
 
+	const struct mp_config *config = station->server->config;
+	if (is_chord(kb, sym, config->secure_mods, config->secure_sym)) {
+		// The secure key is always ours, in every state: the actions
+		// layer decides what it does here (the session menu, or nothing).
+		struct mp_intent intent = { .type = MP_INTENT_SECURE_KEY };
+		station->server->station_handler->intent(station, &intent);
+		return;
+	}
 	if (active && !station_is_kiosk(station) &&
-			is_logoff_key(station, kb, sym)) {
+			is_chord(kb, sym, config->logoff_mods, config->logoff_sym)) {
 		struct mp_intent intent = { .type = MP_INTENT_LOGOFF };
 		station->server->station_handler->intent(station, &intent);
 		return;
@@ -856,6 +1065,7 @@ static struct mp_session *pointer_session(struct mp_station *station) {
 
 void station_pointer_warp(struct mp_station *station, uint32_t time_msec,
 		double lx, double ly) {
+	note_input(station);
 	station->cursor_x = lx;
 	station->cursor_y = ly;
 	clamp_cursor(station);
@@ -881,6 +1091,7 @@ void station_pointer_motion(struct mp_station *station, uint32_t time_msec,
 
 void station_pointer_button(struct mp_station *station, uint32_t time_msec,
 		uint32_t button, uint32_t state) {
+	note_input(station);
 	struct mp_overlay *overlay = top_overlay(station);
 	if (overlay != NULL && (overlay->impl->button(overlay,
 			(int)station->cursor_x - station->place.area.x,
@@ -898,6 +1109,7 @@ void station_pointer_button(struct mp_station *station, uint32_t time_msec,
 void station_pointer_axis(struct mp_station *station, uint32_t time_msec,
 		enum wlr_axis_orientation orientation, double delta,
 		int32_t delta_discrete, enum wlr_axis_source source) {
+	note_input(station);
 	struct mp_session *session = pointer_session(station);
 	if (session != NULL) {
 		session_pointer_axis(session, time_msec, orientation, delta,

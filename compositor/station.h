@@ -3,6 +3,7 @@
 
 #include <linux/input-event-codes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_input_device.h>
@@ -17,17 +18,24 @@ struct mp_session;
 struct mp_helper;
 struct mp_helper_identity;
 struct mp_greeter;
+struct mp_menu;
 struct mp_intent;
 struct mp_output_part;
 struct json_object;
 
 /* The station state machine (this file alone changes it):
  *
- *   offline <--outputs--> login <--session shown / session gone--> active
+ *   offline <--hardware--> login <--session shown / session gone--> active
+ *                            ^                                     |  ^
+ *                            +------session gone------- locked <--+  |
+ *                                                          +--unlock-+
  *
- * offline: no output; login: free, its greeter shows; active: a session
- * is shown. locked and blocked come with the lock screen and the admin's
- * block. Every transition is logged with the station, session and why. */
+ * offline: no output, or its last keyboard went away (a station that never
+ * had one shows its greeter, waiting for one); login: free, its greeter
+ * shows; active: a session is shown; locked: a session is here behind the
+ * lock screen, which shows instead of its windows. blocked comes with the
+ * admin's block. Every transition is logged with the station, session and
+ * why, and reported to the actions layer. */
 enum mp_station_state {
 	MP_STATION_OFFLINE = 0,
 	MP_STATION_LOGIN,
@@ -46,6 +54,19 @@ struct mp_station_handler {
 		const struct mp_helper_identity *id);
 	// Its sign-in ended without a session (the greeter shows why).
 	void (*signin_failed)(struct mp_station *station, const char *reason);
+	// Its state changed (from old): it went offline, came back, ...
+	void (*state_changed)(struct mp_station *station,
+		enum mp_station_state old);
+	// Nobody used its devices for its idle-lock time while active.
+	void (*idle)(struct mp_station *station);
+};
+
+/* The items of the secure session menu, in order. */
+enum mp_menu_item {
+	MP_MENU_LOCK = 0,
+	MP_MENU_DISCONNECT,
+	MP_MENU_LOGOFF,
+	MP_MENU_CANCEL,
 };
 
 /* An input device of the station. */
@@ -86,6 +107,16 @@ struct mp_station {
 	struct mp_session *session; // shown here, may be NULL
 	struct wl_list overlays;    // mp_overlay.link, bottom first
 	struct mp_greeter *greeter; // on the stack while the station is free
+	bool locked;                // its session is behind the lock screen
+	struct mp_greeter *lock;    // the lock screen (NULL if it could not
+	                            // be drawn: the background shows)
+	struct mp_menu *menu;       // the secure session menu, when open
+	bool keyboard_gone; // its last keyboard went away: offline
+	bool dying;         // being destroyed: nothing more is reported
+	// Idle lock: when its devices were last used, and the timer that
+	// looks again when the idle time may be over.
+	int64_t last_input_ms; // CLOCK_MONOTONIC
+	struct wl_event_source *idle_timer;
 	struct mp_helper *helper;   // sign-in in progress, may be NULL
 	struct mp_session *awaited; // its sign-in waits for this to end
 
@@ -115,9 +146,17 @@ const char *station_state_name(enum mp_station_state state);
 /* Events of the state machine. */
 /* The outputs present changed: parts and area are computed again. */
 void station_update_outputs(struct mp_station *station);
-/* A session is shown here (it was attached to this station's place). */
+/* A session is shown here (it was attached to this station's place);
+ * locked: behind the lock screen, from the first frame. */
 void station_show_session(struct mp_station *station,
-	struct mp_session *session);
+	struct mp_session *session, bool locked);
+/* Its session is locked: the lock screen replaces its windows in the same
+ * frame. Unlocked: its windows come back. */
+void station_lock(struct mp_station *station, const char *reason);
+void station_unlock(struct mp_station *station, const char *reason);
+/* The secure session menu opens on top of the session, or closes. */
+bool station_open_menu(struct mp_station *station);
+void station_close_menu(struct mp_station *station);
 /* Its session left (moved, parked, ended): the greeter comes back, with
  * error on it when not NULL. */
 void station_release_session(struct mp_station *station, const char *reason,
@@ -133,8 +172,18 @@ struct mp_helper *station_take_helper(struct mp_station *station);
 /* The sign-in waits for session to be gone; status says so. */
 void station_signin_wait(struct mp_station *station,
 	struct mp_session *session, const char *status);
+/* What its screen shows (the lock screen while locked, else the
+ * greeter): an error, a status line, PAM's prompts and messages, busy
+ * while PAM works. */
 void station_show_error(struct mp_station *station, const char *text);
 void station_set_status(struct mp_station *station, const char *text);
+void station_show_prompt(struct mp_station *station, const char *text,
+	bool echo);
+void station_add_message(struct mp_station *station, const char *text,
+	bool error);
+void station_set_busy(struct mp_station *station, bool busy);
+/* Its idle-lock time in ms (its own, else the global one; 0: none). */
+int station_idle_lock_ms(struct mp_station *station);
 
 /* Devices and their events. */
 void station_add_device(struct mp_station *station,

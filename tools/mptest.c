@@ -32,10 +32,15 @@ static const char usage[] =
 	"  screenshot STATION -o FILE.png\n"
 	"  screenshot --output NAME -o FILE.png\n"
 	"  state --json                       stations, sessions, devices, outputs\n"
+	"  action VERB [TARGET]               lock|unlock|menu STATION,\n"
+	"                                     disconnect|suspend|logoff|end SESSION\n"
+	"                                     (id or user), end-all\n"
 	"  wait-idle                          until nothing is left to draw\n"
 	"  wait CONDITION...                  'idle', 'views STATION N',\n"
 	"                                     'session STATION none|any', 'sessions N',\n"
 	"                                     'session-state ID STATE|gone',\n"
+	"                                     'station STATION STATE',\n"
+	"                                     'lock STATION prompt|error|ready|busy',\n"
 	"                                     'greeter STATION prompt|error|ready|\n"
 	"                                     restarting|waiting'\n";
 
@@ -253,6 +258,9 @@ static int run(struct wl_display *display, int argc, char *argv[]) {
 	} else if (strcmp(cmd, "state") == 0 &&
 			(argc == 1 || (argc == 2 && strcmp(argv[1], "--json") == 0))) {
 		return state(display);
+	} else if (strcmp(cmd, "action") == 0 && (argc == 2 || argc == 3)) {
+		return print_answer(display,
+			mp_test_v1_action(test, argv[1], argc == 3 ? argv[2] : ""));
 	} else if (strcmp(cmd, "wait-idle") == 0 && argc == 1) {
 		return print_answer(display, mp_test_v1_wait(test, "idle"));
 	} else if (strcmp(cmd, "wait") == 0 && argc >= 2) {

@@ -69,6 +69,22 @@ static struct wlr_box draw_box(struct mp_greeter *greeter) {
 	return box;
 }
 
+/* The password field (labelled with PAM's prompt while one waits) and,
+ * under it, the status line: busy says what PAM is doing. */
+static void draw_secret_and_status(struct mp_greeter *greeter,
+		pixman_image_t *image, int x, int y, int w, int unit,
+		const char *busy) {
+	const char *label = greeter->answering && greeter->prompt[0] ?
+		greeter->prompt : "Password";
+	draw_field(greeter, image, MP_GREETER_SECRET, label, greeter->secret,
+		!greeter->secret_echo, x, y, w, unit);
+	y += unit * 4;
+	const char *line = greeter->status[0] ? greeter->status :
+		greeter->busy ? busy : "";
+	overlay_draw_text(greeter->base.server->text, image, line, unit * 3 / 4,
+		COLOR_DIM, x, y, 0, w);
+}
+
 /* The sign-in panel's fields (SIGNIN mode), from y in the panel. */
 static void draw_signin(struct mp_greeter *greeter, pixman_image_t *image,
 		int x, int y, int w, int unit) {
@@ -79,14 +95,7 @@ static void draw_signin(struct mp_greeter *greeter, pixman_image_t *image,
 	draw_field(greeter, image, MP_GREETER_USER, "User name", greeter->user,
 		false, x, y, w, unit);
 	y += unit * 4;
-	const char *label = greeter->answering && greeter->prompt[0] ?
-		greeter->prompt : "Password";
-	draw_field(greeter, image, MP_GREETER_SECRET, label, greeter->secret,
-		!greeter->secret_echo, x, y, w, unit);
-	y += unit * 4;
-	const char *line = greeter->status[0] ? greeter->status :
-		greeter->busy ? "Signing in…" : "";
-	overlay_draw_text(text, image, line, unit * 3 / 4, COLOR_DIM, x, y, 0, w);
+	draw_secret_and_status(greeter, image, x, y, w, unit, "Signing in…");
 }
 
 /* The lock screen's panel (LOCK mode): the same places as the sign-in's,
@@ -102,14 +111,7 @@ static void draw_lock(struct mp_greeter *greeter, pixman_image_t *image,
 	overlay_draw_text(text, image, greeter->user, unit * 3 / 2, COLOR_TEXT, x,
 		y + unit * 5 / 4, 0, w);
 	y += unit * 4;
-	const char *label = greeter->answering && greeter->prompt[0] ?
-		greeter->prompt : "Password";
-	draw_field(greeter, image, MP_GREETER_SECRET, label, greeter->secret,
-		!greeter->secret_echo, x, y, w, unit);
-	y += unit * 4;
-	const char *line = greeter->status[0] ? greeter->status :
-		greeter->busy ? "Unlocking…" : "";
-	overlay_draw_text(text, image, line, unit * 3 / 4, COLOR_DIM, x, y, 0, w);
+	draw_secret_and_status(greeter, image, x, y, w, unit, "Unlocking…");
 }
 
 static void draw(struct mp_greeter *greeter) {

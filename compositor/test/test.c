@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
+#include "actions.h"
 #include "client.h"
 #include "input.h"
 #include "output.h"
@@ -282,8 +283,35 @@ static int greeter_condition(struct mp_station *station, const char *what,
 	return -1;
 }
 
+static int lock_condition(struct mp_station *station, const char *what,
+		const char **error) {
+	struct mp_greeter *g = station->lock;
+	if (strcmp(what, "prompt") == 0) {
+		return g != NULL && g->answering;
+	} else if (strcmp(what, "error") == 0) {
+		return g != NULL && g->error[0] != '\0';
+	} else if (strcmp(what, "ready") == 0) {
+		return g != NULL && !g->busy && !g->answering;
+	} else if (strcmp(what, "busy") == 0) {
+		return g != NULL && g->busy;
+	}
+	*error = "expected prompt, error, ready or busy";
+	return -1;
+}
+
+static bool is_station_state(const char *name) {
+	for (int s = MP_STATION_OFFLINE; s <= MP_STATION_BLOCKED; s++) {
+		if (strcmp(station_state_name(s), name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char conditions[] = "idle, views STATION N, session STATION "
-	"none|any, sessions N, session-state ID STATE|gone, greeter STATION "
+	"none|any, sessions N, session-state ID STATE|gone, session-home ID "
+	"none|STATION, station STATION "
+	"STATE, lock STATION prompt|error|ready|busy, greeter STATION "
 	"prompt|error|ready|restarting|waiting";
 
 /* 1: holds, 0: not yet, -1: cannot be parsed (reason in *error). */
@@ -326,9 +354,21 @@ static int evaluate(struct mp_server *server, const char *condition,
 		return session != NULL &&
 			strcmp(session_state_name(session->state), arg) == 0;
 	}
+	if (n == 3 && strcmp(what, "session-home") == 0) {
+		long id = parse_number(name);
+		if (id < 0) {
+			*error = "bad session id";
+			return -1;
+		}
+		struct mp_session *session = session_by_id(server, id);
+		const char *home = session ? session->parking.home : NULL;
+		return session != NULL && (strcmp(arg, "none") == 0 ?
+			home == NULL : home != NULL && strcmp(home, arg) == 0);
+	}
 	struct mp_station *station = n == 3 ? station_by_name(server, name) : NULL;
 	if (n == 3 && station == NULL && (strcmp(what, "views") == 0 ||
-			strcmp(what, "session") == 0 || strcmp(what, "greeter") == 0)) {
+			strcmp(what, "session") == 0 || strcmp(what, "greeter") == 0 ||
+			strcmp(what, "station") == 0 || strcmp(what, "lock") == 0)) {
 		*error = "no such station";
 		return -1;
 	}
@@ -352,8 +392,89 @@ static int evaluate(struct mp_server *server, const char *condition,
 	if (n == 3 && strcmp(what, "greeter") == 0) {
 		return greeter_condition(station, arg, error);
 	}
+	if (n == 3 && strcmp(what, "lock") == 0) {
+		return lock_condition(station, arg, error);
+	}
+	if (n == 3 && strcmp(what, "station") == 0) {
+		if (!is_station_state(arg)) {
+			*error = "no station state by that name (expected offline, "
+				"login, active, locked or blocked)";
+			return -1;
+		}
+		return strcmp(station_state_name(station->state), arg) == 0;
+	}
 	*error = conditions;
 	return -1;
+}
+
+/* ---- actions ---- */
+
+/* A session by id or by its user's name. */
+static struct mp_session *find_session(struct mp_server *server,
+		const char *target) {
+	long id = parse_number(target);
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		if ((id >= 0 && session->id == (uint32_t)id) ||
+				(id < 0 && strcmp(session->user, target) == 0)) {
+			return session;
+		}
+	}
+	return NULL;
+}
+
+static bool act(struct mp_server *server, const char *verb,
+		const char *target, struct mp_error *err) {
+	if (strcmp(verb, "end-all") == 0) {
+		return action_end_all(server, "ended by an admin", err);
+	}
+	if (strcmp(verb, "lock") == 0 || strcmp(verb, "unlock") == 0 ||
+			strcmp(verb, "menu") == 0) {
+		struct mp_station *station = station_by_name(server, target);
+		if (station == NULL) {
+			snprintf(err->text, sizeof(err->text), "no station '%s'",
+				target);
+			return false;
+		}
+		return strcmp(verb, "lock") == 0 ?
+			action_lock(station, "locked by its user", err) :
+			strcmp(verb, "unlock") == 0 ? action_unlock(station, err) :
+			action_open_menu(station, err);
+	}
+	if (strcmp(verb, "disconnect") == 0 || strcmp(verb, "suspend") == 0 ||
+			strcmp(verb, "logoff") == 0 || strcmp(verb, "end") == 0) {
+		struct mp_session *session = find_session(server, target);
+		if (session == NULL) {
+			snprintf(err->text, sizeof(err->text), "no session '%s'",
+				target);
+			return false;
+		}
+		return strcmp(verb, "disconnect") == 0 ?
+			action_disconnect(session, err) :
+			strcmp(verb, "suspend") == 0 ? action_suspend(session, err) :
+			strcmp(verb, "logoff") == 0 ? action_logoff(session, err) :
+			action_end_session(session, "ended by an admin", err);
+	}
+	snprintf(err->text, sizeof(err->text), "unknown action '%s' (expected "
+		"lock, unlock, menu, disconnect, suspend, logoff, end or end-all)",
+		verb);
+	return false;
+}
+
+static void handle_action(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *verb,
+		const char *target) {
+	struct mp_test *test = test_from_resource(resource);
+	struct wl_resource *result = test_result_create(resource, id);
+	if (result == NULL) {
+		return;
+	}
+	struct mp_error err = { 0 };
+	if (act(test->server, verb, target, &err)) {
+		mp_test_result_v1_send_done(result, "");
+	} else {
+		test_result_fail(result, "%s", err.text[0] ? err.text : "refused");
+	}
 }
 
 static void wait_destroy(struct mp_test_wait *wait) {
@@ -435,6 +556,7 @@ static const struct mp_test_v1_interface test_impl = {
 	.remove_output = test_handle_remove_output,
 	.screenshot = test_handle_screenshot,
 	.state = handle_state,
+	.action = handle_action,
 	.wait = handle_wait,
 };
 

@@ -561,6 +561,27 @@ char *harness_wait_refused(struct mp_harness *h, const char *condition) {
 	return NULL;
 }
 
+bool harness_action(struct mp_harness *h, const char *verb,
+		const char *target) {
+	return await(h, mp_test_v1_action(h->test, verb, target ? target : ""),
+		"action", NULL);
+}
+
+char *harness_action_refused(struct mp_harness *h, const char *verb,
+		const char *target) {
+	char *text = NULL;
+	enum mp_answer_status status = mp_test_await(h->display,
+		mp_test_v1_action(h->test, verb, target ? target : ""),
+		ANSWER_TIMEOUT_MS, &text);
+	if (status == MP_ANSWER_FAILED) {
+		return text;
+	}
+	fprintf(stderr, "harness: action %s %s was not refused\n", verb,
+		target ? target : "");
+	free(text);
+	return NULL;
+}
+
 char *harness_add_output(struct mp_harness *h, int width, int height,
 		const char *name_wanted) {
 	char *name = NULL;

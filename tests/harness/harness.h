@@ -104,6 +104,13 @@ bool harness_wait_end(struct mp_harness *h,
  * connection was lost. */
 char *harness_wait_refused(struct mp_harness *h, const char *condition);
 /* name: the output's name, or NULL for the next HEADLESS-N. */
+/* An action of the compositor (mp_test_v1.action): lock STATION, unlock
+ * STATION, menu STATION, disconnect|suspend|logoff|end SESSION, end-all.
+ * The refused form returns the reason (NULL when it was done). */
+bool harness_action(struct mp_harness *h, const char *verb,
+	const char *target);
+char *harness_action_refused(struct mp_harness *h, const char *verb,
+	const char *target);
 char *harness_add_output(struct mp_harness *h, int width, int height,
 	const char *name);
 bool harness_remove_output(struct mp_harness *h, const char *name);

@@ -2,34 +2,15 @@
  * off, and the station goes on working after each. */
 #include <linux/input-event-codes.h>
 #include <signal.h>
-#include "common.h"
+#include "lifecycle.h"
 
 /* Two desktop stations on the halves of one output and one on a second
  * output, with keyboards kb-a, kb-b and kb-c; sessions run mp-client (green) logging to session.log with
  * extra options. */
 static struct mp_harness *start_desktops(void **state, const char *pam,
 		const char *client_extra, const char *compositor_extra) {
-	char *cmd = client_cmd("00ff00", "session", client_extra);
-	char *config = harness_format(
-		"[compositor]\nsession-command = %s\n%s"
-		"[station a]\noutputs = HEADLESS-1\nsplit = left\ndevices = usb-a\n"
-		"[station b]\noutputs = HEADLESS-1\nsplit = right\ndevices = usb-b\n"
-		"[station c]\noutputs = HEADLESS-2\ndevices = usb-c\n",
-		cmd, compositor_extra ? compositor_extra : "");
-	struct mp_harness_options options = {
-		.config = config,
-		.headless = "2:1280x720",
-		.pam = pam,
-	};
-	struct mp_harness *h = harness_start_with(&options);
-	free(cmd);
-	free(config);
-	assert_non_null(h);
-	*state = h;
-	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-a:1.0", NULL));
-	assert_true(harness_request_add_keyboard(h, "kb-b", "usb-b:1.0", NULL));
-	assert_true(harness_request_add_keyboard(h, "kb-c", "usb-c:1.0", NULL));
-	return h;
+	return start_stations(state, pam, client_extra, compositor_extra, NULL,
+		false);
 }
 
 /* Session 1 at station a whose window ignores the request to close: its

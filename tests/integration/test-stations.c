@@ -243,13 +243,17 @@ static void replug(struct mp_harness *h) {
 	assert_true(log_has(h, "s", "drawn 800 600"));
 }
 
-static void test_unplugged_station_keeps_its_session(void **state) {
+static void test_unplugged_station_parks_its_session(void **state) {
+	// Hardware loss parks, never kills: the kiosk's session waits for
+	// its station (kiosk sessions belong to it) with its programs.
 	long pid;
 	struct mp_harness *h = start_kiosk(state, &pid);
 	unplug(h);
 	assert_state_str(h, "stations/s/state", "offline");
 	assert_state_long(h, "sessions/1/pid", pid);
-	assert_state_long(h, "stations/s/session", 1);
+	assert_state_null(h, "stations/s/session");
+	assert_state_str(h, "sessions/1/state", "parked");
+	assert_state_str(h, "sessions/1/parked/home", "s");
 	assert_state_count(h, "sessions", 1);
 }
 
@@ -334,7 +338,7 @@ int main(void) {
 			test_unplugged_output_takes_its_station_offline, teardown),
 		cmocka_unit_test_teardown(test_removing_unknown_output_fails,
 			teardown),
-		cmocka_unit_test_teardown(test_unplugged_station_keeps_its_session,
+		cmocka_unit_test_teardown(test_unplugged_station_parks_its_session,
 			teardown),
 		cmocka_unit_test_teardown(
 			test_replugged_station_shows_the_same_session, teardown),

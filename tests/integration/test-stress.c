@@ -1,6 +1,6 @@
 /* A user's day, a hundred times over, on one compositor: devices come
- * and go, users sign in, move, lose their monitor, get it back and log
- * off. Run in a build without sanitizers (tools/run-tests), where a use
+ * and go, users sign in, lock and unlock, move, disconnect and resume,
+ * lose their monitor, get it back locked, unlock and log off. Run in a build without sanitizers (tools/run-tests), where a use
  * of freed memory inside a library shows as a crash: the loop that once
  * crashed 5 runs of 9 at the next sign-in after a log off. */
 #include <linux/input-event-codes.h>
@@ -36,16 +36,31 @@ static void test_a_hundred_days(void **state) {
 		assert_true(harness_wait(h, "views a 1"));
 		assert_true(harness_move(h, mouse, 5, 5));
 		assert_true(harness_click(h, mouse, BTN_LEFT));
-		// Moves to b, then to c, whose monitor goes and comes back.
+		// Locks from the session menu, unlocks with the password.
+		assert_true(harness_key(h, kb, "ctrl+alt+Delete"));
+		assert_true(harness_key(h, kb, "Return"));
+		assert_true(harness_wait(h, "station a locked"));
+		assert_true(harness_type(h, kb, "secret"));
+		assert_true(harness_key(h, kb, "Return"));
+		assert_true(harness_wait(h, "station a active"));
+		// Moves to b and disconnects there, resumes at c, whose monitor
+		// goes and comes back: the session comes back locked.
 		sign_in(h, "kb-b");
 		assert_true(harness_wait(h, "views b 1"));
+		assert_true(harness_key(h, "kb-b", "ctrl+alt+Delete"));
+		assert_true(harness_key(h, "kb-b", "Down"));
+		assert_true(harness_key(h, "kb-b", "Return"));
+		assert_true(harness_wait(h, "station b login"));
 		sign_in(h, "kb-c");
 		assert_true(harness_wait(h, "views c 1"));
 		assert_true(harness_remove_output(h, "HEADLESS-2"));
-		assert_true(harness_wait(h, "views c 0"));
+		assert_true(harness_wait(h, "station c offline"));
 		char *name = harness_add_output(h, 800, 600, "HEADLESS-2");
 		assert_non_null(name);
 		free(name);
+		assert_true(harness_wait(h, "station c locked"));
+		assert_true(harness_type(h, "kb-c", "secret"));
+		assert_true(harness_key(h, "kb-c", "Return"));
 		assert_true(harness_wait(h, "views c 1"));
 		// Back to a, log off there, then the devices go.
 		sign_in(h, kb);
