@@ -258,6 +258,15 @@ static void reattach(struct mp_station *station) {
 			return;
 		}
 	}
+	// A kiosk whose session ended while it was away starts again.
+	if (station_is_kiosk(station) && station->helper == NULL &&
+			station->kiosk.restart_timer == NULL) {
+		struct mp_error err;
+		if (!action_autologin(station, &err)) {
+			wlr_log(WLR_ERROR, "station %s: kiosk start: %s", station->name,
+				err.text);
+		}
+	}
 }
 
 /* A new session for the user the station's helper let in. */

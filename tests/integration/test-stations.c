@@ -271,6 +271,21 @@ static void test_replugged_station_shows_the_same_session(void **state) {
 	harness_shot_free(shot);
 }
 
+static void test_kiosk_ended_while_away_starts_again(void **state) {
+	// The kiosk's command dies while its station is unplugged: its
+	// session ends; when the monitor is back the kiosk starts anew.
+	long pid;
+	struct mp_harness *h = start_kiosk(state, &pid);
+	unplug(h);
+	assert_true(harness_action(h, "end", "1"));
+	assert_true(harness_wait(h, "sessions 0"));
+	char *name = harness_add_output(h, 800, 600, "HEADLESS-1");
+	free(name);
+	assert_true(harness_wait(h, "views s 1"));
+	assert_state_long(h, "sessions_started", 2);
+	assert_state_str(h, "stations/s/state", "active");
+}
+
 static void test_output_name_in_use_is_refused(void **state) {
 	long pid;
 	struct mp_harness *h = start_kiosk(state, &pid);
@@ -342,6 +357,8 @@ int main(void) {
 			teardown),
 		cmocka_unit_test_teardown(
 			test_replugged_station_shows_the_same_session, teardown),
+		cmocka_unit_test_teardown(test_kiosk_ended_while_away_starts_again,
+			teardown),
 		cmocka_unit_test_teardown(test_output_name_in_use_is_refused,
 			teardown),
 		cmocka_unit_test_teardown(
