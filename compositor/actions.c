@@ -258,9 +258,10 @@ static void reattach(struct mp_station *station) {
 			return;
 		}
 	}
-	// A kiosk whose session ended while it was away starts again.
-	if (station_is_kiosk(station) && station->helper == NULL &&
-			station->kiosk.restart_timer == NULL) {
+	// A kiosk whose session ended while it was away starts again (not
+	// before its first start: the compositor's start-up does that).
+	if (station_is_kiosk(station) && station->kiosk.started_at != 0 &&
+			station->helper == NULL && station->kiosk.restart_timer == NULL) {
 		struct mp_error err;
 		if (!action_autologin(station, &err)) {
 			wlr_log(WLR_ERROR, "station %s: kiosk start: %s", station->name,

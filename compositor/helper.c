@@ -225,13 +225,15 @@ static bool handle_unlock_answer(struct mp_helper *helper,
 		const struct mp_frame *frame) {
 	bool ok = frame->type == MP_FRAME_UNLOCKED;
 	if (helper->unlocks_abandoned > 0 || !helper->unlocking) {
-		if (helper->unlocks_abandoned > 0) {
-			helper->unlocks_abandoned--;
-		}
 		// Not misbehaviour: it answered while we gave up.
 		wlr_log(WLR_DEBUG, "helper %d of %s: %s of an unlock that is "
 			"over: ignored", (int)helper->pid, helper->user,
 			frame_type_name(frame->type));
+		if (helper->unlocks_abandoned > 0 &&
+				--helper->unlocks_abandoned == 0 && helper->unlocking) {
+			// It gets to the unlock asked only now: its time starts.
+			restart_timeout(helper);
+		}
 		return true;
 	}
 	end_unlock(helper);

@@ -841,9 +841,11 @@ static void disconnect(struct mp_session *session) {
 
 /* The session is over: nothing of it may stay. */
 static void finish(struct mp_session *session) {
+	struct mp_server *server = session->server;
 	wlr_log(WLR_INFO, "session %u (%s): gone", session->id, session->user);
-	session->server->session_handler->destroy(session);
+	server->session_handler->destroy(session);
 	session_destroy(session);
+	server_changed(server); // one session fewer, wherever it was
 	// Its processes, if its helper could not end them, come to us and
 	// are killed as they are reaped (compositor.c).
 }
