@@ -388,7 +388,8 @@ static void handle_signin_failed(struct mp_station *station,
 static bool unlock_with(struct mp_station *station, const char *secret,
 		struct mp_error *err) {
 	if (!session_unlock_begin(station->session, secret)) {
-		return fail(err, "An unlock is in progress");
+		return fail(err, "The password is still being checked; try again "
+			"in a moment");
 	}
 	station_set_busy(station, true);
 	return true;

@@ -561,9 +561,11 @@ void helper_end(struct mp_helper *helper, int grace_ms) {
 
 bool helper_unlock(struct mp_helper *helper, const char *secret) {
 	// A helper that closed its end cannot be asked: it is about to be
-	// seen gone.
+	// seen gone. One that still checks a password given up (cancelled,
+	// timed out) is not asked again until it answered: cancelled checks
+	// must not queue up in front of the next one.
 	if (helper->phase != MP_HELPER_RUNNING || helper->unlocking ||
-			helper->unwritable) {
+			helper->unwritable || helper->unlocks_abandoned > 0) {
 		return false;
 	}
 	char buf[1024];

@@ -415,7 +415,7 @@ static struct mp_session *find_session(struct mp_server *server,
 	long id = parse_number(target);
 	struct mp_session *session;
 	wl_list_for_each(session, &server->sessions, link) {
-		if ((id >= 0 && session->id == (uint32_t)id) ||
+		if ((id >= 0 && (long)session->id == id) ||
 				(id < 0 && strcmp(session->user, target) == 0)) {
 			return session;
 		}

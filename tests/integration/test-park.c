@@ -103,6 +103,11 @@ static void test_suspend_parks_the_session(void **state) {
 	reason = harness_action_refused(h, "suspend", "99");
 	assert_non_null(reason);
 	free(reason);
+	// 2^32 + 1 is no session id (it once wrapped around to session 1).
+	reason = harness_action_refused(h, "end", "4294967297");
+	assert_non_null(reason);
+	free(reason);
+	assert_state_str(h, "sessions/1/state", "parked");
 }
 
 static void test_signing_in_at_b_moves_a_locked_session(void **state) {
