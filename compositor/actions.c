@@ -235,7 +235,7 @@ static void end_session(struct mp_session *session, const char *reason,
 /* The station shows the session, which is at its place now. */
 static void shown_at(struct mp_session *session, struct mp_station *station) {
 	unpark(session);
-	station_show_session(station, session, session->locked);
+	station_show_session(station, session);
 	station->kiosk.started_at = time(NULL);
 }
 
@@ -422,14 +422,15 @@ static void handle_intent(struct mp_station *station,
 	bool ok = true;
 	switch (intent->type) {
 	case MP_INTENT_SUBMIT:
-		ok = station->locked ? unlock_with(station, intent->secret, &err) :
+		ok = station_is_locked(station) ?
+			unlock_with(station, intent->secret, &err) :
 			action_signin(station, intent->user, intent->secret, &err);
 		if (!ok) {
 			station_show_error(station, err.text);
 		}
 		break;
 	case MP_INTENT_ANSWER:
-		if (station->locked) {
+		if (station_is_locked(station)) {
 			session_unlock_answer(station->session, intent->secret);
 		} else {
 			station_signin_answer(station, intent->secret);
@@ -438,7 +439,7 @@ static void handle_intent(struct mp_station *station,
 	case MP_INTENT_CANCEL:
 		if (station->menu != NULL) {
 			station_close_menu(station);
-		} else if (station->locked) {
+		} else if (station_is_locked(station)) {
 			session_unlock_cancel(station->session);
 			station_set_busy(station, false);
 		} else {
@@ -528,7 +529,7 @@ static void handle_session_destroy(struct mp_session *session) {
 static void handle_unlock_prompt(struct mp_session *session,
 		const char *text, bool echo) {
 	struct mp_station *station = station_of_session(session->server, session);
-	if (station != NULL && station->locked) {
+	if (station != NULL && station_is_locked(station)) {
 		station_show_prompt(station, text, echo);
 	} else {
 		session_unlock_cancel(session);
@@ -546,7 +547,7 @@ static void handle_unlock_message(struct mp_session *session,
 static void handle_unlocked(struct mp_session *session, bool ok,
 		const char *reason) {
 	struct mp_station *station = station_of_session(session->server, session);
-	if (station == NULL || !station->locked) {
+	if (station == NULL || !station_is_locked(station)) {
 		return;
 	}
 	if (ok) {
@@ -630,7 +631,7 @@ bool action_lock(struct mp_station *station, const char *reason,
 		return fail(err, "station %s is a kiosk: it is not locked",
 			station->name);
 	}
-	if (station->locked) {
+	if (station_is_locked(station)) {
 		return fail(err, "station %s is locked already", station->name);
 	}
 	if (station->state != MP_STATION_ACTIVE ||
@@ -646,7 +647,7 @@ bool action_lock(struct mp_station *station, const char *reason,
 }
 
 bool action_unlock(struct mp_station *station, struct mp_error *err) {
-	if (!station->locked || station->session == NULL) {
+	if (!station_is_locked(station)) {
 		return fail(err, "station %s is not locked", station->name);
 	}
 	session_unlock(station->session, "unlocked by an admin");

@@ -471,19 +471,13 @@ bool compositor_start(struct mp_server *server) {
 	return true;
 }
 
-static long now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 
 /* Runs the event loop until done(server) or ms have passed. */
 static void run_until(struct mp_server *server,
 		bool (*done)(struct mp_server *server), int ms) {
-	long deadline = now_ms() + ms;
+	int64_t deadline = util_now_ms() + ms;
 	while (!done(server)) {
-		long left = deadline - now_ms();
+		int64_t left = deadline - util_now_ms();
 		if (left <= 0) {
 			return;
 		}

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <wlr/types/wlr_keyboard.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
@@ -16,6 +15,7 @@
 #include "server.h"
 #include "session.h"
 #include "station.h"
+#include "util.h"
 
 const char *station_state_name(enum mp_station_state state) {
 	switch (state) {
@@ -41,13 +41,7 @@ static enum mp_station_state settled_state(struct mp_station *station) {
 	if (station->session == NULL) {
 		return MP_STATION_LOGIN;
 	}
-	return station->locked ? MP_STATION_LOCKED : MP_STATION_ACTIVE;
-}
-
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return station->session->locked ? MP_STATION_LOCKED : MP_STATION_ACTIVE;
 }
 
 int station_idle_lock_ms(struct mp_station *station) {
@@ -72,7 +66,7 @@ static int handle_idle_timer(void *data) {
 	if (station->state != MP_STATION_ACTIVE || idle <= 0) {
 		return 0; // armed again when it is active
 	}
-	int64_t left = station->last_input_ms + idle - now_ms();
+	int64_t left = station->last_input_ms + idle - util_now_ms();
 	if (left > 0) {
 		arm_idle(station, left);
 		return 0;
@@ -85,7 +79,7 @@ static int handle_idle_timer(void *data) {
 
 /* Its devices were used: the idle time starts again. */
 static void note_input(struct mp_station *station) {
-	station->last_input_ms = now_ms();
+	station->last_input_ms = util_now_ms();
 }
 
 /* The one place where a station changes state: what it shows follows in
@@ -293,6 +287,10 @@ struct mp_station *station_of_session(struct mp_server *server,
 		}
 	}
 	return NULL;
+}
+
+bool station_is_locked(struct mp_station *station) {
+	return station->session != NULL && station->session->locked;
 }
 
 bool station_is_kiosk(struct mp_station *station) {
@@ -539,9 +537,9 @@ static struct mp_station_device *first_keyboard(struct mp_station *station) {
 	return NULL;
 }
 
-/* Locked: the lock screen goes on top of the stack (a menu closes). */
+/* Its session is locked: the lock screen goes on top of the stack (a
+ * menu closes). */
 static void push_lock(struct mp_station *station) {
-	station->locked = true;
 	station_close_menu(station);
 	station->lock = greeter_create(station->server, &station->place,
 		station->overlay_tree, MP_GREETER_LOCK, station->session->user,
@@ -558,7 +556,6 @@ static void push_lock(struct mp_station *station) {
 }
 
 static void pop_lock(struct mp_station *station) {
-	station->locked = false;
 	if (station->lock != NULL) {
 		overlay_destroy(&station->lock->base);
 		station->lock = NULL;
@@ -566,13 +563,13 @@ static void pop_lock(struct mp_station *station) {
 }
 
 void station_show_session(struct mp_station *station,
-		struct mp_session *session, bool locked) {
+		struct mp_session *session) {
 	assert(station->session == NULL && station->helper == NULL);
 	if (station->greeter != NULL) {
 		pop_greeter(station);
 	}
 	station->session = session;
-	if (locked) {
+	if (session->locked) {
 		push_lock(station);
 	}
 	forget_pressed_keys(station);
@@ -619,7 +616,7 @@ void station_release_session(struct mp_station *station, const char *reason,
 }
 
 void station_lock(struct mp_station *station, const char *reason) {
-	if (station->session == NULL || station->locked) {
+	if (!station_is_locked(station) || station->state == MP_STATION_LOCKED) {
 		return;
 	}
 	push_lock(station);
@@ -631,7 +628,7 @@ void station_lock(struct mp_station *station, const char *reason) {
 }
 
 void station_unlock(struct mp_station *station, const char *reason) {
-	if (!station->locked) {
+	if (station->state != MP_STATION_LOCKED || station_is_locked(station)) {
 		return;
 	}
 	pop_lock(station);

@@ -107,7 +107,6 @@ struct mp_station {
 	struct mp_session *session; // shown here, may be NULL
 	struct wl_list overlays;    // mp_overlay.link, bottom first
 	struct mp_greeter *greeter; // on the stack while the station is free
-	bool locked;                // its session is behind the lock screen
 	struct mp_greeter *lock;    // the lock screen (NULL if it could not
 	                            // be drawn: the background shows)
 	struct mp_menu *menu;       // the secure session menu, when open
@@ -141,17 +140,20 @@ struct mp_station *station_of_session(struct mp_server *server,
 	struct mp_session *session);
 bool station_wants_output(struct mp_station *station, const char *name);
 bool station_is_kiosk(struct mp_station *station);
+/* Whether its session is here behind the lock screen (the session's
+ * lock is the one truth of it). */
+bool station_is_locked(struct mp_station *station);
 const char *station_state_name(enum mp_station_state state);
 
 /* Events of the state machine. */
 /* The outputs present changed: parts and area are computed again. */
 void station_update_outputs(struct mp_station *station);
 /* A session is shown here (it was attached to this station's place);
- * locked: behind the lock screen, from the first frame. */
+ * a locked one behind the lock screen, from the first frame. */
 void station_show_session(struct mp_station *station,
-	struct mp_session *session, bool locked);
-/* Its session is locked: the lock screen replaces its windows in the same
- * frame. Unlocked: its windows come back. */
+	struct mp_session *session);
+/* Its session was locked: the lock screen replaces its windows in the
+ * same frame. Unlocked: its windows come back. */
 void station_lock(struct mp_station *station, const char *reason);
 void station_unlock(struct mp_station *station, const char *reason);
 /* The secure session menu opens on top of the session, or closes. */

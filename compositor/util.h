@@ -18,4 +18,7 @@ bool util_utf8_next(const char **s, uint32_t *cp);
  * false (errno set) when something could not be removed. */
 bool util_remove_tree(const char *path);
 
+/* Milliseconds of CLOCK_MONOTONIC: for deadlines and elapsed times. */
+int64_t util_now_ms(void);
+
 #endif

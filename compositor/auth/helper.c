@@ -440,12 +440,6 @@ static int reap(struct helper *h, int *status) {
 	return n;
 }
 
-static long now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The processes that got SIGTERM: each gets it once, also one that comes
  * to us (its parent died) during the grace period. */
 struct termed {
@@ -485,9 +479,9 @@ static bool has_children(void) {
 static void kill_everything(struct helper *h, int sigfd, long grace_ms,
 		int *status) {
 	struct termed termed = { 0 };
-	long deadline = now_ms() + grace_ms;
+	int64_t deadline = util_now_ms() + grace_ms;
 	for (;;) {
-		long left = deadline - now_ms();
+		int64_t left = deadline - util_now_ms();
 		if (left > 0) {
 			proc_signal_children(getpid(), SIGTERM, spare_termed, &termed);
 		}
