@@ -547,18 +547,29 @@ bool harness_wait_end(struct mp_harness *h,
 	return await(h, pending, condition, NULL);
 }
 
-char *harness_wait_refused(struct mp_harness *h, const char *condition) {
+/* The reason a request was refused (caller frees), or NULL (said on
+ * stderr, as what) when it was done, got no answer, or the connection
+ * was lost. */
+static char *refused(struct mp_harness *h, struct mp_test_result_v1 *result,
+		const char *what) {
 	char *text = NULL;
-	enum mp_answer_status status = mp_test_await(h->display,
-		mp_test_v1_wait(h->test, condition), ANSWER_TIMEOUT_MS, &text);
+	enum mp_answer_status status = mp_test_await(h->display, result,
+		ANSWER_TIMEOUT_MS, &text);
 	if (status == MP_ANSWER_FAILED) {
 		return text;
 	}
-	fprintf(stderr, "harness: wait '%s' was not refused: %s\n", condition,
-		status == MP_ANSWER_DONE ? "it held" : status == MP_ANSWER_TIMEOUT ?
-		"no answer" : "connection lost");
+	fprintf(stderr, "harness: %s was not refused: %s\n", what,
+		status == MP_ANSWER_DONE ? "it was done" :
+		status == MP_ANSWER_TIMEOUT ? "no answer" : "connection lost");
 	free(text);
 	return NULL;
+}
+
+char *harness_wait_refused(struct mp_harness *h, const char *condition) {
+	char *what = harness_format("wait '%s'", condition);
+	char *text = refused(h, mp_test_v1_wait(h->test, condition), what);
+	free(what);
+	return text;
 }
 
 bool harness_action(struct mp_harness *h, const char *verb,
@@ -569,17 +580,11 @@ bool harness_action(struct mp_harness *h, const char *verb,
 
 char *harness_action_refused(struct mp_harness *h, const char *verb,
 		const char *target) {
-	char *text = NULL;
-	enum mp_answer_status status = mp_test_await(h->display,
-		mp_test_v1_action(h->test, verb, target ? target : ""),
-		ANSWER_TIMEOUT_MS, &text);
-	if (status == MP_ANSWER_FAILED) {
-		return text;
-	}
-	fprintf(stderr, "harness: action %s %s was not refused\n", verb,
-		target ? target : "");
-	free(text);
-	return NULL;
+	char *what = harness_format("action %s %s", verb, target ? target : "");
+	char *text = refused(h,
+		mp_test_v1_action(h->test, verb, target ? target : ""), what);
+	free(what);
+	return text;
 }
 
 char *harness_add_output(struct mp_harness *h, int width, int height,

@@ -176,22 +176,11 @@ static void test_end_logging_off_session(void **state) {
 
 static void test_end_starting_session(void **state) {
 	// PAM takes 2 s to open the session: it is ended while starting.
-	char *cmd = client_cmd("00ff00", "session", NULL);
-	char *config = harness_format("[compositor]\nsession-command = %s\n"
-		"[station a]\noutputs = HEADLESS-1\ndevices = usb-a\n", cmd);
-	struct mp_harness_options options = {
-		.config = config,
-		.headless = "1:640x480",
-		.pam = "auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
-			"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
-			"session required %PAM_MPTEST% open_delay=2000\n",
-	};
-	struct mp_harness *h = harness_start_with(&options);
-	free(cmd);
-	free(config);
-	assert_non_null(h);
-	*state = h;
-	assert_true(harness_request_add_keyboard(h, "kb-a", "usb-a:1", NULL));
+	struct mp_harness *h = start_stations(state,
+		"auth required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"account required %PAM_MATRIX% passdb=%DIR%/pam/passdb\n"
+		"session required %PAM_MPTEST% open_delay=2000\n", NULL, NULL, NULL,
+		false);
 	sign_in(h, "kb-a");
 	assert_true(harness_wait(h, "session-state 1 starting"));
 	assert_true(harness_action(h, "end", "1"));
@@ -328,8 +317,11 @@ static void test_max_sessions_refuses_one_more(void **state) {
 	assert_state_count(h, "sessions", 1);
 }
 
-/* The compositor's resident memory, in KiB. */
+/* The compositor's resident memory, in KiB, once everything it had to
+ * draw is on screen (a buffer replaced in the last frame is freed only
+ * when the next one is shown). */
 static long rss_kib(struct mp_harness *h) {
+	assert_true(harness_wait(h, "idle"));
 	char *path = harness_format("/proc/%d/status", (int)h->pid);
 	char *status = harness_read_file(path);
 	free(path);
