@@ -107,7 +107,7 @@ struct client {
 
 	bool misbehave;         // --misbehave: SIGUSR1 makes it misbehave
 	bool misbehave_pending; // a SIGUSR1 came before window 0 was mapped
-	int signal_fd;          // SIGUSR1 (--misbehave), or -1
+	int signal_fd;          // SIGTERM, and SIGUSR1 with --misbehave
 	int extra_windows;      // toplevels made by --misbehave
 
 	uint32_t color;
@@ -1068,7 +1068,7 @@ static int dispatch(struct client *c) {
 	}
 	if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 		if (wl_display_read_events(c->display) < 0) {
-			return -1;
+			return -1; // disconnected (also when SIGTERM came with it)
 		}
 	} else {
 		wl_display_cancel_read(c->display);
@@ -1080,6 +1080,11 @@ static int dispatch(struct client *c) {
 		struct signalfd_siginfo info;
 		while (read(c->signal_fd, &info, sizeof(info)) ==
 				sizeof(info)) {
+			if (info.ssi_signo == SIGTERM) {
+				// Still connected: killed, not disconnected.
+				logf_(c, "terminated");
+				exit(0);
+			}
 			misbehave(c);
 		}
 	}
@@ -1283,17 +1288,21 @@ int main(int argc, char *argv[]) {
 
 	// A paste into a reader gone must not kill it.
 	signal(SIGPIPE, SIG_IGN);
+	// Blocked before pid N is logged: a SIGUSR1 sent at once waits.
+	// SIGTERM (a session's end) is read in order with the connection:
+	// the compositor disconnects a session's clients before its helper
+	// sends SIGTERM, and that disconnect is what "exit" tells.
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
 	if (c.misbehave) {
-		// Blocked before pid N is logged: a SIGUSR1 sent at once waits.
-		sigset_t mask;
-		sigemptyset(&mask);
 		sigaddset(&mask, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &mask, NULL);
-		c.signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-		if (c.signal_fd < 0) {
-			fprintf(stderr, "mp-client: signalfd: %s\n", strerror(errno));
-			return 1;
-		}
+	}
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	c.signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (c.signal_fd < 0) {
+		fprintf(stderr, "mp-client: signalfd: %s\n", strerror(errno));
+		return 1;
 	}
 
 	c.display = wl_display_connect(NULL);
