@@ -235,8 +235,12 @@ static void sweep_stale_runtime_dirs(const char *base) {
 			continue;
 		}
 		long pid = strtol(ent->d_name + 7, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid == getpid() ||
-				runtime_dir_alive(base_fd, ent->d_name, (pid_t)pid)) {
+		// mpcomp-PID.new: one being made, not locked yet (see
+		// make_runtime_dir): stale only once its pid is gone.
+		bool making = strcmp(end, ".new") == 0;
+		if ((*end != '\0' && !making) || pid <= 0 || pid == getpid() ||
+				(making ? kill((pid_t)pid, 0) == 0 || errno == EPERM :
+				runtime_dir_alive(base_fd, ent->d_name, (pid_t)pid))) {
 			continue;
 		}
 		char path[4096];
@@ -272,28 +276,48 @@ static bool make_runtime_dir(struct mp_server *server) {
 		server->runtime_dir = NULL;
 		return false;
 	}
+	// Made under another name and shown under its own only once its lock
+	// is held, so that another mpcomp starting meanwhile never takes it
+	// for a stale one (an unlocked mpcomp-PID) and removes it.
+	char *making = NULL, *lock = NULL;
+	if (asprintf(&making, "%s.new", server->runtime_dir) < 0) {
+		making = NULL;
+		goto error;
+	}
 	// 0711: session directories inside belong to their users.
-	if (mkdir(server->runtime_dir, 0711) < 0 || chmod(server->runtime_dir,
-			0711) < 0) {
-		wlr_log_errno(WLR_ERROR, "cannot create %s", server->runtime_dir);
-		free(server->runtime_dir);
-		server->runtime_dir = NULL;
-		return false;
+	if (mkdir(making, 0711) < 0 || chmod(making, 0711) < 0) {
+		wlr_log_errno(WLR_ERROR, "cannot create %s", making);
+		goto error;
 	}
 	// Held as long as we run: how another mpcomp knows it is not stale.
-	char *lock = NULL;
-	if (asprintf(&lock, "%s/lock", server->runtime_dir) < 0) {
-		return false;
+	if (asprintf(&lock, "%s/lock", making) < 0) {
+		lock = NULL;
+		goto error;
 	}
 	server->runtime_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC |
 		O_NOFOLLOW, 0600);
-	free(lock);
 	if (server->runtime_lock_fd < 0 ||
 			flock(server->runtime_lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		wlr_log_errno(WLR_ERROR, "cannot lock %s", server->runtime_dir);
-		return false;
+		wlr_log_errno(WLR_ERROR, "cannot lock %s", lock);
+		goto error;
 	}
+	if (rename(making, server->runtime_dir) < 0) {
+		wlr_log_errno(WLR_ERROR, "cannot create %s", server->runtime_dir);
+		goto error;
+	}
+	free(making);
+	free(lock);
 	return true;
+
+error:
+	if (making != NULL) {
+		util_remove_tree(making);
+	}
+	free(making);
+	free(lock);
+	free(server->runtime_dir);
+	server->runtime_dir = NULL;
+	return false;
 }
 
 static bool create_backends(struct mp_server *server,

@@ -36,6 +36,10 @@ const char *harness_fork_child_library(void) {
 	return FORK_CHILD_PATH;
 }
 
+const char *harness_slow_lock_library(void) {
+	return SLOW_LOCK_PATH;
+}
+
 const char *harness_mpcomp(void) {
 	return MPCOMP_PATH;
 }

@@ -56,6 +56,9 @@ struct mp_harness_options {
 /* tests/preload/fork_child.so: forks a child at load, its pid written to
  * $MP_FORK_CHILD_PID. */
 const char *harness_fork_child_library(void);
+/* tests/preload/slow_lock.so: mpcomp takes its runtime directory's lock
+ * $MP_SLOW_LOCK_MS late, having created $MP_SLOW_LOCK_SIGNAL. */
+const char *harness_slow_lock_library(void);
 /* The directory of mpcomp's runtime files (mpcomp-PID: the test socket,
  * the sessions' directories); caller frees. */
 char *harness_runtime_dir(struct mp_harness *h);

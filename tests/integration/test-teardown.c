@@ -299,6 +299,57 @@ static void test_stale_runtime_directory_is_removed(void **state) {
 	free(dir);
 }
 
+static void test_starting_compositor_directory_is_kept(void **state) {
+	// Two mpcomps start at once in one runtime directory: the second one's
+	// sweep of stale directories comes while the first has made its own
+	// but not yet locked it (held back 1 s here), and must leave it alone.
+	char *runtime = harness_format("/tmp/mpcomp-race-%d", (int)getpid());
+	mkdir(runtime, 0700);
+	char *signal = harness_format("%s/first-is-locking", runtime);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		// The second mpcomp, as soon as the first one is in its window.
+		for (int i = 0; i < 1000 && access(signal, F_OK) != 0; i++) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		struct mp_harness_options options = {
+			.config = "[station a]\noutputs = HEADLESS-1\n",
+			.headless = "1:640x480",
+			.runtime_dir = runtime,
+		};
+		struct mp_harness *second = harness_start_with(&options);
+		_exit(second != NULL && harness_stop(second) == 0 ? 0 : 1);
+	}
+	char *env_ms = "MP_SLOW_LOCK_MS=1000";
+	char *env_signal = harness_format("MP_SLOW_LOCK_SIGNAL=%s", signal);
+	const char *const env[] = { env_ms, env_signal, NULL };
+	struct mp_harness_options options = {
+		.config = "[station a]\noutputs = HEADLESS-1\n",
+		.headless = "1:640x480",
+		.runtime_dir = runtime,
+		.preload = harness_slow_lock_library(),
+		.env = env,
+	};
+	struct mp_harness *first = harness_start_with(&options);
+	*state = first;
+	int status = 0;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_non_null(first);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	char *own = harness_runtime_dir(first);
+	struct stat st;
+	assert_int_equal(stat(own, &st), 0);
+	assert_true(harness_wait(first, "idle"));
+	free(own);
+	unlink(signal);
+	free(signal);
+	free(env_signal);
+	rmdir(runtime); // empty once both are gone (teardown stops the first)
+	free(runtime);
+}
+
 static void test_running_compositor_directory_is_kept(void **state) {
 	// A second mpcomp with the same runtime directory leaves the first
 	// one's alone.
@@ -537,6 +588,10 @@ int main(void) {
 			teardown_system_service),
 		cmocka_unit_test_teardown(test_compositor_keeps_its_own_children,
 			teardown),
+		cmocka_unit_test_teardown(
+			test_starting_compositor_directory_is_kept, teardown),
+		cmocka_unit_test_teardown(
+			test_sigterm_ends_locked_and_parked_sessions, teardown),
 		cmocka_unit_test_teardown(test_exit_removes_the_runtime_directory,
 			teardown),
 		cmocka_unit_test_teardown(test_stale_runtime_directory_is_removed,
