@@ -68,6 +68,21 @@ static void test_sigterm_leaves_no_session_process(void **state) {
 	}
 }
 
+static void test_sigterm_ends_locked_and_parked_sessions(void **state) {
+	// A locked session and a parked one (its station went offline): no
+	// process of either is left once mpcomp has exited.
+	pid_t daemons[2];
+	struct mp_harness *h = start_two_sessions(state, daemons);
+	assert_true(harness_request_add_keyboard(h, "kb", "usb-a:1", NULL));
+	assert_true(harness_action(h, "lock", "a"));
+	assert_true(harness_remove_output(h, "HEADLESS-1")); // b's kiosk parks
+	assert_true(harness_wait(h, "session-state 1 parked"));
+	assert_true(harness_wait(h, "session-state 2 parked"));
+	assert_int_equal(harness_signal(h, SIGTERM), 0);
+	assert_false(alive(daemons[0]));
+	assert_false(alive(daemons[1]));
+}
+
 static void test_sigint_leaves_no_session_process(void **state) {
 	pid_t daemons[2];
 	struct mp_harness *h = start_two_sessions(state, daemons);
