@@ -8,9 +8,11 @@
 #include "desktop.h"
 #include "helper.h"
 #include "overlay/overlay.h"
+#include "overlay/notice.h"
 #include "server.h"
 #include "session.h"
 #include "station.h"
+#include "util.h"
 
 // Kiosk commands come back after 1 s, doubling up to 30 s while they keep
 // failing; a run of 60 s or more starts the count again.
@@ -18,11 +20,13 @@
 #define KIOSK_MAX_DELAY_MS 30000
 #define KIOSK_GOOD_RUN_S 60
 
-static bool fail(struct mp_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static bool fail_code(struct mp_error *err, enum mp_error_code code,
+	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static bool fail(struct mp_error *err, const char *fmt, ...) {
+static bool fail_code(struct mp_error *err, enum mp_error_code code,
+		const char *fmt, ...) {
 	if (err != NULL) {
+		err->code = code;
 		va_list args;
 		va_start(args, fmt);
 		vsnprintf(err->text, sizeof(err->text), fmt, args);
@@ -30,6 +34,10 @@ static bool fail(struct mp_error *err, const char *fmt, ...) {
 	}
 	return false;
 }
+
+/* Most refusals are about the state of what the action is for. */
+#define fail(err, ...) fail_code(err, MP_ERROR_WRONG_STATE, __VA_ARGS__)
+#define fail_invalid(err, ...) fail_code(err, MP_ERROR_INVALID, __VA_ARGS__)
 
 /* ---- kiosk policy ---- */
 
@@ -225,6 +233,8 @@ static struct mp_station *release(struct mp_session *session,
 /* Ends the session; a kiosk station gets its command back later. */
 static void end_session(struct mp_session *session, const char *reason,
 		const char *error) {
+	stop_timer(&session->end_warning.timer);
+	session->end_warning.deadline_ms = 0;
 	struct mp_station *station = release(session, reason, error);
 	session_end(session, reason);
 	if (station != NULL) {
@@ -336,6 +346,14 @@ static void handle_signed_in(struct mp_station *station,
 	}
 	// Kiosk sessions belong to their station (several kiosks may share
 	// a user); any other user has at most one session.
+	if (!station_is_kiosk(station) && (server->maintenance.on ||
+			station->block.on)) {
+		// Closed while PAM was at work: no new sign-in now.
+		station_signin_cancel(station);
+		station_show_error(station, station->block.on ?
+			"This station is blocked" : "Sign-in is closed for maintenance");
+		return;
+	}
 	struct mp_session *existing = station_is_kiosk(station) ? NULL :
 		session_for_uid(server, id->uid);
 	int max = server->config->max_sessions;
@@ -462,6 +480,12 @@ static void handle_intent(struct mp_station *station,
 			menu_chosen(station, intent->item, &err) :
 			fail(&err, "no menu to choose from");
 		break;
+	case MP_INTENT_DISMISS:
+		ok = station->notices[MP_STATION_MESSAGE] != NULL &&
+			intent->overlay == &station->notices[MP_STATION_MESSAGE]->base ?
+			action_dismiss_message(station, &err) :
+			fail(&err, "nothing to dismiss");
+		break;
 	}
 	if (!ok) {
 		wlr_log(WLR_INFO, "station %s: %s", station->name,
@@ -581,11 +605,18 @@ bool action_signin(struct mp_station *station, const char *user,
 	if (station->session != NULL) {
 		return fail(err, "Station %s is in use", station->name);
 	}
+	if (station->block.on) {
+		return fail(err, "Station %s is blocked", station->name);
+	}
+	if (station->server->maintenance.on) {
+		return fail(err, "Sign-in is closed for maintenance");
+	}
 	if (user == NULL || user[0] == '\0') {
 		return fail(err, "Type your user name first");
 	}
 	if (!station_begin_signin(station, user, secret, false)) {
-		return fail(err, "Cannot start the sign-in helper");
+		return fail_code(err, MP_ERROR_FAILED,
+			"Cannot start the sign-in helper");
 	}
 	return true;
 }
@@ -706,6 +737,289 @@ bool action_end_all(struct mp_server *server, const char *reason,
 		if (session->state != MP_SESSION_ENDING) {
 			action_end_session(session, reason, NULL);
 		}
+	}
+	return true;
+}
+
+/* ---- an admin's actions ---- */
+
+/* A text an admin gives: at most MP_ACTION_TEXT_MAX bytes of UTF-8, no
+ * control characters (it is drawn on one line). */
+static bool check_text(const char *text, const char *what,
+		struct mp_error *err) {
+	size_t len = strlen(text);
+	if (len > MP_ACTION_TEXT_MAX) {
+		return fail_invalid(err, "the %s is %zu bytes long (at most %d)",
+			what, len, MP_ACTION_TEXT_MAX);
+	}
+	const char *p = text;
+	while (*p != '\0') {
+		uint32_t c;
+		if (!util_utf8_next(&p, &c)) {
+			return fail_invalid(err, "the %s is not valid UTF-8", what);
+		}
+		if (c < 0x20 || c == 0x7f) {
+			return fail_invalid(err, "the %s has a control character",
+				what);
+		}
+	}
+	return true;
+}
+
+static bool check_seconds(unsigned seconds, unsigned max, const char *what,
+		struct mp_error *err) {
+	if (seconds > max) {
+		return fail_invalid(err, "%s of %u s is out of range (0 to %u)",
+			what, seconds, max);
+	}
+	return true;
+}
+
+/* A timer of a station's (block, message): seconds 0 is none. */
+static bool arm_station_timer(struct mp_station *station,
+		struct wl_event_source **timer, wl_event_loop_timer_func_t func,
+		unsigned seconds) {
+	stop_timer(timer);
+	if (seconds == 0) {
+		return true;
+	}
+	*timer = wl_event_loop_add_timer(station->server->loop, func, station);
+	if (*timer == NULL) {
+		return false;
+	}
+	wl_event_source_timer_update(*timer, (int)(seconds * 1000));
+	return true;
+}
+
+static int handle_block_timer(void *data) {
+	struct mp_station *station = data;
+	stop_timer(&station->block.timer);
+	wlr_log(WLR_INFO, "station %s: its block time is over", station->name);
+	action_unblock(station, NULL);
+	return 0;
+}
+
+static int handle_message_timer(void *data) {
+	struct mp_station *station = data;
+	stop_timer(&station->message.timer);
+	action_dismiss_message(station, NULL);
+	return 0;
+}
+
+/* Sets *slot to a copy of text (NULL for NULL or ""). */
+static bool set_text(char **slot, const char *text, struct mp_error *err) {
+	char *copy = NULL;
+	if (text != NULL && text[0] != '\0' && (copy = strdup(text)) == NULL) {
+		return fail_code(err, MP_ERROR_FAILED, "out of memory");
+	}
+	free(*slot);
+	*slot = copy;
+	return true;
+}
+
+bool action_block(struct mp_station *station, const char *text,
+		unsigned seconds, struct mp_error *err) {
+	if (!check_text(text ? text : "", "block message", err) ||
+			!check_seconds(seconds, MP_ACTION_SECONDS_MAX, "a block", err)) {
+		return false;
+	}
+	if (!set_text(&station->block.text, text, err)) {
+		return false;
+	}
+	if (!arm_station_timer(station, &station->block.timer,
+			handle_block_timer, seconds)) {
+		return fail_code(err, MP_ERROR_FAILED, "out of memory");
+	}
+	station->block.until = seconds ? time(NULL) + seconds : 0;
+	// No one signs in behind a block.
+	if (!station_is_kiosk(station)) {
+		station_signin_cancel(station);
+	}
+	station->block.on = true;
+	wlr_log(WLR_INFO, "station %s: blocked by an admin%s%s", station->name,
+		text && text[0] ? ": " : "", text ? text : "");
+	station_update_notices(station);
+	return true;
+}
+
+bool action_unblock(struct mp_station *station, struct mp_error *err) {
+	if (!station->block.on) {
+		return fail(err, "station %s is not blocked", station->name);
+	}
+	stop_timer(&station->block.timer);
+	station->block.on = false;
+	station->block.until = 0;
+	free(station->block.text);
+	station->block.text = NULL;
+	wlr_log(WLR_INFO, "station %s: unblocked", station->name);
+	station_update_notices(station);
+	return true;
+}
+
+bool action_message(struct mp_station *station, const char *text,
+		unsigned seconds, struct mp_error *err) {
+	if (text == NULL || text[0] == '\0') {
+		return fail_invalid(err, "the message is empty");
+	}
+	if (!check_text(text, "message", err) ||
+			!check_seconds(seconds, MP_ACTION_SECONDS_MAX, "a message",
+				err) ||
+			!set_text(&station->message.text, text, err)) {
+		return false;
+	}
+	if (!arm_station_timer(station, &station->message.timer,
+			handle_message_timer, seconds)) {
+		return fail_code(err, MP_ERROR_FAILED, "out of memory");
+	}
+	station->message.until = seconds ? time(NULL) + seconds : 0;
+	station->message.on = true;
+	wlr_log(WLR_INFO, "station %s: message from an admin: %s",
+		station->name, text);
+	station_update_notices(station);
+	return true;
+}
+
+bool action_dismiss_message(struct mp_station *station,
+		struct mp_error *err) {
+	if (!station->message.on) {
+		return fail(err, "station %s shows no message", station->name);
+	}
+	stop_timer(&station->message.timer);
+	station->message.on = false;
+	station->message.until = 0;
+	free(station->message.text);
+	station->message.text = NULL;
+	wlr_log(WLR_INFO, "station %s: message closed", station->name);
+	station_update_notices(station);
+	return true;
+}
+
+/* The end warning's countdown: each second its banner says how long is
+ * left; at 0 the session ends. */
+static int handle_end_warning(void *data) {
+	struct mp_session *session = data;
+	int64_t left = session->end_warning.deadline_ms - util_now_ms();
+	if (left <= 0) {
+		wlr_log(WLR_INFO, "session %u (%s): its warning is over: it ends",
+			session->id, session->user);
+		end_session(session, "ended by an admin", NULL);
+		return 0;
+	}
+	wl_event_source_timer_update(session->end_warning.timer,
+		left % 1000 ? (int)(left % 1000) : 1000);
+	struct mp_station *station = station_of_session(session->server, session);
+	if (station != NULL) {
+		station_update_notices(station);
+	}
+	server_changed(session->server);
+	return 0;
+}
+
+bool action_end_warned(struct mp_session *session, unsigned seconds,
+		const char *reason, struct mp_error *err) {
+	if (seconds == 0) {
+		return action_end_session(session, reason, err);
+	}
+	if (!check_seconds(seconds, MP_ACTION_WARN_MAX, "a warning", err)) {
+		return false;
+	}
+	if (session->state == MP_SESSION_ENDING) {
+		return fail(err, "session %u is ending already", session->id);
+	}
+	if (session->end_warning.deadline_ms != 0) {
+		return fail(err, "session %u is warned already: it ends in %lld s",
+			session->id, (long long)((session->end_warning.deadline_ms -
+			util_now_ms() + 999) / 1000));
+	}
+	session->end_warning.timer = wl_event_loop_add_timer(
+		session->server->loop, handle_end_warning, session);
+	if (session->end_warning.timer == NULL) {
+		return fail_code(err, MP_ERROR_FAILED, "out of memory");
+	}
+	session->end_warning.deadline_ms = util_now_ms() + (int64_t)seconds * 1000;
+	wl_event_source_timer_update(session->end_warning.timer, 1000);
+	wlr_log(WLR_INFO, "session %u (%s): ends in %u s (%s)", session->id,
+		session->user, seconds, reason);
+	struct mp_station *station = station_of_session(session->server, session);
+	if (station != NULL) {
+		station_update_notices(station);
+	}
+	server_changed(session->server);
+	return true;
+}
+
+static void update_all_notices(struct mp_server *server) {
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		station_update_notices(station);
+	}
+	server_changed(server);
+}
+
+bool action_identify(struct mp_server *server, bool on,
+		struct mp_error *err) {
+	server->identify = on;
+	wlr_log(WLR_INFO, "identify %s", on ? "on" : "off");
+	update_all_notices(server);
+	return true;
+}
+
+bool action_maintenance(struct mp_server *server, bool on,
+		const char *message, struct mp_error *err) {
+	if (!check_text(message ? message : "", "maintenance message", err) ||
+			!set_text(&server->maintenance.message, on ? message : NULL,
+				err)) {
+		return false;
+	}
+	server->maintenance.on = on;
+	wlr_log(WLR_INFO, "maintenance %s%s%s", on ? "on" : "off",
+		on && message && message[0] ? ": " : "",
+		on && message ? message : "");
+	if (on) {
+		// Sign-ins under way at greeters are over (kiosks go on).
+		struct mp_station *station;
+		wl_list_for_each(station, &server->stations, link) {
+			if (!station_is_kiosk(station) && station->session == NULL &&
+					station->helper != NULL) {
+				station_signin_cancel(station);
+			}
+		}
+	}
+	update_all_notices(server);
+	return true;
+}
+
+bool action_rename(struct mp_station *station, const char *name,
+		struct mp_error *err) {
+	size_t len = strlen(name);
+	if (len == 0 || len > MP_ACTION_NAME_MAX ||
+			strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"0123456789-_.") != len) {
+		return fail_invalid(err, "bad station name '%s' (1 to %d letters, "
+			"digits, '-', '_' or '.')", name, MP_ACTION_NAME_MAX);
+	}
+	struct mp_station *other = station_by_name(station->server, name);
+	if (other == station) {
+		return true;
+	}
+	if (other != NULL) {
+		return fail_invalid(err, "another station is named %s", name);
+	}
+	// Sessions waiting for its hardware wait under its new name.
+	struct mp_session *session;
+	wl_list_for_each(session, &station->server->sessions, link) {
+		if (session->parking.home != NULL &&
+				strcmp(session->parking.home, station->name) == 0) {
+			char *home = strdup(name);
+			if (home == NULL) {
+				return fail_code(err, MP_ERROR_FAILED, "out of memory");
+			}
+			free(session->parking.home);
+			session->parking.home = home;
+		}
+	}
+	if (!station_rename(station, name)) {
+		return fail_code(err, MP_ERROR_FAILED, "out of memory");
 	}
 	return true;
 }

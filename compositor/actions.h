@@ -13,9 +13,27 @@ struct mp_server;
 struct mp_station;
 struct mp_session;
 
+/* Why an action was not done: the kind of reason (the admin protocol's
+ * error codes) and the reason for a human. */
+enum mp_error_code {
+	MP_ERROR_NONE = 0,
+	MP_ERROR_DENIED,      // not allowed to whoever asked
+	MP_ERROR_NOT_FOUND,   // no such station or session
+	MP_ERROR_INVALID,     // an argument out of range or malformed
+	MP_ERROR_WRONG_STATE, // not possible in the target's state
+	MP_ERROR_FAILED,      // tried and failed (out of memory, ...)
+};
+
 struct mp_error {
+	enum mp_error_code code;
 	char text[256];
 };
+
+/* Limits of what admins give (texts in bytes, times in seconds). */
+#define MP_ACTION_TEXT_MAX 512
+#define MP_ACTION_NAME_MAX 32
+#define MP_ACTION_SECONDS_MAX 604800
+#define MP_ACTION_WARN_MAX 3600
 
 /* Makes the actions layer the handler of what stations and sessions
  * report (server->station_handler, server->session_handler). */
@@ -46,9 +64,35 @@ bool action_open_menu(struct mp_station *station, struct mp_error *err);
 /* Ends one session now, in whatever state it is. */
 bool action_end_session(struct mp_session *session, const char *reason,
 	struct mp_error *err);
+/* Ends the session after warning its user for seconds (a countdown
+ * banner on its station); 0 ends it now. */
+bool action_end_warned(struct mp_session *session, unsigned seconds,
+	const char *reason, struct mp_error *err);
 /* Ends every session. */
 bool action_end_all(struct mp_server *server, const char *reason,
 	struct mp_error *err);
+/* An admin's block: the station shows text (NULL or "": a default) over
+ * everything, on all its outputs, and takes no input, until unblocked or
+ * for seconds (0: no limit); a session there stays intact behind it. */
+bool action_block(struct mp_station *station, const char *text,
+	unsigned seconds, struct mp_error *err);
+bool action_unblock(struct mp_station *station, struct mp_error *err);
+/* A message banner over what the station shows, closed by its user, or
+ * by itself after seconds (0: no limit). */
+bool action_message(struct mp_station *station, const char *text,
+	unsigned seconds, struct mp_error *err);
+bool action_dismiss_message(struct mp_station *station,
+	struct mp_error *err);
+/* Every station shows its name and key over everything (or stops). */
+bool action_identify(struct mp_server *server, bool on,
+	struct mp_error *err);
+/* Maintenance mode: no new sign-in at any greeter, a banner with message
+ * (may be NULL) on them; sessions go on. */
+bool action_maintenance(struct mp_server *server, bool on,
+	const char *message, struct mp_error *err);
+bool action_rename(struct mp_station *station, const char *name,
+	struct mp_error *err);
+
 /* The compositor exits: kiosk restarts and sign-ins in progress are
  * cancelled, no session starts any more, and every session is ended. */
 void actions_stop(struct mp_server *server);

@@ -26,6 +26,8 @@ struct mp_client *client_create(struct mp_server *server,
 	client->client = wl_client;
 	client->server = server;
 	client->kind = MP_CLIENT_UNKNOWN;
+	wl_client_get_credentials(wl_client, &client->pid, &client->uid,
+		&client->gid);
 	wl_list_init(&client->session_link);
 	wl_list_insert(&server->clients, &client->link);
 	client->destroy.notify = handle_destroy;
@@ -42,6 +44,15 @@ struct mp_client *client_from_wl(const struct wl_client *wl_client) {
 	}
 	struct mp_client *client = wl_container_of(listener, client, destroy);
 	return client;
+}
+
+void client_accept_admin(void *data, struct wl_client *wl_client) {
+	struct mp_client *client = client_from_wl(wl_client);
+	if (client == NULL) {
+		wl_client_destroy(wl_client);
+		return;
+	}
+	client->kind = MP_CLIENT_ADMIN;
 }
 
 bool client_register_privileged(struct mp_server *server,
@@ -99,6 +110,8 @@ bool client_filter_global(const struct wl_client *wl_client,
 	switch (kind) {
 	case MP_CLIENT_TEST:
 		return true;
+	case MP_CLIENT_ADMIN:
+		break; // plain globals (wl_shm for thumbnails), no seat or output
 	case MP_CLIENT_SESSION:
 		// Its own seat and outputs only, never another session's.
 		return !seat_or_output ||

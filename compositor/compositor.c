@@ -25,6 +25,7 @@
 #include "helper.h"
 #include "input.h"
 #include "layout.h"
+#include "manager.h"
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
@@ -446,6 +447,9 @@ bool compositor_init(struct mp_server *server, struct mp_config *config,
 	server->new_input.notify = input_handle_new_input;
 	wl_signal_add(&server->backend->events.new_input, &server->new_input);
 
+	// Without it mpcomp still serves its stations: the log says why.
+	server->manager = manager_create(server, options->admin_socket);
+
 	if (options->test_protocol) {
 		server->test = test_create(server);
 		if (server->test == NULL) {
@@ -539,6 +543,8 @@ void compositor_finish(struct mp_server *server) {
 	}
 	test_destroy(server->test);
 	server->test = NULL;
+	manager_destroy(server->manager);
+	server->manager = NULL;
 	if (server->display != NULL) {
 		wl_display_destroy_clients(server->display);
 	}
@@ -600,6 +606,7 @@ void compositor_finish(struct mp_server *server) {
 	}
 	free(server->session_env);
 	free(server->own_children);
+	free(server->maintenance.message);
 	if (server->runtime_dir != NULL) {
 		if (!util_remove_tree(server->runtime_dir)) {
 			wlr_log_errno(WLR_ERROR, "cannot remove %s", server->runtime_dir);

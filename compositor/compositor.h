@@ -9,6 +9,7 @@ struct mp_config;
 struct mp_compositor_options {
 	const char *headless_spec; // "N:WxH[,WxH...]" or NULL for autocreate
 	bool test_protocol;
+	const char *admin_socket; // NULL: the default one
 };
 
 /* The compositor process: backends, renderer, globals, stations from the

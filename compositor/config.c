@@ -479,6 +479,24 @@ static void handle_station_key(struct parse_state *st,
 	}
 }
 
+/* A group name as shadow-utils accepts it (a '$' ends a machine's). */
+static bool valid_group_name(const char *name) {
+	size_t len = strlen(name);
+	if (len == 0 || len > 32 || name[0] == '-') {
+		return false;
+	}
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+			(c == '$' && i == len - 1);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static void handle_compositor_key(struct parse_state *st, const char *key,
 		const char *value) {
 	struct mp_config *config = st->config;
@@ -499,6 +517,14 @@ static void handle_compositor_key(struct parse_state *st, const char *key,
 				"in /etc/pam.d)", value);
 		} else {
 			set_string(&config->pam_service, value);
+		}
+	} else if (strcmp(key, "admin-group") == 0) {
+		if (!valid_group_name(value)) {
+			add_error(config, st->line, "bad admin-group '%s' (a group "
+				"name: letters, digits, '.', '_' or '-', not starting with "
+				"'-')", value);
+		} else {
+			set_string(&config->admin_group, value);
 		}
 	} else if (strcmp(key, "session-command") == 0) {
 		if (value[0] == '\0') {
@@ -995,6 +1021,7 @@ void config_destroy(struct mp_config *config) {
 	free_list(config->errors, config->n_errors);
 	free(config->font);
 	free(config->pam_service);
+	free(config->admin_group);
 	free(config->session_command);
 	free(config->logoff_key);
 	free(config->secure_key);

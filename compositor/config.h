@@ -63,6 +63,7 @@ struct mp_config {
 	float background[4];
 	char *font; // fcft font name
 	char *pam_service;     // default "mpcomp"
+	char *admin_group;     // its members may use every mpmgr verb; NULL: none
 	char *session_command; // NULL: the user's wayland session, else foot
 	int logoff_grace_ms;   // from toplevels closed to SIGTERM/SIGKILL
 	char *logoff_key;      // keyspec of the log-off shortcut, "" for none

@@ -23,6 +23,9 @@ static const char usage[] =
 	"      --check-config FILE  validate FILE, print every error, exit 0 or 1\n"
 	"      --headless N:WxH[,WxH...]\n"
 	"                           N headless outputs instead of the hardware\n"
+	"      --admin-socket PATH  the admin socket of mpmgr (default\n"
+	"                           /run/mpcomp/admin as root, else\n"
+	"                           $XDG_RUNTIME_DIR/mpcomp-admin)\n"
 	"      --test-protocol      offer mp_test_v1 on a test socket (tests only)\n"
 	"  -d, --debug              verbose log\n"
 	"  -h, --help               this help\n"
@@ -35,12 +38,13 @@ static void print_errors(const struct mp_config *config) {
 }
 
 int main(int argc, char *argv[]) {
-	enum { OPT_CHECK = 256, OPT_HEADLESS, OPT_TEST };
+	enum { OPT_CHECK = 256, OPT_HEADLESS, OPT_TEST, OPT_ADMIN };
 	static const struct option long_options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", required_argument, NULL, OPT_CHECK },
 		{ "headless", required_argument, NULL, OPT_HEADLESS },
 		{ "test-protocol", no_argument, NULL, OPT_TEST },
+		{ "admin-socket", required_argument, NULL, OPT_ADMIN },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
@@ -64,6 +68,13 @@ int main(int argc, char *argv[]) {
 			break;
 		case OPT_TEST:
 			options.test_protocol = true;
+			break;
+		case OPT_ADMIN:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "mpcomp: --admin-socket: empty path\n");
+				return 1;
+			}
+			options.admin_socket = optarg;
 			break;
 		case 'd':
 			log_level = WLR_DEBUG;

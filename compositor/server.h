@@ -20,6 +20,7 @@
 
 struct mp_text;
 struct mp_test;
+struct mp_manager;
 struct mp_station_handler;
 struct mp_session_handler;
 
@@ -57,6 +58,15 @@ struct mp_server {
 	const struct mp_session_handler *session_handler;
 
 	struct mp_test *test; // NULL without --test-protocol
+	struct mp_manager *manager; // the admin protocol, NULL if it failed
+	// Kept by the actions layer: maintenance mode (no new sign-ins, a
+	// banner on greeters) and every station showing its name and key.
+	struct {
+		bool on;
+		char *message; // may be NULL
+	} maintenance;
+	bool identify;
+	uint32_t next_station_serial;
 	char *runtime_dir;    // ours, 0711, removed on exit
 	int runtime_lock_fd;  // flock'ed while we run: a live directory
 	char **session_env;   // "KEY=VALUE" given to every session

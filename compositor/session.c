@@ -714,10 +714,23 @@ struct mp_session *session_create(struct mp_server *server,
 	if (session->socket == NULL) {
 		goto error;
 	}
-	// The directory and socket belong to the user, 0700: the socket
+	// Its user's way to mpmgr (lock, disconnect, log off their own
+	// session) without the admin socket, which is admin-group's.
+	if (asprintf(&path, "%s/mpcomp-admin", session->dir) < 0) {
+		goto error;
+	}
+	session->admin_socket = socket_create(server, path, client_accept_admin,
+		NULL);
+	free(path);
+	if (session->admin_socket == NULL) {
+		goto error;
+	}
+	// The directory and sockets belong to the user, 0700: the sockets
 	// first, while only root can touch the directory, and never through
 	// a link (the user could put one there once the directory is theirs).
 	if (getuid() == 0 && (fchownat(AT_FDCWD, session->socket->path, id->uid,
+			id->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+			fchownat(AT_FDCWD, session->admin_socket->path, id->uid,
 			id->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
 			chown(session->dir, id->uid, id->gid) < 0)) {
 		wlr_log_errno(WLR_ERROR, "session %u: chown", session->id);
@@ -771,6 +784,8 @@ void session_start(struct mp_session *session, const char *command,
 	add_env(buf, &n, "WAYLAND_DISPLAY", session->socket->path);
 	add_env(buf, &n, "?XDG_RUNTIME_DIR", session->dir);
 	add_env(buf, &n, "XDG_SEAT", seat);
+	add_env(buf, &n, "MPCOMP_STATION", seat);
+	add_env(buf, &n, "MPCOMP_ADMIN_SOCKET", session->admin_socket->path);
 	add_env(buf, &n, "XDG_SESSION_TYPE", "wayland");
 	add_env(buf, &n, "XDG_SESSION_CLASS", "user");
 	for (size_t i = 0; i < server->n_session_env; i++) {
@@ -833,6 +848,8 @@ static void disconnect(struct mp_session *session) {
 	}
 	socket_destroy(session->socket);
 	session->socket = NULL;
+	socket_destroy(session->admin_socket);
+	session->admin_socket = NULL;
 	struct mp_client *client, *tmp;
 	wl_list_for_each_safe(client, tmp, &session->clients, session_link) {
 		wl_client_destroy(client->client);
@@ -907,6 +924,9 @@ static void session_destroy(struct mp_session *session) {
 	}
 	if (session->parking.limit_timer != NULL) {
 		wl_event_source_remove(session->parking.limit_timer);
+	}
+	if (session->end_warning.timer != NULL) {
+		wl_event_source_remove(session->end_warning.timer);
 	}
 	free(session->parking.home);
 	disconnect(session);

@@ -113,6 +113,13 @@ struct mp_session {
 		struct wl_event_source *limit_timer;
 	} parking;
 
+	// Kept by the actions layer: an admin's end with a warning.
+	struct {
+		int64_t deadline_ms; // CLOCK_MONOTONIC, 0: none
+		struct wl_event_source *timer;
+	} end_warning;
+
+	struct mp_socket *admin_socket; // mpcomp-admin in its directory
 	struct wl_listener request_set_selection;
 };
 

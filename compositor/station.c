@@ -11,6 +11,7 @@
 #include "output.h"
 #include "overlay/greeter.h"
 #include "overlay/menu.h"
+#include "overlay/notice.h"
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
@@ -37,6 +38,9 @@ const char *station_state_name(enum mp_station_state state) {
 static enum mp_station_state settled_state(struct mp_station *station) {
 	if (station->place.n_parts == 0 || station->keyboard_gone) {
 		return MP_STATION_OFFLINE;
+	}
+	if (station->block.on) {
+		return MP_STATION_BLOCKED;
 	}
 	if (station->session == NULL) {
 		return MP_STATION_LOGIN;
@@ -85,8 +89,11 @@ static void note_input(struct mp_station *station) {
 /* The one place where a station changes state: what it shows follows in
  * the same frame. The log names the session it is about (the one shown,
  * or the one that just left: about). */
+static void sync_notices(struct mp_station *station);
+
 static void set_state(struct mp_station *station, struct mp_session *about,
 		const char *reason) {
+	sync_notices(station);
 	enum mp_station_state state = settled_state(station);
 	if (station->state == state) {
 		return;
@@ -119,13 +126,36 @@ static void set_state(struct mp_station *station, struct mp_session *about,
 	}
 }
 
-static struct mp_overlay *top_overlay(struct mp_station *station) {
-	if (wl_list_empty(&station->overlays)) {
-		return NULL;
+/* Puts overlay on the stack at its layer: over every overlay of its layer
+ * or lower, under the higher ones, in the list and in the scene. */
+static void stack_push(struct mp_station *station, struct mp_overlay *overlay,
+		enum mp_overlay_layer layer) {
+	overlay->layer = layer;
+	struct mp_overlay *above = NULL, *other;
+	wl_list_for_each(other, &station->overlays, link) {
+		if (other->layer > (int)layer) {
+			above = other;
+			break;
+		}
 	}
-	struct mp_overlay *overlay =
-		wl_container_of(station->overlays.prev, overlay, link);
-	return overlay;
+	if (above != NULL) {
+		wl_list_insert(above->link.prev, &overlay->link);
+		wlr_scene_node_place_below(&overlay->tree->node, &above->tree->node);
+	} else {
+		wl_list_insert(station->overlays.prev, &overlay->link);
+		wlr_scene_node_raise_to_top(&overlay->tree->node);
+	}
+}
+
+/* Whether a modal overlay is on the stack: nothing reaches the session. */
+static bool has_modal(struct mp_station *station) {
+	struct mp_overlay *overlay;
+	wl_list_for_each(overlay, &station->overlays, link) {
+		if (overlay->modal) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static void handle_overlay_intent(void *data, const struct mp_intent *intent) {
@@ -147,7 +177,7 @@ static void push_greeter(struct mp_station *station) {
 			station->name);
 		return;
 	}
-	wl_list_insert(station->overlays.prev, &station->greeter->base.link);
+	stack_push(station, &station->greeter->base, MP_LAYER_SCREEN);
 }
 
 static void pop_greeter(struct mp_station *station) {
@@ -169,6 +199,7 @@ struct mp_station *station_create(struct mp_server *server,
 	}
 	station->server = server;
 	station->config = config;
+	station->serial = ++server->next_station_serial;
 	station->state = MP_STATION_OFFLINE;
 	wl_list_init(&station->devices);
 	wl_list_init(&station->overlays);
@@ -246,6 +277,14 @@ void station_destroy(struct mp_station *station) {
 	if (station->idle_timer != NULL) {
 		wl_event_source_remove(station->idle_timer);
 	}
+	if (station->block.timer != NULL) {
+		wl_event_source_remove(station->block.timer);
+	}
+	if (station->message.timer != NULL) {
+		wl_event_source_remove(station->message.timer);
+	}
+	free(station->block.text);
+	free(station->message.text);
 	struct mp_overlay *overlay, *otmp;
 	wl_list_for_each_safe(overlay, otmp, &station->overlays, link) {
 		overlay_destroy(overlay);
@@ -552,7 +591,7 @@ static void push_lock(struct mp_station *station) {
 			station->session->id);
 		return;
 	}
-	wl_list_insert(station->overlays.prev, &station->lock->base.link);
+	stack_push(station, &station->lock->base, MP_LAYER_SCREEN);
 }
 
 static void pop_lock(struct mp_station *station) {
@@ -616,7 +655,7 @@ void station_release_session(struct mp_station *station, const char *reason,
 }
 
 void station_lock(struct mp_station *station, const char *reason) {
-	if (!station_is_locked(station) || station->state == MP_STATION_LOCKED) {
+	if (!station_is_locked(station) || station->lock != NULL) {
 		return;
 	}
 	push_lock(station);
@@ -628,7 +667,7 @@ void station_lock(struct mp_station *station, const char *reason) {
 }
 
 void station_unlock(struct mp_station *station, const char *reason) {
-	if (station->state != MP_STATION_LOCKED || station_is_locked(station)) {
+	if (station_is_locked(station)) {
 		return;
 	}
 	pop_lock(station);
@@ -663,7 +702,7 @@ bool station_open_menu(struct mp_station *station) {
 			station->name);
 		return false;
 	}
-	wl_list_insert(station->overlays.prev, &station->menu->base.link);
+	stack_push(station, &station->menu->base, MP_LAYER_MENU);
 	// The session loses the pointer and keys while the menu is up.
 	forget_pressed_keys(station);
 	session_pointer_leave(station->session);
@@ -685,6 +724,178 @@ void station_close_menu(struct mp_station *station) {
 			station->cursor_y);
 	}
 	server_changed(station->server);
+}
+
+/* ---- notices ---- */
+
+/* What a notice shows: title and text, or nothing (title NULL). */
+struct notice_content {
+	const char *title;
+	const char *text;
+	bool dismissible;
+};
+
+static void notice_content(struct mp_station *station,
+		enum mp_station_notice which, struct notice_content *c,
+		char *buf, size_t size) {
+	struct mp_server *server = station->server;
+	*c = (struct notice_content){ 0 };
+	switch (which) {
+	case MP_STATION_MAINTENANCE:
+		// On greeters only: sessions go on as they were.
+		if (server->maintenance.on && station->greeter != NULL &&
+				!station_is_kiosk(station)) {
+			c->title = "Sign-in is closed for maintenance";
+			c->text = server->maintenance.message;
+		}
+		break;
+	case MP_STATION_COUNTDOWN:
+		if (station->session != NULL &&
+				station->session->end_warning.deadline_ms != 0) {
+			int64_t left = station->session->end_warning.deadline_ms -
+				util_now_ms();
+			long s = left <= 0 ? 0 : (long)((left + 999) / 1000);
+			snprintf(buf, size, "Your session ends in %ld s", s);
+			c->title = buf;
+			c->text = "An administrator is ending it: save your work now.";
+		}
+		break;
+	case MP_STATION_MESSAGE:
+		if (station->message.on) {
+			c->title = "Message from the administrator";
+			c->text = station->message.text;
+			c->dismissible = true;
+		}
+		break;
+	case MP_STATION_BLOCK:
+		if (station->block.on) {
+			c->title = "This station is blocked";
+			const char *text = station->block.text ? station->block.text :
+				"An administrator blocked it.";
+			if (station->block.until != 0) {
+				struct tm tm;
+				char when[16] = "";
+				if (localtime_r(&station->block.until, &tm) != NULL) {
+					strftime(when, sizeof(when), "%H:%M", &tm);
+				}
+				snprintf(buf, size, "%s (until %s)", text, when);
+				text = buf;
+			}
+			c->text = text;
+		}
+		break;
+	case MP_STATION_IDENTIFY:
+		if (server->identify) {
+			c->title = station->name;
+			c->text = station_key_name(station, buf);
+		}
+		break;
+	case MP_STATION_NOTICES:
+		break;
+	}
+}
+
+static enum mp_notice_kind notice_kind(enum mp_station_notice which) {
+	return which == MP_STATION_BLOCK ? MP_NOTICE_BLOCK :
+		which == MP_STATION_IDENTIFY ? MP_NOTICE_IDENTIFY : MP_NOTICE_BANNER;
+}
+
+static enum mp_overlay_layer notice_layer(enum mp_station_notice which) {
+	return which == MP_STATION_BLOCK ? MP_LAYER_BLOCK :
+		which == MP_STATION_IDENTIFY ? MP_LAYER_IDENTIFY : MP_LAYER_BANNER;
+}
+
+static void drop_notice(struct mp_station *station,
+		enum mp_station_notice which) {
+	if (station->notices[which] != NULL) {
+		overlay_destroy(&station->notices[which]->base);
+		station->notices[which] = NULL;
+	}
+}
+
+/* The notices shown match the data: banners stacked in rows from the
+ * top, in the order of mp_station_notice. */
+static void sync_notices(struct mp_station *station) {
+	if (station->dying) {
+		return;
+	}
+	bool was_blocked = station->notices[MP_STATION_BLOCK] != NULL;
+	int row = 0;
+	for (int i = 0; i < MP_STATION_NOTICES; i++) {
+		char buf[600];
+		struct notice_content c;
+		notice_content(station, i, &c, buf, sizeof(buf));
+		struct mp_notice *notice = station->notices[i];
+		if (c.title == NULL) {
+			drop_notice(station, i);
+			continue;
+		}
+		bool banner = notice_kind(i) == MP_NOTICE_BANNER;
+		int want_row = banner ? row++ : 0;
+		if (notice != NULL && notice->row == want_row) {
+			notice_set_text(notice, c.title, c.text ? c.text : "");
+			continue;
+		}
+		drop_notice(station, i);
+		notice = notice_create(station->server, &station->place,
+			station->overlay_tree, notice_kind(i), c.title, c.text,
+			c.dismissible, want_row, handle_overlay_intent, station);
+		if (notice == NULL) {
+			wlr_log(WLR_ERROR, "station %s: cannot draw a notice",
+				station->name);
+			continue;
+		}
+		station->notices[i] = notice;
+		stack_push(station, &notice->base, notice_layer(i));
+	}
+	if (!was_blocked && station->notices[MP_STATION_BLOCK] != NULL) {
+		// Nothing under the block takes input: the menu closes and
+		// the client's cursor image goes.
+		station_close_menu(station);
+		reset_cursor(station);
+	}
+}
+
+void station_update_notices(struct mp_station *station) {
+	set_state(station, NULL, station->block.on ? "blocked by an admin" :
+		"its notices changed");
+	server_changed(station->server);
+}
+
+const char *station_key_name(struct mp_station *station, char buf[8]) {
+	int index = 1;
+	struct mp_station *other;
+	wl_list_for_each(other, &station->server->stations, link) {
+		if (other == station) {
+			break;
+		}
+		index++;
+	}
+	if (index > 24) {
+		buf[0] = '\0';
+	} else {
+		snprintf(buf, 8, "F%d", index);
+	}
+	return buf;
+}
+
+bool station_rename(struct mp_station *station, const char *name) {
+	char *copy = strdup(name);
+	if (copy == NULL) {
+		return false;
+	}
+	wlr_log(WLR_INFO, "station %s: renamed %s", station->name, copy);
+	free(station->name);
+	station->name = copy;
+	station->place.name = copy;
+	update_label(station);
+	struct mp_overlay *overlay;
+	wl_list_for_each(overlay, &station->overlays, link) {
+		overlay->impl->relayout(overlay);
+	}
+	sync_notices(station);
+	server_changed(station->server);
+	return true;
 }
 
 /* ---- sign-in ---- */
@@ -970,15 +1181,18 @@ void station_key(struct mp_station *station, struct wlr_input_device *device,
 		station->server->station_handler->intent(station, &intent);
 		return;
 	}
-	struct mp_overlay *overlay = top_overlay(station);
-	if (overlay != NULL) {
-		char utf8[16] = "";
-		if (kb->xkb_state != NULL) {
-			xkb_state_key_get_utf8(kb->xkb_state, keycode + 8, utf8,
-				sizeof(utf8));
-		}
+	// The overlays, top first, until one takes the key or is modal.
+	char utf8[16] = "";
+	if (kb->xkb_state != NULL) {
+		xkb_state_key_get_utf8(kb->xkb_state, keycode + 8, utf8,
+			sizeof(utf8));
+	}
+	struct mp_overlay *overlay, *otmp;
+	wl_list_for_each_reverse_safe(overlay, otmp, &station->overlays, link) {
+		bool modal = overlay->modal;
+		// The overlay may be gone once it took the key.
 		if (overlay->impl->key(overlay, sym, utf8,
-				wlr_keyboard_get_modifiers(kb)) || overlay->modal) {
+				wlr_keyboard_get_modifiers(kb)) || modal) {
 			return;
 		}
 	}
@@ -990,9 +1204,8 @@ void station_key(struct mp_station *station, struct wlr_input_device *device,
 
 void station_modifiers(struct mp_station *station,
 		struct wlr_input_device *device) {
-	struct mp_overlay *overlay = top_overlay(station);
 	if (station->state == MP_STATION_ACTIVE && station->session != NULL &&
-			(overlay == NULL || !overlay->modal)) {
+			!has_modal(station)) {
 		session_modifiers(station->session, device);
 	}
 }
@@ -1052,9 +1265,7 @@ static void set_cursor_surface(struct mp_station *station,
 /* The session that pointer events go to: an active station's, unless a
  * modal overlay is on top. */
 static struct mp_session *pointer_session(struct mp_station *station) {
-	struct mp_overlay *overlay = top_overlay(station);
-	if (station->state != MP_STATION_ACTIVE ||
-			(overlay != NULL && overlay->modal)) {
+	if (station->state != MP_STATION_ACTIVE || has_modal(station)) {
 		return NULL;
 	}
 	return station->session;
@@ -1067,11 +1278,17 @@ void station_pointer_warp(struct mp_station *station, uint32_t time_msec,
 	station->cursor_y = ly;
 	clamp_cursor(station);
 	move_cursor_nodes(station);
-	struct mp_overlay *overlay = top_overlay(station);
-	if (overlay != NULL && overlay->impl->motion != NULL) {
-		overlay->impl->motion(overlay,
-			(int)station->cursor_x - station->place.area.x,
-			(int)station->cursor_y - station->place.area.y);
+	// The overlays, top first, down to the first modal one.
+	struct mp_overlay *overlay;
+	wl_list_for_each_reverse(overlay, &station->overlays, link) {
+		if (overlay->impl->motion != NULL) {
+			overlay->impl->motion(overlay,
+				(int)station->cursor_x - station->place.area.x,
+				(int)station->cursor_y - station->place.area.y);
+		}
+		if (overlay->modal) {
+			break;
+		}
 	}
 	struct mp_session *session = pointer_session(station);
 	if (session != NULL && !session_pointer_motion(session, time_msec,
@@ -1089,12 +1306,16 @@ void station_pointer_motion(struct mp_station *station, uint32_t time_msec,
 void station_pointer_button(struct mp_station *station, uint32_t time_msec,
 		uint32_t button, uint32_t state) {
 	note_input(station);
-	struct mp_overlay *overlay = top_overlay(station);
-	if (overlay != NULL && (overlay->impl->button(overlay,
-			(int)station->cursor_x - station->place.area.x,
-			(int)station->cursor_y - station->place.area.y, button,
-			state == WLR_BUTTON_PRESSED) || overlay->modal)) {
-		return;
+	struct mp_overlay *overlay, *otmp;
+	wl_list_for_each_reverse_safe(overlay, otmp, &station->overlays, link) {
+		bool modal = overlay->modal;
+		// The overlay may be gone once it took the button.
+		if (overlay->impl->button(overlay,
+				(int)station->cursor_x - station->place.area.x,
+				(int)station->cursor_y - station->place.area.y, button,
+				state == WLR_BUTTON_PRESSED) || modal) {
+			return;
+		}
 	}
 	struct mp_session *session = pointer_session(station);
 	if (session != NULL) {

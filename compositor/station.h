@@ -19,6 +19,7 @@ struct mp_helper;
 struct mp_helper_identity;
 struct mp_greeter;
 struct mp_menu;
+struct mp_notice;
 struct mp_intent;
 struct mp_output_part;
 struct json_object;
@@ -69,6 +70,17 @@ enum mp_menu_item {
 	MP_MENU_CANCEL,
 };
 
+/* What an admin (or the actions layer) shows over what the station
+ * shows, one of each at most, in the order they stack (lowest first). */
+enum mp_station_notice {
+	MP_STATION_MAINTENANCE = 0, // banner on a free station's greeter
+	MP_STATION_COUNTDOWN,       // banner: its session ends in N s
+	MP_STATION_MESSAGE,         // banner: an admin's message, dismissible
+	MP_STATION_BLOCK,           // an admin's block screen: modal
+	MP_STATION_IDENTIFY,        // its name and key, over everything
+	MP_STATION_NOTICES,
+};
+
 /* An input device of the station. */
 struct mp_station_device {
 	struct wlr_input_device *device;
@@ -110,6 +122,8 @@ struct mp_station {
 	struct mp_greeter *lock;    // the lock screen (NULL if it could not
 	                            // be drawn: the background shows)
 	struct mp_menu *menu;       // the secure session menu, when open
+	struct mp_notice *notices[MP_STATION_NOTICES]; // shown, may be NULL
+	uint32_t serial; // unique among stations for the compositor's life
 	bool keyboard_gone; // its last keyboard went away: offline
 	bool dying;         // being destroyed: nothing more is reported
 	// Idle lock: when its devices were last used, and the timer that
@@ -118,6 +132,15 @@ struct mp_station {
 	struct wl_event_source *idle_timer;
 	struct mp_helper *helper;   // sign-in in progress, may be NULL
 	struct mp_session *awaited; // its sign-in waits for this to end
+
+	// Kept by the actions layer: an admin's block (the station is blocked
+	// while block.on) and message, their text and timers.
+	struct {
+		bool on;
+		char *text;     // may be NULL
+		time_t until;   // when its timer ends it, 0: never (wall clock)
+		struct wl_event_source *timer;
+	} block, message;
 
 	// Kept by the actions layer (kiosk restart policy).
 	struct {
@@ -163,6 +186,17 @@ void station_close_menu(struct mp_station *station);
  * error on it when not NULL. */
 void station_release_session(struct mp_station *station, const char *reason,
 	const char *error);
+
+/* Brings what it shows over its screen (block, banners, identify) in
+ * line with the data the actions layer keeps: its block and message,
+ * its session's end warning, the server's maintenance mode and identify.
+ * A block changes its state (blocked). */
+void station_update_notices(struct mp_station *station);
+/* Its key (F1, F2, ... in station order; "" after F24), for identify and
+ * pairing. */
+const char *station_key_name(struct mp_station *station, char buf[8]);
+/* Gives the station a new name (the caller checked it). */
+bool station_rename(struct mp_station *station, const char *name);
 
 /* Sign-in: the station owns the helper until a session takes it over. */
 bool station_begin_signin(struct mp_station *station, const char *user,

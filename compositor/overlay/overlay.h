@@ -27,6 +27,7 @@ enum mp_intent_type {
 	MP_INTENT_CHOOSE, // an item of a menu
 	MP_INTENT_LOGOFF, // the log-off key (a compositor key of the station)
 	MP_INTENT_SECURE_KEY, // the secure key (ctrl+alt+Delete): always ours
+	MP_INTENT_DISMISS, // a notice the user may close was closed
 };
 
 struct mp_intent {
@@ -34,6 +35,17 @@ struct mp_intent {
 	const char *user;   // SUBMIT
 	const char *secret; // SUBMIT, ANSWER
 	int item;           // CHOOSE
+	const struct mp_overlay *overlay; // DISMISS: the notice closed
+};
+
+/* Where an overlay goes on its station's stack: a higher layer is drawn
+ * over a lower one and gets input first. */
+enum mp_overlay_layer {
+	MP_LAYER_SCREEN = 0, // greeter, lock screen
+	MP_LAYER_MENU,       // the secure session menu
+	MP_LAYER_BANNER,     // message, countdown, maintenance banners
+	MP_LAYER_BLOCK,      // an admin's block: over all the station shows
+	MP_LAYER_IDENTIFY,   // the station's name and key
 };
 
 struct mp_overlay_impl {
@@ -58,6 +70,7 @@ struct mp_overlay {
 	const struct mp_place *place;
 	struct wlr_scene_tree *tree; // its own, in the station's overlay layer
 	bool modal; // takes every key and button of its station
+	int layer;  // its height on the station's stack (mp_overlay_layer)
 	struct wl_list link; // the station's stack, bottom first
 	void (*report)(void *data, const struct mp_intent *intent);
 	void *report_data;

@@ -299,6 +299,22 @@ static int lock_condition(struct mp_station *station, const char *what,
 	return -1;
 }
 
+/* Whether the station shows an overlay of that type (as described). */
+static bool has_overlay(struct mp_station *station, const char *type) {
+	struct mp_overlay *overlay;
+	wl_list_for_each(overlay, &station->overlays, link) {
+		struct json_object *o = overlay->impl->describe(overlay);
+		struct json_object *t;
+		bool same = json_object_object_get_ex(o, "type", &t) &&
+			strcmp(json_object_get_string(t), type) == 0;
+		json_object_put(o);
+		if (same) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool is_station_state(const char *name) {
 	for (int s = MP_STATION_OFFLINE; s <= MP_STATION_BLOCKED; s++) {
 		if (strcmp(station_state_name(s), name) == 0) {
@@ -312,7 +328,7 @@ static const char conditions[] = "idle, views STATION N, session STATION "
 	"none|any, sessions N, session-state ID STATE|gone, session-home ID "
 	"none|STATION, station STATION "
 	"STATE, lock STATION prompt|error|ready|busy, greeter STATION "
-	"prompt|error|ready|restarting|waiting";
+	"prompt|error|ready|restarting|waiting, overlay|no-overlay STATION TYPE";
 
 /* 1: holds, 0: not yet, -1: cannot be parsed (reason in *error). */
 static int evaluate(struct mp_server *server, const char *condition,
@@ -368,7 +384,9 @@ static int evaluate(struct mp_server *server, const char *condition,
 	struct mp_station *station = n == 3 ? station_by_name(server, name) : NULL;
 	if (n == 3 && station == NULL && (strcmp(what, "views") == 0 ||
 			strcmp(what, "session") == 0 || strcmp(what, "greeter") == 0 ||
-			strcmp(what, "station") == 0 || strcmp(what, "lock") == 0)) {
+			strcmp(what, "station") == 0 || strcmp(what, "lock") == 0 ||
+			strcmp(what, "overlay") == 0 ||
+			strcmp(what, "no-overlay") == 0)) {
 		*error = "no such station";
 		return -1;
 	}
@@ -391,6 +409,10 @@ static int evaluate(struct mp_server *server, const char *condition,
 	}
 	if (n == 3 && strcmp(what, "greeter") == 0) {
 		return greeter_condition(station, arg, error);
+	}
+	if (n == 3 && (strcmp(what, "overlay") == 0 ||
+			strcmp(what, "no-overlay") == 0)) {
+		return has_overlay(station, arg) == (what[0] == 'o');
 	}
 	if (n == 3 && strcmp(what, "lock") == 0) {
 		return lock_condition(station, arg, error);

@@ -1,0 +1,1186 @@
+/* mp_manager_v1: the admin socket, its clients' picture of the stations
+ * and sessions (a snapshot, then what changed, batch by batch), and its
+ * requests, each authorised and then done by the actions layer. */
+#include <errno.h>
+#include <grp.h>
+#include <pixman.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <wayland-server-core.h>
+#include <wayland-server-protocol.h>
+#include <wlr/util/log.h>
+#include "actions.h"
+#include "authorise.h"
+#include "client.h"
+#include "manager.h"
+#include "mp-manager-v1-protocol.h"
+#include "output.h"
+#include "overlay/notice.h"
+#include "server.h"
+#include "session.h"
+#include "socket.h"
+#include "station.h"
+#include "util.h"
+
+// A client may send 200 requests at once, and 100 a second for long; a
+// thumbnail counts as 20 (it renders and scales a station).
+#define FLOOD_BURST 200.0
+#define FLOOD_RATE 100.0 // per second
+#define THUMBNAIL_COST 20.0
+#define THUMBNAIL_MAX 4096
+#define SYSTEM_SOCKET_DIR "/run/mpcomp"
+
+struct mp_manager {
+	struct mp_server *server;
+	struct wl_global *global;
+	struct mp_socket *socket;
+	struct wl_list watchers; // mp_watcher.link
+	struct wl_listener changed;
+	struct wl_event_source *batch; // idle: a batch of changes is due
+};
+
+/* One bound mp_manager_v1: a client's picture of what it may see. */
+struct mp_watcher {
+	struct mp_manager *manager;
+	struct wl_resource *resource;
+	uid_t uid;
+	bool admin;
+	struct wl_list objects; // mp_watched.link
+	char *maintenance_sent; // what it was told of maintenance mode
+	double tokens;          // flood control
+	int64_t refilled_ms;
+	struct wl_list link;    // mp_manager.watchers
+};
+
+/* A station or session object a watcher has. */
+struct mp_watched {
+	struct mp_watcher *watcher;
+	struct wl_resource *resource;
+	bool is_station;
+	uint32_t key;    // station serial or session id
+	char *signature; // what was sent last, to send only changes
+	bool seen;       // still there, in the batch being made
+	struct wl_list link; // mp_watcher.objects
+};
+
+/* ---- describing stations and sessions ---- */
+
+static uint32_t seconds_until(time_t until) {
+	time_t now = time(NULL);
+	return until > now ? (uint32_t)(until - now) : 0;
+}
+
+static uint32_t seconds_until_ms(int64_t deadline_ms) {
+	int64_t left = deadline_ms - util_now_ms();
+	return left > 0 ? (uint32_t)((left + 999) / 1000) : 0;
+}
+
+static const char *const notice_kinds[MP_STATION_NOTICES] = {
+	[MP_STATION_MAINTENANCE] = "maintenance",
+	[MP_STATION_COUNTDOWN] = "countdown",
+	[MP_STATION_MESSAGE] = "message",
+	[MP_STATION_BLOCK] = "block",
+	[MP_STATION_IDENTIFY] = "identify",
+};
+
+/* Sends the station's events to res (when not NULL) and writes what they
+ * say to sig (when not NULL), in one pass so that the two always agree.
+ * Values that change by themselves (seconds left) are sent, not part of
+ * the signature. */
+static void describe_station(struct mp_station *station,
+		struct wl_resource *res, FILE *sig) {
+	char key[8];
+	station_key_name(station, key);
+	const char *role = station_is_kiosk(station) ? "kiosk" : "desktop";
+	uint32_t session = station->session ? station->session->id : 0;
+	struct wlr_box *a = &station->place.area;
+	if (res != NULL) {
+		mp_manager_station_v1_send_name(res, station->name, key, role);
+		mp_manager_station_v1_send_state(res, station->state, session);
+		mp_manager_station_v1_send_area(res, a->x, a->y, a->width,
+			a->height);
+	}
+	if (sig != NULL) {
+		fprintf(sig, "%s|%s|%s|%d|%u|%d,%d,%d,%d", station->name, key, role,
+			station->state, session, a->x, a->y, a->width, a->height);
+	}
+	for (size_t i = 0; i < station->place.n_parts; i++) {
+		struct mp_output *output = station->parts[i]->output;
+		const char *name = output ? output->wlr_output->name : "";
+		if (res != NULL) {
+			mp_manager_station_v1_send_output(res, name);
+		}
+		if (sig != NULL) {
+			fprintf(sig, "|o:%s", name);
+		}
+	}
+	struct mp_station_device *dev;
+	wl_list_for_each(dev, &station->devices, link) {
+		if (res != NULL) {
+			mp_manager_station_v1_send_device(res, dev->name);
+		}
+		if (sig != NULL) {
+			fprintf(sig, "|d:%s", dev->name);
+		}
+	}
+	for (int i = 0; i < MP_STATION_NOTICES; i++) {
+		struct mp_notice *notice = station->notices[i];
+		if (notice == NULL) {
+			continue;
+		}
+		const char *text = "";
+		uint32_t seconds = 0;
+		switch (i) {
+		case MP_STATION_MAINTENANCE:
+			text = station->server->maintenance.message;
+			break;
+		case MP_STATION_COUNTDOWN:
+			seconds = station->session ? seconds_until_ms(
+				station->session->end_warning.deadline_ms) : 0;
+			break;
+		case MP_STATION_MESSAGE:
+			text = station->message.text;
+			seconds = station->message.until ?
+				seconds_until(station->message.until) : 0;
+			break;
+		case MP_STATION_BLOCK:
+			text = station->block.text;
+			seconds = station->block.until ?
+				seconds_until(station->block.until) : 0;
+			break;
+		case MP_STATION_IDENTIFY:
+			text = key;
+			break;
+		}
+		text = text ? text : "";
+		if (res != NULL) {
+			mp_manager_station_v1_send_notice(res, notice_kinds[i], text,
+				seconds);
+		}
+		if (sig != NULL) {
+			fprintf(sig, "|n:%s:%s", notice_kinds[i], text);
+		}
+	}
+}
+
+static uint32_t session_idle(struct mp_session *session) {
+	if (session->state == MP_SESSION_PARKED && session->parking.since != 0) {
+		time_t now = time(NULL);
+		return now > session->parking.since ?
+			(uint32_t)(now - session->parking.since) : 0;
+	}
+	struct mp_station *station = station_of_session(session->server, session);
+	if (station == NULL || station->last_input_ms == 0) {
+		return 0;
+	}
+	int64_t idle = util_now_ms() - station->last_input_ms;
+	return idle > 0 ? (uint32_t)(idle / 1000) : 0;
+}
+
+static void describe_session(struct mp_session *session,
+		struct wl_resource *res, FILE *sig) {
+	const char *station = session->place ? session->place->name : "";
+	bool parked = session->state == MP_SESSION_PARKED;
+	const char *home = session->parking.home ? session->parking.home : "";
+	bool warned = session->end_warning.deadline_ms != 0;
+	if (res != NULL) {
+		mp_manager_session_v1_send_info(res, session->id, session->user,
+			session->uid, (uint32_t)session->started, session->kiosk);
+		mp_manager_session_v1_send_state(res, session->state, station,
+			session_idle(session));
+		if (parked) {
+			mp_manager_session_v1_send_parked(res, session->parking.reason,
+				(uint32_t)session->parking.since, home);
+		}
+		if (warned) {
+			mp_manager_session_v1_send_ending(res,
+				seconds_until_ms(session->end_warning.deadline_ms));
+		}
+	}
+	if (sig != NULL) {
+		fprintf(sig, "%u|%s|%u|%lld|%d|%d|%s|%d", session->id, session->user,
+			(unsigned)session->uid, (long long)session->started,
+			session->kiosk, session->state, station, warned);
+		if (parked) {
+			fprintf(sig, "|p:%s:%lld:%s", session->parking.reason,
+				(long long)session->parking.since, home);
+		}
+	}
+}
+
+/* A signature of an object (malloc'ed, NULL: out of memory). */
+static char *signature(struct mp_station *station, struct mp_session *session) {
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	if (f == NULL) {
+		return NULL;
+	}
+	if (station != NULL) {
+		describe_station(station, NULL, f);
+	} else {
+		describe_session(session, NULL, f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ---- what a watcher may see ---- */
+
+static bool sees_session(struct mp_watcher *w, struct mp_session *session) {
+	return w->admin || session->uid == w->uid;
+}
+
+static bool sees_station(struct mp_watcher *w, struct mp_station *station) {
+	return w->admin ||
+		(station->session != NULL && station->session->uid == w->uid);
+}
+
+/* ---- objects ---- */
+
+static void object_handle_destroy(struct wl_client *client,
+		struct wl_resource *resource) {
+	wl_resource_destroy(resource);
+}
+
+static const struct mp_manager_station_v1_interface station_impl = {
+	.destroy = object_handle_destroy,
+};
+
+static const struct mp_manager_session_v1_interface session_impl = {
+	.destroy = object_handle_destroy,
+};
+
+static void watched_destroy(struct mp_watched *obj) {
+	if (obj->resource != NULL) {
+		wl_resource_set_user_data(obj->resource, NULL);
+	}
+	wl_list_remove(&obj->link);
+	free(obj->signature);
+	free(obj);
+}
+
+/* The client destroyed an object it had: it is announced again if it is
+ * still there at the next batch. */
+static void watched_resource_destroy(struct wl_resource *resource) {
+	struct mp_watched *obj = wl_resource_get_user_data(resource);
+	if (obj != NULL) {
+		obj->resource = NULL;
+		watched_destroy(obj);
+	}
+}
+
+static struct mp_watched *find_watched(struct mp_watcher *w, bool is_station,
+		uint32_t key) {
+	struct mp_watched *obj;
+	wl_list_for_each(obj, &w->objects, link) {
+		if (obj->is_station == is_station && obj->key == key) {
+			return obj;
+		}
+	}
+	return NULL;
+}
+
+/* Sends the object if it is new to the watcher or changed; returns
+ * whether anything was sent. */
+static bool send_object(struct mp_watcher *w, struct mp_station *station,
+		struct mp_session *session) {
+	bool is_station = station != NULL;
+	uint32_t key = is_station ? station->serial : session->id;
+	char *sig = signature(station, session);
+	if (sig == NULL) {
+		wl_client_post_no_memory(wl_resource_get_client(w->resource));
+		return false;
+	}
+	struct mp_watched *obj = find_watched(w, is_station, key);
+	if (obj != NULL) {
+		obj->seen = true;
+		if (strcmp(obj->signature, sig) == 0) {
+			free(sig);
+			return false;
+		}
+		free(obj->signature);
+		obj->signature = sig;
+	} else {
+		struct wl_client *client = wl_resource_get_client(w->resource);
+		obj = calloc(1, sizeof(*obj));
+		struct wl_resource *res = obj ? wl_resource_create(client,
+			is_station ? &mp_manager_station_v1_interface :
+			&mp_manager_session_v1_interface, 1, 0) : NULL;
+		if (res == NULL) {
+			free(obj);
+			free(sig);
+			wl_client_post_no_memory(client);
+			return false;
+		}
+		wl_resource_set_implementation(res, is_station ?
+			(const void *)&station_impl : (const void *)&session_impl, obj,
+			watched_resource_destroy);
+		obj->watcher = w;
+		obj->resource = res;
+		obj->is_station = is_station;
+		obj->key = key;
+		obj->signature = sig;
+		obj->seen = true;
+		wl_list_insert(w->objects.prev, &obj->link);
+		if (is_station) {
+			mp_manager_v1_send_station(w->resource, res);
+		} else {
+			mp_manager_v1_send_session(w->resource, res);
+		}
+	}
+	if (is_station) {
+		describe_station(station, obj->resource, NULL);
+	} else {
+		describe_session(session, obj->resource, NULL);
+	}
+	return true;
+}
+
+/* Everything that changed since the watcher's last batch, then done. */
+static void send_batch(struct mp_watcher *w) {
+	struct mp_server *server = w->manager->server;
+	bool sent = false;
+	struct mp_watched *obj, *tmp;
+	wl_list_for_each(obj, &w->objects, link) {
+		obj->seen = false;
+	}
+	char *maint = NULL;
+	if (asprintf(&maint, "%d|%s", server->maintenance.on,
+			server->maintenance.message ? server->maintenance.message :
+			"") < 0) {
+		maint = NULL;
+	}
+	if (maint != NULL && (w->maintenance_sent == NULL ||
+			strcmp(maint, w->maintenance_sent) != 0)) {
+		mp_manager_v1_send_maintenance(w->resource, server->maintenance.on,
+			server->maintenance.message ? server->maintenance.message : "");
+		free(w->maintenance_sent);
+		w->maintenance_sent = maint;
+		maint = NULL;
+		sent = true;
+	}
+	free(maint);
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (sees_station(w, station)) {
+			sent |= send_object(w, station, NULL);
+		}
+	}
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		if (sees_session(w, session)) {
+			sent |= send_object(w, NULL, session);
+		}
+	}
+	wl_list_for_each_safe(obj, tmp, &w->objects, link) {
+		if (!obj->seen) {
+			if (obj->is_station) {
+				mp_manager_station_v1_send_removed(obj->resource);
+			} else {
+				mp_manager_session_v1_send_removed(obj->resource);
+			}
+			watched_destroy(obj);
+			sent = true;
+		}
+	}
+	if (sent) {
+		mp_manager_v1_send_done(w->resource);
+	}
+}
+
+static void handle_batch(void *data) {
+	struct mp_manager *manager = data;
+	manager->batch = NULL; // an idle source goes once it ran
+	struct mp_watcher *w;
+	wl_list_for_each(w, &manager->watchers, link) {
+		send_batch(w);
+	}
+}
+
+/* Something changed: the watchers hear of it once the event loop has
+ * nothing else to do, in one consistent batch. */
+static void handle_changed(struct wl_listener *listener, void *data) {
+	struct mp_manager *manager = wl_container_of(listener, manager, changed);
+	if (manager->batch == NULL && !wl_list_empty(&manager->watchers)) {
+		manager->batch = wl_event_loop_add_idle(manager->server->loop,
+			handle_batch, manager);
+	}
+}
+
+/* ---- results ---- */
+
+static const struct mp_manager_result_v1_interface result_impl = {
+	.destroy = object_handle_destroy,
+};
+
+static struct mp_watcher *watcher_from_resource(struct wl_resource *resource) {
+	return wl_resource_get_user_data(resource);
+}
+
+/* Whether the watcher may send one more request of this cost; a client
+ * that floods is disconnected (its requests would starve the others). */
+static bool admit(struct mp_watcher *w, double cost) {
+	int64_t now = util_now_ms();
+	w->tokens += (double)(now - w->refilled_ms) * FLOOD_RATE / 1000.0;
+	w->tokens = w->tokens > FLOOD_BURST ? FLOOD_BURST : w->tokens;
+	w->refilled_ms = now;
+	if (w->tokens < cost) {
+		wlr_log(WLR_ERROR, "admin client (uid %u) floods requests: "
+			"disconnected", (unsigned)w->uid);
+		wl_resource_post_error(w->resource, MP_MANAGER_V1_ERROR_FLOOD,
+			"more than %.0f requests in a burst or %.0f a second",
+			FLOOD_BURST, FLOOD_RATE);
+		return false;
+	}
+	w->tokens -= cost;
+	return true;
+}
+
+/* The result object of a request; NULL when the client is out. */
+static struct wl_resource *result_create(struct wl_resource *manager_res,
+		uint32_t id, double cost) {
+	struct mp_watcher *w = watcher_from_resource(manager_res);
+	struct wl_client *client = wl_resource_get_client(manager_res);
+	struct wl_resource *result = wl_resource_create(client,
+		&mp_manager_result_v1_interface, 1, id);
+	if (result == NULL) {
+		wl_client_post_no_memory(client);
+		return NULL;
+	}
+	wl_resource_set_implementation(result, &result_impl, NULL, NULL);
+	if (w == NULL || !admit(w, cost)) {
+		return NULL;
+	}
+	return result;
+}
+
+static void answer(struct wl_resource *result, struct mp_watcher *w,
+		const char *verb, bool ok, const struct mp_error *err,
+		const char *info) {
+	if (ok) {
+		mp_manager_result_v1_send_done(result, info ? info : "");
+		return;
+	}
+	enum mp_error_code code = err->code ? err->code : MP_ERROR_FAILED;
+	wlr_log(WLR_INFO, "admin client (uid %u): %s refused: %s",
+		(unsigned)w->uid, verb, err->text[0] ? err->text : "refused");
+	mp_manager_result_v1_send_failed(result, code,
+		err->text[0] ? err->text : "refused");
+}
+
+static bool refuse(struct mp_error *err, enum mp_error_code code,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool refuse(struct mp_error *err, enum mp_error_code code,
+		const char *fmt, ...) {
+	err->code = code;
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, args);
+	va_end(args);
+	return false;
+}
+
+/* ---- targets ---- */
+
+/* A session id in decimal, or -1. */
+static long parse_id(const char *text) {
+	if (text[0] < '0' || text[0] > '9' || strlen(text) > 9) {
+		return -1;
+	}
+	char *end;
+	long id = strtol(text, &end, 10);
+	return *end == '\0' ? id : -1;
+}
+
+static struct mp_session *session_by_user(struct mp_server *server,
+		const char *user) {
+	struct mp_session *session, *kiosk = NULL;
+	wl_list_for_each(session, &server->sessions, link) {
+		if (strcmp(session->user, user) == 0) {
+			if (!session->kiosk) {
+				return session;
+			}
+			kiosk = kiosk ? kiosk : session;
+		}
+	}
+	return kiosk;
+}
+
+/* The session a target names (see the protocol's targets), checked for
+ * the watcher's rights to verb; NULL with err set. */
+static struct mp_session *find_session(struct mp_watcher *w,
+		const char *target, enum mp_verb verb, struct mp_error *err) {
+	struct mp_server *server = w->manager->server;
+	struct mp_session *session = NULL;
+	if (target[0] == '\0') {
+		session = session_for_uid(server, w->uid);
+		if (session == NULL) {
+			refuse(err, MP_ERROR_NOT_FOUND, "you (uid %u) have no session",
+				(unsigned)w->uid);
+			return NULL;
+		}
+	} else if (target[0] == '@') {
+		struct mp_station *station = station_by_name(server, target + 1);
+		if (station == NULL || !sees_station(w, station)) {
+			refuse(err, MP_ERROR_NOT_FOUND, "no station '%s'", target + 1);
+			return NULL;
+		}
+		session = station->session;
+		if (session == NULL) {
+			refuse(err, MP_ERROR_WRONG_STATE, "station %s has no session",
+				station->name);
+			return NULL;
+		}
+	} else {
+		long id = parse_id(target);
+		if (id >= 0) {
+			struct mp_session *s;
+			wl_list_for_each(s, &server->sessions, link) {
+				if (s->id == (uint32_t)id) {
+					session = s;
+				}
+			}
+		} else {
+			session = session_by_user(server, target);
+		}
+		if (session == NULL) {
+			refuse(err, MP_ERROR_NOT_FOUND, "no session '%s'", target);
+			return NULL;
+		}
+	}
+	if (!authorise_may(w->admin, verb, session->uid == w->uid)) {
+		refuse(err, MP_ERROR_DENIED, "you (uid %u) may not do that to "
+			"session %u of %s: only its own user or an admin may",
+			(unsigned)w->uid, session->id, session->user);
+		return NULL;
+	}
+	return session;
+}
+
+static struct mp_station *find_station(struct mp_watcher *w,
+		const char *target, enum mp_verb verb, struct mp_error *err) {
+	struct mp_server *server = w->manager->server;
+	struct mp_station *station = station_by_name(server, target);
+	if (station == NULL) {
+		// A session (its id, its user, or the caller's own): its station.
+		struct mp_error inner = { 0 };
+		struct mp_session *session = target[0] == '@' ? NULL :
+			find_session(w, target, verb, &inner);
+		if (session == NULL) {
+			if (inner.code == MP_ERROR_DENIED) {
+				*err = inner;
+			} else if (target[0] == '\0') {
+				refuse(err, MP_ERROR_NOT_FOUND, "you (uid %u) have no "
+					"session", (unsigned)w->uid);
+			} else {
+				refuse(err, MP_ERROR_NOT_FOUND, "no station '%s'", target);
+			}
+			return NULL;
+		}
+		station = station_of_session(server, session);
+		if (station == NULL) {
+			refuse(err, MP_ERROR_WRONG_STATE, "session %u of %s is shown "
+				"at no station (%s)", session->id, session->user,
+				session_state_name(session->state));
+			return NULL;
+		}
+	}
+	bool own = station->session != NULL && station->session->uid == w->uid;
+	if (!authorise_may(w->admin, verb, own)) {
+		if (!sees_station(w, station)) {
+			refuse(err, MP_ERROR_DENIED, "you (uid %u) may not do that at "
+				"station %s: only an admin may", (unsigned)w->uid,
+				station->name);
+		} else {
+			refuse(err, MP_ERROR_DENIED, "only an admin may do that");
+		}
+		return NULL;
+	}
+	return station;
+}
+
+/* Whether the target is "*" (every one), allowed to admins only. */
+static bool is_all(struct mp_watcher *w, const char *target,
+		struct mp_error *err, bool *denied) {
+	*denied = false;
+	if (strcmp(target, "*") != 0) {
+		return false;
+	}
+	if (!w->admin) {
+		*denied = true;
+		refuse(err, MP_ERROR_DENIED, "only an admin may act on every "
+			"station or session");
+	}
+	return true;
+}
+
+/* ---- requests ---- */
+
+typedef bool (*station_action)(struct mp_station *station, void *arg,
+	struct mp_error *err);
+typedef bool (*session_action)(struct mp_session *session, void *arg,
+	struct mp_error *err);
+
+/* A request on one station or, for "*", on every station it applies to
+ * (a station it does not apply to is skipped, not an error). */
+static void on_stations(struct wl_resource *resource, uint32_t id,
+		const char *verb_name, enum mp_verb verb, const char *target,
+		station_action act, void *arg) {
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct wl_resource *result = result_create(resource, id, 1);
+	if (result == NULL) {
+		return;
+	}
+	struct mp_error err = { 0 };
+	bool denied;
+	if (is_all(w, target, &err, &denied)) {
+		if (denied) {
+			answer(result, w, verb_name, false, &err, NULL);
+			return;
+		}
+		int n = 0;
+		struct mp_station *station, *tmp;
+		wl_list_for_each_safe(station, tmp, &w->manager->server->stations,
+				link) {
+			struct mp_error ignored = { 0 };
+			n += act(station, arg, &ignored);
+		}
+		char info[32];
+		snprintf(info, sizeof(info), "%d", n);
+		answer(result, w, verb_name, true, NULL, info);
+		return;
+	}
+	struct mp_station *station = find_station(w, target, verb, &err);
+	bool ok = station != NULL && act(station, arg, &err);
+	answer(result, w, verb_name, ok, &err, station ? station->name : NULL);
+}
+
+static void on_sessions(struct wl_resource *resource, uint32_t id,
+		const char *verb_name, enum mp_verb verb, const char *target,
+		session_action act, void *arg) {
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct wl_resource *result = result_create(resource, id, 1);
+	if (result == NULL) {
+		return;
+	}
+	struct mp_error err = { 0 };
+	bool denied;
+	if (is_all(w, target, &err, &denied)) {
+		if (denied) {
+			answer(result, w, verb_name, false, &err, NULL);
+			return;
+		}
+		int n = 0;
+		struct mp_session *session, *tmp;
+		wl_list_for_each_safe(session, tmp, &w->manager->server->sessions,
+				link) {
+			struct mp_error ignored = { 0 };
+			n += act(session, arg, &ignored);
+		}
+		char info[32];
+		snprintf(info, sizeof(info), "%d", n);
+		answer(result, w, verb_name, true, NULL, info);
+		return;
+	}
+	struct mp_session *session = find_session(w, target, verb, &err);
+	char info[32] = "";
+	if (session != NULL) {
+		snprintf(info, sizeof(info), "%u", session->id);
+	}
+	// The session may be gone once the action is done.
+	bool ok = session != NULL && act(session, arg, &err);
+	answer(result, w, verb_name, ok, &err, info);
+}
+
+static bool do_suspend(struct mp_session *session, void *arg,
+		struct mp_error *err) {
+	return action_suspend(session, err);
+}
+
+static bool do_disconnect(struct mp_session *session, void *arg,
+		struct mp_error *err) {
+	return action_disconnect(session, err);
+}
+
+static bool do_logoff(struct mp_session *session, void *arg,
+		struct mp_error *err) {
+	return action_logoff(session, err);
+}
+
+static bool do_end(struct mp_session *session, void *arg,
+		struct mp_error *err) {
+	return action_end_warned(session, *(uint32_t *)arg, "ended by an admin",
+		err);
+}
+
+static void handle_suspend(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *session) {
+	on_sessions(resource, id, "suspend", MP_VERB_SUSPEND, session,
+		do_suspend, NULL);
+}
+
+static void handle_disconnect(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *session) {
+	on_sessions(resource, id, "disconnect", MP_VERB_DISCONNECT, session,
+		do_disconnect, NULL);
+}
+
+static void handle_logoff(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *session) {
+	on_sessions(resource, id, "logoff", MP_VERB_LOGOFF, session, do_logoff,
+		NULL);
+}
+
+static void handle_end(struct wl_client *client, struct wl_resource *resource,
+		uint32_t id, const char *session, uint32_t warn) {
+	on_sessions(resource, id, "end", MP_VERB_END, session, do_end, &warn);
+}
+
+static bool do_lock(struct mp_station *station, void *arg,
+		struct mp_error *err) {
+	return action_lock(station, arg, err);
+}
+
+static bool do_unlock(struct mp_station *station, void *arg,
+		struct mp_error *err) {
+	return action_unlock(station, err);
+}
+
+struct notice_args {
+	const char *text;
+	uint32_t seconds;
+};
+
+static bool do_block(struct mp_station *station, void *arg,
+		struct mp_error *err) {
+	struct notice_args *a = arg;
+	return action_block(station, a->text, a->seconds, err);
+}
+
+static bool do_unblock(struct mp_station *station, void *arg,
+		struct mp_error *err) {
+	return action_unblock(station, err);
+}
+
+static bool do_message(struct mp_station *station, void *arg,
+		struct mp_error *err) {
+	struct notice_args *a = arg;
+	return action_message(station, a->text, a->seconds, err);
+}
+
+static void handle_lock(struct wl_client *client, struct wl_resource *resource,
+		uint32_t id, const char *station) {
+	struct mp_watcher *w = watcher_from_resource(resource);
+	// The log and the lock screen say who locked it.
+	char reason[64];
+	snprintf(reason, sizeof(reason), w && w->admin ? "locked by an admin" :
+		"locked by its user");
+	on_stations(resource, id, "lock", MP_VERB_LOCK, station, do_lock,
+		reason);
+}
+
+static void handle_unlock(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *station) {
+	on_stations(resource, id, "unlock", MP_VERB_UNLOCK, station, do_unlock,
+		NULL);
+}
+
+static void handle_block(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *station,
+		const char *message, uint32_t seconds) {
+	struct notice_args a = { message, seconds };
+	on_stations(resource, id, "block", MP_VERB_BLOCK, station, do_block, &a);
+}
+
+static void handle_unblock(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *station) {
+	on_stations(resource, id, "unblock", MP_VERB_BLOCK, station, do_unblock,
+		NULL);
+}
+
+static void handle_message(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *station,
+		const char *text, uint32_t seconds) {
+	struct notice_args a = { text, seconds };
+	on_stations(resource, id, "message", MP_VERB_MESSAGE, station,
+		do_message, &a);
+}
+
+/* A request on the whole server (identify, maintenance). */
+static bool server_request(struct wl_resource *resource, uint32_t id,
+		const char *verb_name, enum mp_verb verb,
+		struct wl_resource **result, struct mp_error *err) {
+	struct mp_watcher *w = watcher_from_resource(resource);
+	*result = result_create(resource, id, 1);
+	if (*result == NULL) {
+		return false;
+	}
+	if (!authorise_may(w->admin, verb, false)) {
+		refuse(err, MP_ERROR_DENIED, "only an admin may do that");
+		answer(*result, w, verb_name, false, err, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void handle_identify(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, uint32_t on) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "identify", MP_VERB_IDENTIFY, &result,
+			&err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	bool ok = on <= 1 ? action_identify(w->manager->server, on, &err) :
+		refuse(&err, MP_ERROR_INVALID, "on is 0 or 1, not %u", on);
+	answer(result, w, "identify", ok, &err, NULL);
+}
+
+static void handle_maintenance(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, uint32_t on,
+		const char *message) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "maintenance", MP_VERB_MAINTENANCE,
+			&result, &err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	bool ok = on <= 1 ?
+		action_maintenance(w->manager->server, on, message, &err) :
+		refuse(&err, MP_ERROR_INVALID, "on is 0 or 1, not %u", on);
+	answer(result, w, "maintenance", ok, &err, NULL);
+}
+
+static void handle_rename(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *target,
+		const char *name) {
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct wl_resource *result = result_create(resource, id, 1);
+	if (result == NULL) {
+		return;
+	}
+	struct mp_error err = { 0 };
+	struct mp_station *station = find_station(w, target, MP_VERB_RENAME,
+		&err);
+	bool ok = station != NULL && action_rename(station, name, &err);
+	answer(result, w, "rename", ok, &err, NULL);
+}
+
+/* Scales the station's pixels into the client's shm buffer. */
+static bool thumbnail(struct mp_station *station, struct wl_resource *buffer,
+		struct mp_error *err) {
+	struct wl_shm_buffer *shm = buffer ? wl_shm_buffer_get(buffer) : NULL;
+	if (shm == NULL) {
+		return refuse(err, MP_ERROR_INVALID, "the buffer is not a wl_shm "
+			"buffer");
+	}
+	uint32_t format = wl_shm_buffer_get_format(shm);
+	int width = wl_shm_buffer_get_width(shm);
+	int height = wl_shm_buffer_get_height(shm);
+	int stride = wl_shm_buffer_get_stride(shm);
+	if (format != WL_SHM_FORMAT_XRGB8888 && format != WL_SHM_FORMAT_ARGB8888) {
+		return refuse(err, MP_ERROR_INVALID, "the buffer's format is not "
+			"xrgb8888 or argb8888");
+	}
+	if (width < 1 || height < 1 || width > THUMBNAIL_MAX ||
+			height > THUMBNAIL_MAX || stride < width * 4 || stride % 4 != 0) {
+		return refuse(err, MP_ERROR_INVALID, "a thumbnail is 1x1 to %dx%d "
+			"pixels, with a stride of at least 4 bytes a pixel (the buffer "
+			"is %dx%d, stride %d)", THUMBNAIL_MAX, THUMBNAIL_MAX, width,
+			height, stride);
+	}
+	struct wlr_box *area = &station->place.area;
+	if (station->place.n_parts == 0 || area->width <= 0 ||
+			area->height <= 0) {
+		return refuse(err, MP_ERROR_WRONG_STATE, "station %s has no output",
+			station->name);
+	}
+	uint32_t *pixels = calloc((size_t)area->width * area->height, 4);
+	if (pixels == NULL || !station_read_pixels(station, pixels)) {
+		free(pixels);
+		return refuse(err, MP_ERROR_FAILED, "cannot read the pixels of "
+			"station %s", station->name);
+	}
+	pixman_image_t *src = pixman_image_create_bits(PIXMAN_x8r8g8b8,
+		area->width, area->height, pixels, area->width * 4);
+	wl_shm_buffer_begin_access(shm);
+	pixman_image_t *dst = pixman_image_create_bits(
+		format == WL_SHM_FORMAT_ARGB8888 ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8,
+		width, height, wl_shm_buffer_get_data(shm), stride);
+	bool ok = src != NULL && dst != NULL;
+	if (ok) {
+		pixman_transform_t t;
+		pixman_transform_init_scale(&t,
+			pixman_double_to_fixed((double)area->width / width),
+			pixman_double_to_fixed((double)area->height / height));
+		pixman_image_set_transform(src, &t);
+		pixman_image_set_filter(src, width < area->width ||
+			height < area->height ? PIXMAN_FILTER_GOOD :
+			PIXMAN_FILTER_NEAREST, NULL, 0);
+		// x8r8g8b8 to a8r8g8b8 with SRC: alpha 255 everywhere.
+		pixman_image_composite32(PIXMAN_OP_SRC, src, NULL, dst, 0, 0, 0, 0,
+			0, 0, width, height);
+	}
+	if (dst != NULL) {
+		pixman_image_unref(dst);
+	}
+	wl_shm_buffer_end_access(shm);
+	if (src != NULL) {
+		pixman_image_unref(src);
+	}
+	free(pixels);
+	return ok ? true : refuse(err, MP_ERROR_FAILED, "out of memory");
+}
+
+static void handle_thumbnail(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *target,
+		struct wl_resource *buffer) {
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct wl_resource *result = result_create(resource, id, THUMBNAIL_COST);
+	if (result == NULL) {
+		return;
+	}
+	struct mp_error err = { 0 };
+	struct mp_station *station = find_station(w, target, MP_VERB_THUMBNAIL,
+		&err);
+	bool ok = station != NULL && thumbnail(station, buffer, &err);
+	answer(result, w, "thumbnail", ok, &err, NULL);
+}
+
+static void handle_destroy(struct wl_client *client,
+		struct wl_resource *resource) {
+	wl_resource_destroy(resource);
+}
+
+static const struct mp_manager_v1_interface manager_impl = {
+	.destroy = handle_destroy,
+	.suspend = handle_suspend,
+	.disconnect = handle_disconnect,
+	.logoff = handle_logoff,
+	.end = handle_end,
+	.lock = handle_lock,
+	.unlock = handle_unlock,
+	.block = handle_block,
+	.unblock = handle_unblock,
+	.message = handle_message,
+	.identify = handle_identify,
+	.thumbnail = handle_thumbnail,
+	.rename = handle_rename,
+	.maintenance = handle_maintenance,
+};
+
+/* ---- binding ---- */
+
+static void watcher_resource_destroy(struct wl_resource *resource) {
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct mp_watched *obj, *tmp;
+	wl_list_for_each_safe(obj, tmp, &w->objects, link) {
+		watched_destroy(obj);
+	}
+	wl_list_remove(&w->link);
+	free(w->maintenance_sent);
+	free(w);
+}
+
+/* Whether the peer of a client is an admin (see authorise.h). */
+static bool peer_is_admin(struct mp_server *server, struct wl_client *client,
+		const struct mp_client *tag) {
+	struct mp_peer peer = { .uid = tag->uid, .gid = tag->gid };
+	// Its supplementary groups as they were when it connected.
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+	if (getsockopt(wl_client_get_fd(client), SOL_SOCKET, SO_PEERGROUPS,
+			groups, &len) == 0) {
+		peer.groups = groups;
+		peer.n_groups = len / sizeof(gid_t);
+	}
+	gid_t admin_gid;
+	bool has_group = false;
+	const char *group = server->config->admin_group;
+	if (group != NULL) {
+		struct group *gr = getgrnam(group);
+		if (gr != NULL) {
+			admin_gid = gr->gr_gid;
+			has_group = true;
+		}
+	}
+	return authorise_is_admin(&peer, getuid(), has_group ? &admin_gid : NULL);
+}
+
+static void bind_manager(struct wl_client *client, void *data,
+		uint32_t version, uint32_t id) {
+	struct mp_manager *manager = data;
+	struct mp_client *tag = client_from_wl(client);
+	if (tag == NULL || tag->kind != MP_CLIENT_ADMIN) {
+		// The filter hides it; a client guessing its name gets an error.
+		wl_client_post_implementation_error(client,
+			"mp_manager_v1 is only offered on mpcomp's admin sockets");
+		return;
+	}
+	struct mp_watcher *w = calloc(1, sizeof(*w));
+	struct wl_resource *resource = w ? wl_resource_create(client,
+		&mp_manager_v1_interface, version, id) : NULL;
+	if (resource == NULL) {
+		free(w);
+		wl_client_post_no_memory(client);
+		return;
+	}
+	w->manager = manager;
+	w->resource = resource;
+	w->uid = tag->uid;
+	w->admin = peer_is_admin(manager->server, client, tag);
+	w->tokens = FLOOD_BURST;
+	w->refilled_ms = util_now_ms();
+	wl_list_init(&w->objects);
+	wl_list_insert(&manager->watchers, &w->link);
+	wl_resource_set_implementation(resource, &manager_impl, w,
+		watcher_resource_destroy);
+	struct passwd *pw = getpwuid(w->uid);
+	wlr_log(WLR_INFO, "admin client pid %d (uid %u, %s): bound mp_manager_v1"
+		" as %s", (int)tag->pid, (unsigned)w->uid, pw ? pw->pw_name : "?",
+		w->admin ? "an admin" : "a user");
+	mp_manager_v1_send_identity(resource, w->uid, pw ? pw->pw_name : "",
+		w->admin);
+	send_batch(w); // the snapshot, done at its end
+}
+
+/* ---- the admin socket ---- */
+
+/* Whether some process listens on path already (another mpcomp). */
+static bool socket_alive(const char *path) {
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		return false;
+	}
+	strcpy(addr.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		return false;
+	}
+	bool alive = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+	close(fd);
+	return alive;
+}
+
+static char *default_path(void) {
+	char *path = NULL;
+	if (getuid() == 0) {
+		if (mkdir(SYSTEM_SOCKET_DIR, 0755) < 0 && errno != EEXIST) {
+			wlr_log_errno(WLR_ERROR, "cannot create %s", SYSTEM_SOCKET_DIR);
+			return NULL;
+		}
+		return strdup(SYSTEM_SOCKET_DIR "/admin");
+	}
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	if (dir == NULL || dir[0] == '\0') {
+		wlr_log(WLR_ERROR, "XDG_RUNTIME_DIR is not set: no admin socket");
+		return NULL;
+	}
+	if (asprintf(&path, "%s/mpcomp-admin", dir) < 0) {
+		return NULL;
+	}
+	return path;
+}
+
+/* Mode 0660, group admin-group: its members (and the owner) reach it. */
+static void set_socket_group(struct mp_server *server, const char *path) {
+	const char *group = server->config->admin_group;
+	if (group == NULL) {
+		return; // 0600: the user mpcomp runs as (and root) only
+	}
+	struct group *gr = getgrnam(group);
+	if (gr == NULL) {
+		wlr_log(WLR_ERROR, "admin-group %s does not exist: only %s can "
+			"reach %s", group, getuid() == 0 ? "root" : "its owner", path);
+		return;
+	}
+	if (chown(path, (uid_t)-1, gr->gr_gid) < 0 || chmod(path, 0660) < 0) {
+		wlr_log_errno(WLR_ERROR, "cannot give %s to group %s", path, group);
+	}
+}
+
+struct mp_manager *manager_create(struct mp_server *server,
+		const char *path) {
+	char *owned = path ? strdup(path) : default_path();
+	if (owned == NULL) {
+		return NULL;
+	}
+	if (socket_alive(owned)) {
+		wlr_log(WLR_ERROR, "another mpcomp listens on %s: no admin socket "
+			"(give another with --admin-socket)", owned);
+		free(owned);
+		return NULL;
+	}
+	struct mp_manager *manager = calloc(1, sizeof(*manager));
+	if (manager == NULL) {
+		free(owned);
+		return NULL;
+	}
+	manager->server = server;
+	wl_list_init(&manager->watchers);
+	wl_list_init(&manager->changed.link);
+	manager->global = wl_global_create(server->display,
+		&mp_manager_v1_interface, 1, manager, bind_manager);
+	manager->socket = socket_create(server, owned, client_accept_admin, NULL);
+	free(owned);
+	if (manager->global == NULL || manager->socket == NULL ||
+			!client_register_privileged(server, manager->global,
+				MP_CLIENT_ADMIN)) {
+		wlr_log(WLR_ERROR, "cannot offer the admin protocol");
+		manager_destroy(manager);
+		return NULL;
+	}
+	set_socket_group(server, manager->socket->path);
+	manager->changed.notify = handle_changed;
+	wl_signal_add(&server->events.changed, &manager->changed);
+	wlr_log(WLR_INFO, "admin socket: %s", manager->socket->path);
+	return manager;
+}
+
+void manager_destroy(struct mp_manager *manager) {
+	if (manager == NULL) {
+		return;
+	}
+	if (manager->batch != NULL) {
+		wl_event_source_remove(manager->batch);
+	}
+	wl_list_remove(&manager->changed.link);
+	socket_destroy(manager->socket);
+	// Bound resources go with their clients (before the display).
+	struct mp_watcher *w, *tmp;
+	wl_list_for_each_safe(w, tmp, &manager->watchers, link) {
+		wl_resource_set_user_data(w->resource, NULL);
+		wl_resource_set_destructor(w->resource, NULL);
+		struct mp_watched *obj, *otmp;
+		wl_list_for_each_safe(obj, otmp, &w->objects, link) {
+			watched_destroy(obj);
+		}
+		wl_list_remove(&w->link);
+		free(w->maintenance_sent);
+		free(w);
+	}
+	if (manager->global != NULL) {
+		client_unregister_privileged(manager->server, manager->global);
+		wl_global_destroy(manager->global);
+	}
+	free(manager);
+}
+
+const char *manager_socket_path(struct mp_manager *manager) {
+	return manager->socket->path;
+}
