@@ -42,7 +42,8 @@ static const char usage[] =
 	"                                     'station STATION STATE',\n"
 	"                                     'lock STATION prompt|error|ready|busy',\n"
 	"                                     'greeter STATION prompt|error|ready|\n"
-	"                                     restarting|waiting'\n";
+	"                                     restarting|waiting',\n"
+	"                                     'overlay|no-overlay STATION TYPE'\n";
 
 static struct mp_test_v1 *test;
 static int timeout_ms = 60000;

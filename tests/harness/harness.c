@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -173,8 +174,9 @@ struct mp_harness *harness_start_pam(const char *config, const char *headless,
 }
 
 /* Execs mpcomp (under valgrind memcheck when MP_VALGRIND is set). */
-static void exec_mpcomp(const char *headless, const char *config_path) {
-	const char *argv[16];
+static void exec_mpcomp(const char *headless, const char *config_path,
+		const char *admin_socket) {
+	const char *argv[20];
 	int n = 0;
 	if (getenv("MP_VALGRIND") != NULL) {
 		argv[n++] = "valgrind";
@@ -189,6 +191,8 @@ static void exec_mpcomp(const char *headless, const char *config_path) {
 	argv[n++] = "--headless";
 	argv[n++] = headless;
 	argv[n++] = "--test-protocol";
+	argv[n++] = "--admin-socket";
+	argv[n++] = admin_socket;
 	if (config_path != NULL) {
 		argv[n++] = "-c";
 		argv[n++] = config_path;
@@ -235,11 +239,14 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 	free(text);
 	free(service_path);
 	char *passdb_path = harness_format("%s/passdb", pam_dir);
-	text = harness_format("%s:secret:mpcomp\n", harness_user());
+	// nobody too: the other user of tests that run as root.
+	text = harness_format("%s:secret:mpcomp\nnobody:secret:mpcomp\n",
+		harness_user());
 	write_file(passdb_path, text);
 	free(text);
 	free(passdb_path);
 	char *log_path = harness_path(h, "mpcomp.log");
+	char *admin_socket = harness_path(h, "admin");
 
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -294,7 +301,7 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 		if (getppid() == 1) {
 			_exit(127); // the test is already gone
 		}
-		exec_mpcomp(headless, config_path);
+		exec_mpcomp(headless, config_path, admin_socket);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -303,6 +310,7 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 	free(pam_dir);
 	free(config_path);
 	free(log_path);
+	free(admin_socket);
 
 	if (!read_socket_line(h)) {
 		harness_stop(h);
@@ -1133,4 +1141,114 @@ char *harness_format(const char *fmt, ...) {
 	}
 	va_end(args);
 	return out;
+}
+
+const char *harness_mpmgr_path(void) {
+	return MPMGR_PATH;
+}
+
+char *harness_admin_socket(struct mp_harness *h) {
+	return harness_path(h, "admin");
+}
+
+/* Reads fd to its end into a new string. */
+static char *read_all(int fd) {
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (len + 1024 > cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int harness_mpmgr_as(struct mp_harness *h, const struct mp_mpmgr_run *run,
+		char **out, char **err, const char *const *args) {
+	int outp[2], errp[2];
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		abort();
+	}
+	char *socket = run && run->socket ? strdup(run->socket) :
+		harness_admin_socket(h);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(outp[1], STDOUT_FILENO);
+		dup2(errp[1], STDERR_FILENO);
+		if (run != NULL && run->uid >= 0) {
+			gid_t gid = (gid_t)run->gid;
+			if (setgroups(run->n_groups, run->groups) < 0 ||
+					setresgid(gid, gid, gid) < 0 ||
+					setresuid((uid_t)run->uid, (uid_t)run->uid,
+						(uid_t)run->uid) < 0) {
+				perror("harness: cannot become another user");
+				_exit(126);
+			}
+		}
+		unsetenv("MPCOMP_ADMIN_SOCKET");
+		const char *argv[64];
+		int n = 0;
+		argv[n++] = MPMGR_PATH;
+		if (run == NULL || !run->no_socket_option) {
+			argv[n++] = "--socket";
+			argv[n++] = socket;
+		} else {
+			setenv("MPCOMP_ADMIN_SOCKET", socket, 1);
+		}
+		for (size_t i = 0; args[i] != NULL && n < 63; i++) {
+			argv[n++] = args[i];
+		}
+		argv[n] = NULL;
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	free(socket);
+	close(outp[1]);
+	close(errp[1]);
+	// mpmgr's output is small: its stderr is read once stdout ends.
+	char *o = read_all(outp[0]);
+	char *e = read_all(errp[0]);
+	close(outp[0]);
+	close(errp[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	if (e[0] != '\0') {
+		fprintf(stderr, "mpmgr said on stderr: %s", e);
+	}
+	if (out != NULL) {
+		*out = o;
+	} else {
+		free(o);
+	}
+	if (err != NULL) {
+		*err = e;
+	} else {
+		free(e);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int harness_mpmgr(struct mp_harness *h, char **out, char **err, ...) {
+	const char *args[64];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, err);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < 63) {
+		args[n++] = a;
+	}
+	va_end(ap);
+	args[n] = NULL;
+	return harness_mpmgr_as(h, NULL, out, err, args);
 }

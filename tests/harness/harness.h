@@ -195,6 +195,28 @@ bool harness_expect_color_range(const struct mp_shot *shot, int x, int y,
 /* Exactly count such pixels. */
 bool harness_expect_color(const struct mp_shot *shot, int x, int y, int w,
 	int h, uint32_t rgb, size_t count, const char *label);
+/* ---- mpmgr ---- */
+const char *harness_mpmgr_path(void);
+/* mpcomp's admin socket (in the harness directory); caller frees. */
+char *harness_admin_socket(struct mp_harness *h);
+/* How mpmgr runs: as another user (uid -1: as the test), and through
+ * which socket (NULL: mpcomp's admin socket), given with --socket or,
+ * with no_socket_option, as MPCOMP_ADMIN_SOCKET. */
+struct mp_mpmgr_run {
+	int uid, gid;
+	const gid_t *groups;
+	size_t n_groups;
+	const char *socket;
+	bool no_socket_option;
+};
+/* Runs mpmgr with args (NULL-terminated) and waits for it; its stdout
+ * and stderr in *out and *err (may be NULL; caller frees). Returns its
+ * exit status, -1 when it did not exit. */
+int harness_mpmgr_as(struct mp_harness *h, const struct mp_mpmgr_run *run,
+	char **out, char **err, const char *const *args);
+/* As the test, with the arguments given up to a NULL. */
+int harness_mpmgr(struct mp_harness *h, char **out, char **err, ...);
+
 /* Writes the screenshot as PNG; false (and a message) on failure. */
 bool harness_write_png(const struct mp_shot *shot, const char *path);
 
