@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <wayland-server-core.h>
@@ -37,6 +39,9 @@
 #define THUMBNAIL_COST 20.0
 #define THUMBNAIL_MAX 4096
 #define SYSTEM_SOCKET_DIR "/run/mpcomp"
+// A client that left this much of our events unread is not reading: it is
+// disconnected (libwayland alone would only stop writing to it).
+#define MAX_UNREAD (128 * 1024)
 
 struct mp_manager {
 	struct mp_server *server;
@@ -400,10 +405,31 @@ static void send_batch(struct mp_watcher *w) {
 	}
 }
 
+/* Bytes the client has not read yet of what we sent. */
+static int unread_bytes(struct wl_client *client) {
+	int queued = 0;
+	if (ioctl(wl_client_get_fd(client), TIOCOUTQ, &queued) < 0) {
+		return 0;
+	}
+	return queued;
+}
+
 static void handle_batch(void *data) {
 	struct mp_manager *manager = data;
 	manager->batch = NULL; // an idle source goes once it ran
 	struct mp_watcher *w;
+again:
+	wl_list_for_each(w, &manager->watchers, link) {
+		struct wl_client *client = wl_resource_get_client(w->resource);
+		int unread = unread_bytes(client);
+		if (unread > MAX_UNREAD) {
+			wlr_log(WLR_ERROR, "admin client (uid %u) left %d bytes of "
+				"events unread: disconnected", (unsigned)w->uid, unread);
+			// Its watchers go with it: the list changed.
+			wl_client_destroy(client);
+			goto again;
+		}
+	}
 	wl_list_for_each(w, &manager->watchers, link) {
 		send_batch(w);
 	}

@@ -762,7 +762,7 @@ static void notice_content(struct mp_station *station,
 		break;
 	case MP_STATION_MESSAGE:
 		if (station->message.on) {
-			c->title = "Message from the administrator";
+			c->title = "Message"; // short: the text is what matters
 			c->text = station->message.text;
 			c->dismissible = true;
 		}

@@ -173,6 +173,23 @@ static void test_roles(void **state) {
 		"bad pam-service");
 }
 
+static void test_admin_group(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"[compositor]\nadmin-group = lab-admins\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_string_equal(config->admin_group, "lab-admins");
+	config_destroy(config);
+	config = config_parse_string("t.ini", "[compositor]\n");
+	assert_null(config->admin_group);
+	config_destroy(config);
+	expect_one_error("[compositor]\nadmin-group = -x\n", 2,
+		"bad admin-group '-x'");
+	expect_one_error("[compositor]\nadmin-group = a b\n", 2,
+		"bad admin-group");
+	expect_one_error("[compositor]\nadmin-group =\n", 2,
+		"bad admin-group");
+}
+
 static void test_lifecycle_keys(void **state) {
 	struct mp_config *config = config_parse_string("t.ini",
 		"[compositor]\nsecure-key = ctrl+alt+End\nidle-lock = 300\n"
@@ -611,6 +628,7 @@ int main(void) {
 		cmocka_unit_test(test_huge_file_is_refused),
 		cmocka_unit_test(test_byte_order_mark),
 		cmocka_unit_test(test_lifecycle_keys),
+		cmocka_unit_test(test_admin_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
