@@ -589,8 +589,8 @@ static struct mp_session *find_session(struct mp_watcher *w,
 	}
 	if (!authorise_may(w->admin, verb, session->uid == w->uid)) {
 		refuse(err, MP_ERROR_DENIED, "you (uid %u) may not do that to "
-			"session %u of %s: only its own user or an admin may",
-			(unsigned)w->uid, session->id, session->user);
+			"session %u: only its own user or an admin may",
+			(unsigned)w->uid, session->id);
 		return NULL;
 	}
 	return session;
@@ -681,8 +681,13 @@ static void on_stations(struct wl_resource *resource, uint32_t id,
 		struct mp_station *station, *tmp;
 		wl_list_for_each_safe(station, tmp, &w->manager->server->stations,
 				link) {
-			struct mp_error ignored = { 0 };
-			n += act(station, arg, &ignored);
+			struct mp_error one = { 0 };
+			n += act(station, arg, &one);
+			if (one.code == MP_ERROR_INVALID) {
+				// The same arguments for every one: none is done.
+				answer(result, w, verb_name, false, &one, NULL);
+				return;
+			}
 		}
 		char info[32];
 		snprintf(info, sizeof(info), "%d", n);
@@ -713,8 +718,12 @@ static void on_sessions(struct wl_resource *resource, uint32_t id,
 		struct mp_session *session, *tmp;
 		wl_list_for_each_safe(session, tmp, &w->manager->server->sessions,
 				link) {
-			struct mp_error ignored = { 0 };
-			n += act(session, arg, &ignored);
+			struct mp_error one = { 0 };
+			n += act(session, arg, &one);
+			if (one.code == MP_ERROR_INVALID) {
+				answer(result, w, verb_name, false, &one, NULL);
+				return;
+			}
 		}
 		char info[32];
 		snprintf(info, sizeof(info), "%d", n);
