@@ -414,6 +414,19 @@ static int unread_bytes(struct wl_client *client) {
 	return queued;
 }
 
+/* How much unread output makes a client a non-reader: MAX_UNREAD, or
+ * half its socket's send buffer where that is smaller (the queue never
+ * grows past the buffer). */
+static int unread_limit(struct wl_client *client) {
+	int sndbuf = 0;
+	socklen_t len = sizeof(sndbuf);
+	if (getsockopt(wl_client_get_fd(client), SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			&len) == 0 && sndbuf / 2 < MAX_UNREAD && sndbuf > 0) {
+		return sndbuf / 2;
+	}
+	return MAX_UNREAD;
+}
+
 static void handle_batch(void *data) {
 	struct mp_manager *manager = data;
 	manager->batch = NULL; // an idle source goes once it ran
@@ -422,7 +435,7 @@ again:
 	wl_list_for_each(w, &manager->watchers, link) {
 		struct wl_client *client = wl_resource_get_client(w->resource);
 		int unread = unread_bytes(client);
-		if (unread > MAX_UNREAD) {
+		if (unread > unread_limit(client)) {
 			wlr_log(WLR_ERROR, "admin client (uid %u) left %d bytes of "
 				"events unread: disconnected", (unsigned)w->uid, unread);
 			// Its watchers go with it: the list changed.
@@ -1037,10 +1050,16 @@ static bool peer_is_admin(struct mp_server *server, struct wl_client *client,
 		const struct mp_client *tag) {
 	struct mp_peer peer = { .uid = tag->uid, .gid = tag->gid };
 	// Its supplementary groups as they were when it connected.
-	gid_t groups[256];
-	socklen_t len = sizeof(groups);
-	if (getsockopt(wl_client_get_fd(client), SOL_SOCKET, SO_PEERGROUPS,
-			groups, &len) == 0) {
+	gid_t small[256];
+	gid_t *groups = small;
+	socklen_t len = sizeof(small);
+	int fd = wl_client_get_fd(client);
+	int ret = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len);
+	if (ret < 0 && errno == ERANGE && (groups = malloc(len)) != NULL) {
+		// More than 256 groups: len says how much room they need.
+		ret = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len);
+	}
+	if (ret == 0 && groups != NULL) {
 		peer.groups = groups;
 		peer.n_groups = len / sizeof(gid_t);
 	}
@@ -1054,7 +1073,12 @@ static bool peer_is_admin(struct mp_server *server, struct wl_client *client,
 			has_group = true;
 		}
 	}
-	return authorise_is_admin(&peer, getuid(), has_group ? &admin_gid : NULL);
+	bool admin = authorise_is_admin(&peer, getuid(),
+		has_group ? &admin_gid : NULL);
+	if (groups != small) {
+		free(groups);
+	}
+	return admin;
 }
 
 static void bind_manager(struct wl_client *client, void *data,

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include "mpmgr.h"
 
-#define MAX_SIZE 8192  // the protocol's limit on each side
+#define MAX_SIZE 4096  // the protocol's limit on each side
 
 /* The station that target means: its name, else the one showing the
  * session of that id or user, as mpcomp itself reads a station argument.
@@ -174,7 +174,7 @@ int mpmgr_thumbnail(struct mpmgr *mgr, const char *target, uint32_t width,
 			mgr->socket_path);
 		return 1;
 	}
-	// At most 8192 * 8192 * 4 bytes: 256 MiB, within wl_shm's int32 sizes.
+	// At most 4096 * 4096 * 4 bytes: 64 MiB, within wl_shm's int32 sizes.
 	int32_t stride = (int32_t)width * 4;
 	size_t size = (size_t)stride * height;
 	int fd = memfd_create("mpmgr-thumbnail", MFD_CLOEXEC);

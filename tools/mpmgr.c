@@ -227,7 +227,7 @@ static bool parse_size(const char *s, uint32_t *w, uint32_t *h) {
 	memcpy(width, s, (size_t)(x - s));
 	width[x - s] = '\0';
 	return parse_uint32(width, w) && parse_uint32(x + 1, h) &&
-		*w >= 1 && *w <= 8192 && *h >= 1 && *h <= 8192;
+		*w >= 1 && *w <= 4096 && *h >= 1 && *h <= 4096;
 }
 
 /* Checks: each verb's arguments into a call. */
@@ -407,7 +407,7 @@ static int check_thumbnail(const struct verb *verb, const struct args *args,
 		return usage_error(verb->name, "missing -o FILE.png");
 	} else if ((args->given & OPT(OPT_SIZE)) && !parse_size(
 			args->value[OPT_SIZE], &call->width, &call->height)) {
-		return usage_error(verb->name, "--size takes WxH, each 1 to 8192, "
+		return usage_error(verb->name, "--size takes WxH, each 1 to 4096, "
 			"not '%s'", args->value[OPT_SIZE]);
 	}
 	call->target = args->pos[0];
@@ -843,7 +843,7 @@ static const struct verb verbs[] = {
 			"when the picture is complete.",
 		.options =
 			"  -o, --output FILE  the PNG to write\n"
-			"  --size WxH         scale to W x H pixels (each 1 to 8192);\n"
+			"  --size WxH         scale to W x H pixels (each 1 to 4096);\n"
 			"                     default: the station's own size\n",
 		.who = ADMINS,
 		.opts = OPT(OPT_OUTPUT) | OPT(OPT_SIZE),

@@ -115,11 +115,10 @@ static void station_free(struct mgr_station *s) {
 	free(s->role);
 	free_list(s->outputs, &s->n_outputs);
 	free_list(s->devices, &s->n_devices);
-	free_list(s->notice_kinds, &s->n_notices);
-	size_t n = MGR_LIST_MAX;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->n_notices; i++) {
 		free(s->notice_texts[i]);
 	}
+	free_list(s->notice_kinds, &s->n_notices);
 	wl_list_remove(&s->link);
 	free(s);
 }
@@ -185,6 +184,7 @@ static void st_device(void *data, struct mp_manager_station_v1 *proxy,
 static void st_notice(void *data, struct mp_manager_station_v1 *proxy,
 		const char *kind, const char *text, uint32_t seconds) {
 	struct mgr_station *s = data;
+	assert_true(s->n_notices < MGR_LIST_MAX);
 	s->notice_texts[s->n_notices] = strdup(text);
 	add_to_list(s->notice_kinds, &s->n_notices, kind);
 }
@@ -388,8 +388,7 @@ static struct mgr *mgr_connect_to(const char *path, bool bind,
 	if (wl_display_roundtrip(m->display) < 0) {
 		fprintf(stderr, "no registry on %s\n", path);
 	}
-	// Later globals are not listened to (r is gone).
-	wl_proxy_set_user_data((struct wl_proxy *)m->registry, NULL);
+	// No later globals are listened to (r is gone).
 	wl_registry_destroy(m->registry);
 	m->registry = NULL;
 	if (found != NULL) {
@@ -561,10 +560,6 @@ static struct mp_manager_result_v1 *listen_result(
 	return proxy;
 }
 
-static bool pred_answered(struct mgr *m, const void *arg) {
-	return ((const struct mgr_result *)arg)->answered;
-}
-
 /* Waits for the answer (results are not part of batches: any time). */
 static bool mgr_answer(struct mgr *m, struct mp_manager_result_v1 *proxy,
 		struct mgr_result *r) {
@@ -579,7 +574,6 @@ static bool mgr_answer(struct mgr *m, struct mp_manager_result_v1 *proxy,
 			break;
 		}
 	}
-	(void)pred_answered;
 	mp_manager_result_v1_destroy(proxy);
 	return ok;
 }
@@ -589,8 +583,8 @@ static void result_clear(struct mgr_result *r) {
 	r->text = NULL;
 }
 
-/* Sends a request made by make (with the result's proxy) and waits for
- * its answer into *r. */
+/* Sends a request (call makes its result) and waits for its answer into
+ * *r. */
 #define MGR_DO(m, r, call) \
 	assert_true(mgr_answer((m), listen_result((call), (r)), (r)))
 
@@ -753,13 +747,28 @@ static void expect_unchanged(struct mp_harness *h, char *before,
 	free(after);
 }
 
-/* Both a refusal and nothing changed. */
+/* No batch came to the client since it had dones of them: everything
+ * mpcomp sent before has been read (a round trip after the state's
+ * "idle", when a batch due would have gone). */
+static void expect_no_batch(struct mgr *m, unsigned dones, const char *what) {
+	assert_true(wl_display_roundtrip(m->display) >= 0);
+	if (m->dones != dones) {
+		fprintf(stderr, "%s: the client got %u batches\n", what,
+			m->dones - dones);
+	}
+	assert_int_equal(m->dones, dones);
+}
+
+/* A refusal, and nothing changed: not the state, not the client's
+ * picture. */
 #define EXPECT_REFUSED(h, m, call, code, what) do { \
 	char *before_ = state_of_objects(h); \
+	unsigned dones_ = (m)->dones; \
 	struct mgr_result r_; \
 	MGR_DO(m, &r_, call); \
 	expect_failed(&r_, code, what); \
 	expect_unchanged(h, before_, what); \
+	expect_no_batch(m, dones_, what); \
 } while (0)
 
 /* ---- the snapshot and batches ---- */
@@ -957,6 +966,22 @@ static void test_end_of_an_ending_session_fails(void **state) {
 	mgr_free(m);
 }
 
+struct notice_want {
+	const char *station, *kind, *text;
+};
+
+static bool pred_notice(struct mgr *m, const void *arg) {
+	const struct notice_want *want = arg;
+	struct mgr_station *s = mgr_station(m, want->station);
+	for (size_t i = 0; s != NULL && i < s->n_notices; i++) {
+		if (strcmp(s->notice_kinds[i], want->kind) == 0 &&
+				strcmp(s->notice_texts[i], want->text) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void test_texts_out_of_range_fail_invalid(void **state) {
 	struct mp_harness *h = start_three(state, NULL, NULL, NULL);
 	struct mgr *m = mgr_open(h);
@@ -974,11 +999,13 @@ static void test_texts_out_of_range_fail_invalid(void **state) {
 		"a\tcontrol", 0), INV, "a message with a control character");
 	EXPECT_REFUSED(h, m, mp_manager_v1_block(m->manager, "a",
 		"a\x1b[31mred", 0), INV, "a block message with an escape");
-	// Exactly 512 bytes is a message.
+	// Exactly 512 bytes is a message: station a shows it.
 	text[512] = '\0';
 	struct mgr_result r;
 	MGR_DO(m, &r, mp_manager_v1_message(m->manager, "a", text, 0));
 	expect_done(&r, "a message of 512 bytes");
+	struct notice_want want = { "a", "message", text };
+	assert_true(mgr_wait(m, pred_notice, &want, "the message's notice"));
 	assert_state_str(h, "stations/a/state", "login");
 	mgr_free(m);
 }
