@@ -43,6 +43,17 @@
 // disconnected (libwayland alone would only stop writing to it).
 #define MAX_UNREAD (128 * 1024)
 
+/* What every watcher is to be told, as signatures: one per station and
+ * per session in the server's list order, and maintenance mode. Made once
+ * per batch, whatever the number of watchers. */
+struct mp_picture {
+	char **stations;
+	size_t n_stations;
+	char **sessions;
+	size_t n_sessions;
+	char *maintenance;
+};
+
 struct mp_manager {
 	struct mp_server *server;
 	struct wl_global *global;
@@ -50,6 +61,7 @@ struct mp_manager {
 	struct wl_list watchers; // mp_watcher.link
 	struct wl_listener changed;
 	struct wl_event_source *batch; // idle: a batch of changes is due
+	struct mp_picture last; // of the last batch: an equal one sends nothing
 };
 
 /* One bound mp_manager_v1: a client's picture of what it may see. */
@@ -241,6 +253,73 @@ static char *signature(struct mp_station *station, struct mp_session *session) {
 	return buf;
 }
 
+static void picture_finish(struct mp_picture *p) {
+	for (size_t i = 0; i < p->n_stations; i++) {
+		free(p->stations[i]);
+	}
+	for (size_t i = 0; i < p->n_sessions; i++) {
+		free(p->sessions[i]);
+	}
+	free(p->stations);
+	free(p->sessions);
+	free(p->maintenance);
+	*p = (struct mp_picture){ 0 };
+}
+
+/* false: out of memory (p is then empty). */
+static bool picture_make(struct mp_server *server, struct mp_picture *p) {
+	*p = (struct mp_picture){ 0 };
+	size_t n_stations = (size_t)wl_list_length(&server->stations);
+	size_t n_sessions = (size_t)wl_list_length(&server->sessions);
+	p->stations = calloc(n_stations + 1, sizeof(char *));
+	p->sessions = calloc(n_sessions + 1, sizeof(char *));
+	if (p->stations == NULL || p->sessions == NULL ||
+			asprintf(&p->maintenance, "%d|%s", server->maintenance.on,
+				server->maintenance.message ?
+				server->maintenance.message : "") < 0) {
+		p->maintenance = NULL;
+		picture_finish(p);
+		return false;
+	}
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if ((p->stations[p->n_stations++] = signature(station, NULL)) ==
+				NULL) {
+			picture_finish(p);
+			return false;
+		}
+	}
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		if ((p->sessions[p->n_sessions++] = signature(NULL, session)) ==
+				NULL) {
+			picture_finish(p);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool same_list(char **a, size_t n_a, char **b, size_t n_b) {
+	if (n_a != n_b) {
+		return false;
+	}
+	for (size_t i = 0; i < n_a; i++) {
+		if (strcmp(a[i], b[i]) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool picture_equal(const struct mp_picture *a,
+		const struct mp_picture *b) {
+	return a->maintenance != NULL && b->maintenance != NULL &&
+		strcmp(a->maintenance, b->maintenance) == 0 &&
+		same_list(a->stations, a->n_stations, b->stations, b->n_stations) &&
+		same_list(a->sessions, a->n_sessions, b->sessions, b->n_sessions);
+}
+
 /* ---- what a watcher may see ---- */
 
 static bool sees_session(struct mp_watcher *w, struct mp_session *session) {
@@ -277,7 +356,7 @@ static void watched_destroy(struct mp_watched *obj) {
 }
 
 /* The client destroyed an object it had: it is announced again if it is
- * still there at the next batch. */
+ * still there when the next change is sent. */
 static void watched_resource_destroy(struct wl_resource *resource) {
 	struct mp_watched *obj = wl_resource_get_user_data(resource);
 	if (obj != NULL) {
@@ -297,24 +376,25 @@ static struct mp_watched *find_watched(struct mp_watcher *w, bool is_station,
 	return NULL;
 }
 
-/* Sends the object if it is new to the watcher or changed; returns
- * whether anything was sent. */
+/* Sends the object if it is new to the watcher or changed (its
+ * signature, from the batch's picture, differs from what was sent);
+ * returns whether anything was sent. */
 static bool send_object(struct mp_watcher *w, struct mp_station *station,
-		struct mp_session *session) {
+		struct mp_session *session, const char *signature) {
 	bool is_station = station != NULL;
 	uint32_t key = is_station ? station->serial : session->id;
-	char *sig = signature(station, session);
+	struct mp_watched *obj = find_watched(w, is_station, key);
+	if (obj != NULL && strcmp(obj->signature, signature) == 0) {
+		obj->seen = true;
+		return false;
+	}
+	char *sig = strdup(signature);
 	if (sig == NULL) {
 		wl_client_post_no_memory(wl_resource_get_client(w->resource));
 		return false;
 	}
-	struct mp_watched *obj = find_watched(w, is_station, key);
 	if (obj != NULL) {
 		obj->seen = true;
-		if (strcmp(obj->signature, sig) == 0) {
-			free(sig);
-			return false;
-		}
 		free(obj->signature);
 		obj->signature = sig;
 	} else {
@@ -353,40 +433,41 @@ static bool send_object(struct mp_watcher *w, struct mp_station *station,
 	return true;
 }
 
-/* Everything that changed since the watcher's last batch, then done. */
-static void send_batch(struct mp_watcher *w) {
+/* Everything of picture (the server now) that changed since the
+ * watcher's last batch, then done. */
+static void send_batch(struct mp_watcher *w, const struct mp_picture *picture) {
 	struct mp_server *server = w->manager->server;
 	bool sent = false;
 	struct mp_watched *obj, *tmp;
 	wl_list_for_each(obj, &w->objects, link) {
 		obj->seen = false;
 	}
-	char *maint = NULL;
-	if (asprintf(&maint, "%d|%s", server->maintenance.on,
-			server->maintenance.message ? server->maintenance.message :
-			"") < 0) {
-		maint = NULL;
-	}
-	if (maint != NULL && (w->maintenance_sent == NULL ||
-			strcmp(maint, w->maintenance_sent) != 0)) {
-		mp_manager_v1_send_maintenance(w->resource, server->maintenance.on,
-			server->maintenance.message ? server->maintenance.message : "");
-		free(w->maintenance_sent);
-		w->maintenance_sent = maint;
-		maint = NULL;
-		sent = true;
-	}
-	free(maint);
-	struct mp_station *station;
-	wl_list_for_each(station, &server->stations, link) {
-		if (sees_station(w, station)) {
-			sent |= send_object(w, station, NULL);
+	if (w->maintenance_sent == NULL ||
+			strcmp(picture->maintenance, w->maintenance_sent) != 0) {
+		char *maint = strdup(picture->maintenance);
+		if (maint != NULL) {
+			mp_manager_v1_send_maintenance(w->resource,
+				server->maintenance.on, server->maintenance.message ?
+				server->maintenance.message : "");
+			free(w->maintenance_sent);
+			w->maintenance_sent = maint;
+			sent = true;
 		}
 	}
+	size_t i = 0;
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		const char *sig = picture->stations[i++];
+		if (sees_station(w, station)) {
+			sent |= send_object(w, station, NULL, sig);
+		}
+	}
+	i = 0;
 	struct mp_session *session;
 	wl_list_for_each(session, &server->sessions, link) {
+		const char *sig = picture->sessions[i++];
 		if (sees_session(w, session)) {
-			sent |= send_object(w, NULL, session);
+			sent |= send_object(w, NULL, session, sig);
 		}
 	}
 	wl_list_for_each_safe(obj, tmp, &w->objects, link) {
@@ -427,9 +508,23 @@ static int unread_limit(struct wl_client *client) {
 	return MAX_UNREAD;
 }
 
+/* A batch: the picture is made once; when it is the last batch's (the
+ * usual case: a frame was drawn, nothing a watcher sees changed) no
+ * watcher is looked at. */
 static void handle_batch(void *data) {
 	struct mp_manager *manager = data;
 	manager->batch = NULL; // an idle source goes once it ran
+	struct mp_picture picture;
+	if (!picture_make(manager->server, &picture)) {
+		wlr_log(WLR_ERROR, "admin protocol: out of memory: no batch sent");
+		return;
+	}
+	if (picture_equal(&picture, &manager->last)) {
+		picture_finish(&picture);
+		return;
+	}
+	picture_finish(&manager->last);
+	manager->last = picture;
 	struct mp_watcher *w;
 again:
 	wl_list_for_each(w, &manager->watchers, link) {
@@ -444,7 +539,7 @@ again:
 		}
 	}
 	wl_list_for_each(w, &manager->watchers, link) {
-		send_batch(w);
+		send_batch(w, &manager->last);
 	}
 }
 
@@ -1115,7 +1210,17 @@ static void bind_manager(struct wl_client *client, void *data,
 		w->admin ? "an admin" : "a user");
 	mp_manager_v1_send_identity(resource, w->uid, pw ? pw->pw_name : "",
 		w->admin);
-	send_batch(w); // the snapshot, done at its end
+	// The snapshot, done at its end.
+	struct mp_picture picture;
+	if (!picture_make(manager->server, &picture)) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	send_batch(w, &picture);
+	picture_finish(&picture);
+	// The next batch looks at every watcher again, this one included:
+	// what it was just told may already differ from the last batch.
+	picture_finish(&manager->last);
 }
 
 /* ---- the admin socket ---- */
@@ -1219,6 +1324,7 @@ void manager_destroy(struct mp_manager *manager) {
 		wl_event_source_remove(manager->batch);
 	}
 	wl_list_remove(&manager->changed.link);
+	picture_finish(&manager->last);
 	socket_destroy(manager->socket);
 	// Bound resources go with their clients (before the display).
 	struct mp_watcher *w, *tmp;
