@@ -20,10 +20,7 @@
 #define KIOSK_MAX_DELAY_MS 30000
 #define KIOSK_GOOD_RUN_S 60
 
-static bool fail_code(struct mp_error *err, enum mp_error_code code,
-	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool fail_code(struct mp_error *err, enum mp_error_code code,
+bool action_error(struct mp_error *err, enum mp_error_code code,
 		const char *fmt, ...) {
 	if (err != NULL) {
 		err->code = code;
@@ -36,8 +33,8 @@ static bool fail_code(struct mp_error *err, enum mp_error_code code,
 }
 
 /* Most refusals are about the state of what the action is for. */
-#define fail(err, ...) fail_code(err, MP_ERROR_WRONG_STATE, __VA_ARGS__)
-#define fail_invalid(err, ...) fail_code(err, MP_ERROR_INVALID, __VA_ARGS__)
+#define fail(err, ...) action_error(err, MP_ERROR_WRONG_STATE, __VA_ARGS__)
+#define fail_invalid(err, ...) action_error(err, MP_ERROR_INVALID, __VA_ARGS__)
 
 /* ---- kiosk policy ---- */
 
@@ -154,9 +151,10 @@ static int handle_limit_timer(void *data) {
 	return 0;
 }
 
-static bool arm(struct mp_session *session, struct wl_event_source **timer,
-		wl_event_loop_timer_func_t func, int ms) {
-	*timer = wl_event_loop_add_timer(session->server->loop, func, session);
+/* A new timer in *timer, firing in ms; false: out of memory. */
+static bool arm(struct wl_event_loop *loop, struct wl_event_source **timer,
+		wl_event_loop_timer_func_t func, void *data, int ms) {
+	*timer = wl_event_loop_add_timer(loop, func, data);
 	if (*timer == NULL) {
 		return false;
 	}
@@ -184,16 +182,16 @@ static void park(struct mp_session *session, const char *reason,
 		session->parking.home = strdup(home->name);
 		// A kiosk session belongs to its station: it waits for it.
 		if (!session->kiosk && session->parking.home != NULL &&
-				!arm(session, &session->parking.home_timer,
-					handle_home_timer, window)) {
+				!arm(server->loop, &session->parking.home_timer,
+					handle_home_timer, session, window)) {
 			free(session->parking.home);
 			session->parking.home = NULL;
 		}
 	}
 	int limit = server->config->disconnected_limit_ms;
 	if (limit > 0 && !session->kiosk &&
-			!arm(session, &session->parking.limit_timer, handle_limit_timer,
-				limit)) {
+			!arm(server->loop, &session->parking.limit_timer,
+				handle_limit_timer, session, limit)) {
 		wlr_log(WLR_ERROR, "session %u (%s): cannot keep its disconnected "
 			"limit", session->id, session->user);
 	}
@@ -615,7 +613,7 @@ bool action_signin(struct mp_station *station, const char *user,
 		return fail(err, "Type your user name first");
 	}
 	if (!station_begin_signin(station, user, secret, false)) {
-		return fail_code(err, MP_ERROR_FAILED,
+		return action_error(err, MP_ERROR_FAILED,
 			"Cannot start the sign-in helper");
 	}
 	return true;
@@ -775,22 +773,6 @@ static bool check_seconds(unsigned seconds, unsigned max, const char *what,
 	return true;
 }
 
-/* A timer of a station's (block, message): seconds 0 is none. */
-static bool arm_station_timer(struct mp_station *station,
-		struct wl_event_source **timer, wl_event_loop_timer_func_t func,
-		unsigned seconds) {
-	stop_timer(timer);
-	if (seconds == 0) {
-		return true;
-	}
-	*timer = wl_event_loop_add_timer(station->server->loop, func, station);
-	if (*timer == NULL) {
-		return false;
-	}
-	wl_event_source_timer_update(*timer, (int)(seconds * 1000));
-	return true;
-}
-
 static int handle_block_timer(void *data) {
 	struct mp_station *station = data;
 	stop_timer(&station->block.timer);
@@ -810,11 +792,37 @@ static int handle_message_timer(void *data) {
 static bool set_text(char **slot, const char *text, struct mp_error *err) {
 	char *copy = NULL;
 	if (text != NULL && text[0] != '\0' && (copy = strdup(text)) == NULL) {
-		return fail_code(err, MP_ERROR_FAILED, "out of memory");
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
 	}
 	free(*slot);
 	*slot = copy;
 	return true;
+}
+
+/* An admin's block or message (n) of the station goes on with text, for
+ * seconds (0: until it is taken off); expire takes it off. */
+static bool notice_on(struct mp_station *station, struct mp_admin_notice *n,
+		const char *text, unsigned seconds, wl_event_loop_timer_func_t expire,
+		struct mp_error *err) {
+	if (!set_text(&n->text, text, err)) {
+		return false;
+	}
+	stop_timer(&n->timer);
+	if (seconds != 0 && !arm(station->server->loop, &n->timer, expire,
+			station, (int)(seconds * 1000))) {
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	n->until = seconds ? time(NULL) + seconds : 0;
+	n->on = true;
+	return true;
+}
+
+static void notice_off(struct mp_admin_notice *n) {
+	stop_timer(&n->timer);
+	n->on = false;
+	n->until = 0;
+	free(n->text);
+	n->text = NULL;
 }
 
 bool action_block(struct mp_station *station, const char *text,
@@ -823,19 +831,14 @@ bool action_block(struct mp_station *station, const char *text,
 			!check_seconds(seconds, MP_ACTION_SECONDS_MAX, "a block", err)) {
 		return false;
 	}
-	if (!set_text(&station->block.text, text, err)) {
+	if (!notice_on(station, &station->block, text, seconds,
+			handle_block_timer, err)) {
 		return false;
 	}
-	if (!arm_station_timer(station, &station->block.timer,
-			handle_block_timer, seconds)) {
-		return fail_code(err, MP_ERROR_FAILED, "out of memory");
-	}
-	station->block.until = seconds ? time(NULL) + seconds : 0;
 	// No one signs in behind a block.
 	if (!station_is_kiosk(station)) {
 		station_signin_cancel(station);
 	}
-	station->block.on = true;
 	wlr_log(WLR_INFO, "station %s: blocked by an admin%s%s", station->name,
 		text && text[0] ? ": " : "", text ? text : "");
 	station_update_notices(station);
@@ -846,11 +849,7 @@ bool action_unblock(struct mp_station *station, struct mp_error *err) {
 	if (!station->block.on) {
 		return fail(err, "station %s is not blocked", station->name);
 	}
-	stop_timer(&station->block.timer);
-	station->block.on = false;
-	station->block.until = 0;
-	free(station->block.text);
-	station->block.text = NULL;
+	notice_off(&station->block);
 	wlr_log(WLR_INFO, "station %s: unblocked", station->name);
 	station_update_notices(station);
 	return true;
@@ -864,15 +863,10 @@ bool action_message(struct mp_station *station, const char *text,
 	if (!check_text(text, "message", err) ||
 			!check_seconds(seconds, MP_ACTION_SECONDS_MAX, "a message",
 				err) ||
-			!set_text(&station->message.text, text, err)) {
+			!notice_on(station, &station->message, text, seconds,
+				handle_message_timer, err)) {
 		return false;
 	}
-	if (!arm_station_timer(station, &station->message.timer,
-			handle_message_timer, seconds)) {
-		return fail_code(err, MP_ERROR_FAILED, "out of memory");
-	}
-	station->message.until = seconds ? time(NULL) + seconds : 0;
-	station->message.on = true;
 	wlr_log(WLR_INFO, "station %s: message from an admin: %s",
 		station->name, text);
 	station_update_notices(station);
@@ -884,11 +878,7 @@ bool action_dismiss_message(struct mp_station *station,
 	if (!station->message.on) {
 		return fail(err, "station %s shows no message", station->name);
 	}
-	stop_timer(&station->message.timer);
-	station->message.on = false;
-	station->message.until = 0;
-	free(station->message.text);
-	station->message.text = NULL;
+	notice_off(&station->message);
 	wlr_log(WLR_INFO, "station %s: message closed", station->name);
 	station_update_notices(station);
 	return true;
@@ -931,13 +921,11 @@ bool action_end_warned(struct mp_session *session, unsigned seconds,
 			session->id, (long long)((session->end_warning.deadline_ms -
 			util_now_ms() + 999) / 1000));
 	}
-	session->end_warning.timer = wl_event_loop_add_timer(
-		session->server->loop, handle_end_warning, session);
-	if (session->end_warning.timer == NULL) {
-		return fail_code(err, MP_ERROR_FAILED, "out of memory");
+	if (!arm(session->server->loop, &session->end_warning.timer,
+			handle_end_warning, session, 1000)) {
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
 	}
 	session->end_warning.deadline_ms = util_now_ms() + (int64_t)seconds * 1000;
-	wl_event_source_timer_update(session->end_warning.timer, 1000);
 	wlr_log(WLR_INFO, "session %u (%s): ends in %u s (%s)", session->id,
 		session->user, seconds, reason);
 	struct mp_station *station = station_of_session(session->server, session);
@@ -1012,14 +1000,14 @@ bool action_rename(struct mp_station *station, const char *name,
 				strcmp(session->parking.home, station->name) == 0) {
 			char *home = strdup(name);
 			if (home == NULL) {
-				return fail_code(err, MP_ERROR_FAILED, "out of memory");
+				return action_error(err, MP_ERROR_FAILED, "out of memory");
 			}
 			free(session->parking.home);
 			session->parking.home = home;
 		}
 	}
 	if (!station_rename(station, name)) {
-		return fail_code(err, MP_ERROR_FAILED, "out of memory");
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
 	}
 	return true;
 }

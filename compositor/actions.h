@@ -29,6 +29,11 @@ struct mp_error {
 	char text[256];
 };
 
+/* Sets err (may be NULL) to code and a reason; returns false, for
+ * "return action_error(...)". */
+bool action_error(struct mp_error *err, enum mp_error_code code,
+	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Limits of what admins give (texts in bytes, times in seconds). */
 #define MP_ACTION_TEXT_MAX 512
 #define MP_ACTION_NAME_MAX 32

@@ -614,19 +614,6 @@ static void answer(struct wl_resource *result, struct mp_watcher *w,
 		err->text[0] ? err->text : "refused");
 }
 
-static bool refuse(struct mp_error *err, enum mp_error_code code,
-		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool refuse(struct mp_error *err, enum mp_error_code code,
-		const char *fmt, ...) {
-	err->code = code;
-	va_list args;
-	va_start(args, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, args);
-	va_end(args);
-	return false;
-}
-
 /* ---- targets ---- */
 
 /* A session id in decimal, or -1. */
@@ -662,41 +649,36 @@ static struct mp_session *find_session(struct mp_watcher *w,
 	if (target[0] == '\0') {
 		session = session_for_uid(server, w->uid);
 		if (session == NULL) {
-			refuse(err, MP_ERROR_NOT_FOUND, "you (uid %u) have no session",
+			action_error(err, MP_ERROR_NOT_FOUND, "you (uid %u) have no session",
 				(unsigned)w->uid);
 			return NULL;
 		}
 	} else if (target[0] == '@') {
 		struct mp_station *station = station_by_name(server, target + 1);
 		if (station == NULL || !sees_station(w, station)) {
-			refuse(err, MP_ERROR_NOT_FOUND, "no station '%s'", target + 1);
+			action_error(err, MP_ERROR_NOT_FOUND, "no station '%s'", target + 1);
 			return NULL;
 		}
 		session = station->session;
 		if (session == NULL) {
-			refuse(err, MP_ERROR_WRONG_STATE, "station %s has no session",
+			action_error(err, MP_ERROR_WRONG_STATE, "station %s has no session",
 				station->name);
 			return NULL;
 		}
 	} else {
 		long id = parse_id(target);
 		if (id >= 0) {
-			struct mp_session *s;
-			wl_list_for_each(s, &server->sessions, link) {
-				if (s->id == (uint32_t)id) {
-					session = s;
-				}
-			}
+			session = session_by_id(server, (uint32_t)id);
 		} else {
 			session = session_by_user(server, target);
 		}
 		if (session == NULL) {
-			refuse(err, MP_ERROR_NOT_FOUND, "no session '%s'", target);
+			action_error(err, MP_ERROR_NOT_FOUND, "no session '%s'", target);
 			return NULL;
 		}
 	}
 	if (!authorise_may(w->admin, verb, session->uid == w->uid)) {
-		refuse(err, MP_ERROR_DENIED, "you (uid %u) may not do that to "
+		action_error(err, MP_ERROR_DENIED, "you (uid %u) may not do that to "
 			"session %u: only its own user or an admin may",
 			(unsigned)w->uid, session->id);
 		return NULL;
@@ -717,16 +699,16 @@ static struct mp_station *find_station(struct mp_watcher *w,
 			if (inner.code == MP_ERROR_DENIED) {
 				*err = inner;
 			} else if (target[0] == '\0') {
-				refuse(err, MP_ERROR_NOT_FOUND, "you (uid %u) have no "
+				action_error(err, MP_ERROR_NOT_FOUND, "you (uid %u) have no "
 					"session", (unsigned)w->uid);
 			} else {
-				refuse(err, MP_ERROR_NOT_FOUND, "no station '%s'", target);
+				action_error(err, MP_ERROR_NOT_FOUND, "no station '%s'", target);
 			}
 			return NULL;
 		}
 		station = station_of_session(server, session);
 		if (station == NULL) {
-			refuse(err, MP_ERROR_WRONG_STATE, "session %u of %s is shown "
+			action_error(err, MP_ERROR_WRONG_STATE, "session %u of %s is shown "
 				"at no station (%s)", session->id, session->user,
 				session_state_name(session->state));
 			return NULL;
@@ -735,11 +717,11 @@ static struct mp_station *find_station(struct mp_watcher *w,
 	bool own = station->session != NULL && station->session->uid == w->uid;
 	if (!authorise_may(w->admin, verb, own)) {
 		if (!sees_station(w, station)) {
-			refuse(err, MP_ERROR_DENIED, "you (uid %u) may not do that at "
+			action_error(err, MP_ERROR_DENIED, "you (uid %u) may not do that at "
 				"station %s: only an admin may", (unsigned)w->uid,
 				station->name);
 		} else {
-			refuse(err, MP_ERROR_DENIED, "only an admin may do that");
+			action_error(err, MP_ERROR_DENIED, "only an admin may do that");
 		}
 		return NULL;
 	}
@@ -755,7 +737,7 @@ static bool is_all(struct mp_watcher *w, const char *target,
 	}
 	if (!w->admin) {
 		*denied = true;
-		refuse(err, MP_ERROR_DENIED, "only an admin may act on every "
+		action_error(err, MP_ERROR_DENIED, "only an admin may act on every "
 			"station or session");
 	}
 	return true;
@@ -763,88 +745,79 @@ static bool is_all(struct mp_watcher *w, const char *target,
 
 /* ---- requests ---- */
 
-typedef bool (*station_action)(struct mp_station *station, void *arg,
-	struct mp_error *err);
-typedef bool (*session_action)(struct mp_session *session, void *arg,
-	struct mp_error *err);
+/* What a request does to one target: a station's action or a session's
+ * (the other one NULL). */
+struct target_action {
+	bool (*station)(struct mp_station *station, void *arg,
+		struct mp_error *err);
+	bool (*session)(struct mp_session *session, void *arg,
+		struct mp_error *err);
+};
 
-/* A request on one station or, for "*", on every station it applies to
- * (a station it does not apply to is skipped, not an error). */
-static void on_stations(struct wl_resource *resource, uint32_t id,
-		const char *verb_name, enum mp_verb verb, const char *target,
-		station_action act, void *arg) {
-	struct mp_watcher *w = watcher_from_resource(resource);
-	struct wl_resource *result = result_create(resource, id, 1);
-	if (result == NULL) {
-		return;
-	}
-	struct mp_error err = { 0 };
-	bool denied;
-	if (is_all(w, target, &err, &denied)) {
-		if (denied) {
-			answer(result, w, verb_name, false, &err, NULL);
-			return;
-		}
-		int n = 0;
+/* "*": the action on every station or session it applies to (one it does
+ * not apply to is skipped, not an error). Returns how many were acted on,
+ * or -1 with err set for an invalid argument: the same arguments for
+ * every one, none is done. */
+static int act_on_all(struct mp_server *server,
+		const struct target_action *act, void *arg, struct mp_error *err) {
+	int n = 0;
+	struct mp_error one = { 0 };
+	if (act->station != NULL) {
 		struct mp_station *station, *tmp;
-		wl_list_for_each_safe(station, tmp, &w->manager->server->stations,
-				link) {
-			struct mp_error one = { 0 };
-			n += act(station, arg, &one);
+		wl_list_for_each_safe(station, tmp, &server->stations, link) {
+			n += act->station(station, arg, &one);
 			if (one.code == MP_ERROR_INVALID) {
-				// The same arguments for every one: none is done.
-				answer(result, w, verb_name, false, &one, NULL);
-				return;
+				*err = one;
+				return -1;
 			}
 		}
-		char info[32];
-		snprintf(info, sizeof(info), "%d", n);
-		answer(result, w, verb_name, true, NULL, info);
-		return;
+	} else {
+		struct mp_session *session, *tmp;
+		wl_list_for_each_safe(session, tmp, &server->sessions, link) {
+			n += act->session(session, arg, &one);
+			if (one.code == MP_ERROR_INVALID) {
+				*err = one;
+				return -1;
+			}
+		}
 	}
-	struct mp_station *station = find_station(w, target, verb, &err);
-	bool ok = station != NULL && act(station, arg, &err);
-	answer(result, w, verb_name, ok, &err, station ? station->name : NULL);
+	return n;
 }
 
-static void on_sessions(struct wl_resource *resource, uint32_t id,
+/* A request on one target, or on every one for "*"; done's info is the
+ * station's name or the session's id, or how many for "*". */
+static void on_targets(struct wl_resource *resource, uint32_t id,
 		const char *verb_name, enum mp_verb verb, const char *target,
-		session_action act, void *arg) {
+		const struct target_action *act, void *arg) {
 	struct mp_watcher *w = watcher_from_resource(resource);
 	struct wl_resource *result = result_create(resource, id, 1);
 	if (result == NULL) {
 		return;
 	}
 	struct mp_error err = { 0 };
+	char info[256] = "";
 	bool denied;
 	if (is_all(w, target, &err, &denied)) {
-		if (denied) {
-			answer(result, w, verb_name, false, &err, NULL);
-			return;
-		}
-		int n = 0;
-		struct mp_session *session, *tmp;
-		wl_list_for_each_safe(session, tmp, &w->manager->server->sessions,
-				link) {
-			struct mp_error one = { 0 };
-			n += act(session, arg, &one);
-			if (one.code == MP_ERROR_INVALID) {
-				answer(result, w, verb_name, false, &one, NULL);
-				return;
-			}
-		}
-		char info[32];
+		int n = denied ? -1 : act_on_all(w->manager->server, act, arg, &err);
 		snprintf(info, sizeof(info), "%d", n);
-		answer(result, w, verb_name, true, NULL, info);
+		answer(result, w, verb_name, n >= 0, &err, info);
 		return;
 	}
-	struct mp_session *session = find_session(w, target, verb, &err);
-	char info[32] = "";
-	if (session != NULL) {
-		snprintf(info, sizeof(info), "%u", session->id);
+	bool ok = false;
+	if (act->station != NULL) {
+		struct mp_station *station = find_station(w, target, verb, &err);
+		ok = station != NULL && act->station(station, arg, &err);
+		if (ok) {
+			snprintf(info, sizeof(info), "%s", station->name); // renamed
+		}
+	} else {
+		struct mp_session *session = find_session(w, target, verb, &err);
+		if (session != NULL) {
+			// The session may be gone once the action is done.
+			snprintf(info, sizeof(info), "%u", session->id);
+			ok = act->session(session, arg, &err);
+		}
 	}
-	// The session may be gone once the action is done.
-	bool ok = session != NULL && act(session, arg, &err);
 	answer(result, w, verb_name, ok, &err, info);
 }
 
@@ -871,25 +844,26 @@ static bool do_end(struct mp_session *session, void *arg,
 
 static void handle_suspend(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *session) {
-	on_sessions(resource, id, "suspend", MP_VERB_SUSPEND, session,
-		do_suspend, NULL);
+	on_targets(resource, id, "suspend", MP_VERB_SUSPEND, session,
+		&(struct target_action){ .session = do_suspend }, NULL);
 }
 
 static void handle_disconnect(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *session) {
-	on_sessions(resource, id, "disconnect", MP_VERB_DISCONNECT, session,
-		do_disconnect, NULL);
+	on_targets(resource, id, "disconnect", MP_VERB_DISCONNECT, session,
+		&(struct target_action){ .session = do_disconnect }, NULL);
 }
 
 static void handle_logoff(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *session) {
-	on_sessions(resource, id, "logoff", MP_VERB_LOGOFF, session, do_logoff,
-		NULL);
+	on_targets(resource, id, "logoff", MP_VERB_LOGOFF, session,
+		&(struct target_action){ .session = do_logoff }, NULL);
 }
 
 static void handle_end(struct wl_client *client, struct wl_resource *resource,
 		uint32_t id, const char *session, uint32_t warn) {
-	on_sessions(resource, id, "end", MP_VERB_END, session, do_end, &warn);
+	on_targets(resource, id, "end", MP_VERB_END, session,
+		&(struct target_action){ .session = do_end }, &warn);
 }
 
 static bool do_lock(struct mp_station *station, void *arg,
@@ -931,35 +905,36 @@ static void handle_lock(struct wl_client *client, struct wl_resource *resource,
 	char reason[64];
 	snprintf(reason, sizeof(reason), w && w->admin ? "locked by an admin" :
 		"locked by its user");
-	on_stations(resource, id, "lock", MP_VERB_LOCK, station, do_lock,
-		reason);
+	on_targets(resource, id, "lock", MP_VERB_LOCK, station,
+		&(struct target_action){ .station = do_lock }, reason);
 }
 
 static void handle_unlock(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *station) {
-	on_stations(resource, id, "unlock", MP_VERB_UNLOCK, station, do_unlock,
-		NULL);
+	on_targets(resource, id, "unlock", MP_VERB_UNLOCK, station,
+		&(struct target_action){ .station = do_unlock }, NULL);
 }
 
 static void handle_block(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *station,
 		const char *message, uint32_t seconds) {
 	struct notice_args a = { message, seconds };
-	on_stations(resource, id, "block", MP_VERB_BLOCK, station, do_block, &a);
+	on_targets(resource, id, "block", MP_VERB_BLOCK, station,
+		&(struct target_action){ .station = do_block }, &a);
 }
 
 static void handle_unblock(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *station) {
-	on_stations(resource, id, "unblock", MP_VERB_BLOCK, station, do_unblock,
-		NULL);
+	on_targets(resource, id, "unblock", MP_VERB_BLOCK, station,
+		&(struct target_action){ .station = do_unblock }, NULL);
 }
 
 static void handle_message(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *station,
 		const char *text, uint32_t seconds) {
 	struct notice_args a = { text, seconds };
-	on_stations(resource, id, "message", MP_VERB_MESSAGE, station,
-		do_message, &a);
+	on_targets(resource, id, "message", MP_VERB_MESSAGE, station,
+		&(struct target_action){ .station = do_message }, &a);
 }
 
 /* A request on the whole server (identify, maintenance). */
@@ -972,7 +947,7 @@ static bool server_request(struct wl_resource *resource, uint32_t id,
 		return false;
 	}
 	if (!authorise_may(w->admin, verb, false)) {
-		refuse(err, MP_ERROR_DENIED, "only an admin may do that");
+		action_error(err, MP_ERROR_DENIED, "only an admin may do that");
 		answer(*result, w, verb_name, false, err, NULL);
 		return false;
 	}
@@ -989,7 +964,7 @@ static void handle_identify(struct wl_client *client,
 	}
 	struct mp_watcher *w = watcher_from_resource(resource);
 	bool ok = on <= 1 ? action_identify(w->manager->server, on, &err) :
-		refuse(&err, MP_ERROR_INVALID, "on is 0 or 1, not %u", on);
+		action_error(&err, MP_ERROR_INVALID, "on is 0 or 1, not %u", on);
 	answer(result, w, "identify", ok, &err, NULL);
 }
 
@@ -1005,7 +980,7 @@ static void handle_maintenance(struct wl_client *client,
 	struct mp_watcher *w = watcher_from_resource(resource);
 	bool ok = on <= 1 ?
 		action_maintenance(w->manager->server, on, message, &err) :
-		refuse(&err, MP_ERROR_INVALID, "on is 0 or 1, not %u", on);
+		action_error(&err, MP_ERROR_INVALID, "on is 0 or 1, not %u", on);
 	answer(result, w, "maintenance", ok, &err, NULL);
 }
 
@@ -1029,7 +1004,7 @@ static bool thumbnail(struct mp_station *station, struct wl_resource *buffer,
 		struct mp_error *err) {
 	struct wl_shm_buffer *shm = buffer ? wl_shm_buffer_get(buffer) : NULL;
 	if (shm == NULL) {
-		return refuse(err, MP_ERROR_INVALID, "the buffer is not a wl_shm "
+		return action_error(err, MP_ERROR_INVALID, "the buffer is not a wl_shm "
 			"buffer");
 	}
 	uint32_t format = wl_shm_buffer_get_format(shm);
@@ -1037,12 +1012,12 @@ static bool thumbnail(struct mp_station *station, struct wl_resource *buffer,
 	int height = wl_shm_buffer_get_height(shm);
 	int stride = wl_shm_buffer_get_stride(shm);
 	if (format != WL_SHM_FORMAT_XRGB8888 && format != WL_SHM_FORMAT_ARGB8888) {
-		return refuse(err, MP_ERROR_INVALID, "the buffer's format is not "
+		return action_error(err, MP_ERROR_INVALID, "the buffer's format is not "
 			"xrgb8888 or argb8888");
 	}
 	if (width < 1 || height < 1 || width > THUMBNAIL_MAX ||
 			height > THUMBNAIL_MAX || stride < width * 4 || stride % 4 != 0) {
-		return refuse(err, MP_ERROR_INVALID, "a thumbnail is 1x1 to %dx%d "
+		return action_error(err, MP_ERROR_INVALID, "a thumbnail is 1x1 to %dx%d "
 			"pixels, with a stride of at least 4 bytes a pixel (the buffer "
 			"is %dx%d, stride %d)", THUMBNAIL_MAX, THUMBNAIL_MAX, width,
 			height, stride);
@@ -1050,13 +1025,13 @@ static bool thumbnail(struct mp_station *station, struct wl_resource *buffer,
 	struct wlr_box *area = &station->place.area;
 	if (station->place.n_parts == 0 || area->width <= 0 ||
 			area->height <= 0) {
-		return refuse(err, MP_ERROR_WRONG_STATE, "station %s has no output",
+		return action_error(err, MP_ERROR_WRONG_STATE, "station %s has no output",
 			station->name);
 	}
 	uint32_t *pixels = calloc((size_t)area->width * area->height, 4);
 	if (pixels == NULL || !station_read_pixels(station, pixels)) {
 		free(pixels);
-		return refuse(err, MP_ERROR_FAILED, "cannot read the pixels of "
+		return action_error(err, MP_ERROR_FAILED, "cannot read the pixels of "
 			"station %s", station->name);
 	}
 	pixman_image_t *src = pixman_image_create_bits(PIXMAN_x8r8g8b8,
@@ -1087,7 +1062,7 @@ static bool thumbnail(struct mp_station *station, struct wl_resource *buffer,
 		pixman_image_unref(src);
 	}
 	free(pixels);
-	return ok ? true : refuse(err, MP_ERROR_FAILED, "out of memory");
+	return ok ? true : action_error(err, MP_ERROR_FAILED, "out of memory");
 }
 
 static void handle_thumbnail(struct wl_client *client,

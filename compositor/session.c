@@ -955,6 +955,16 @@ static void session_destroy(struct mp_session *session) {
 	free(session);
 }
 
+struct mp_session *session_by_id(struct mp_server *server, uint32_t id) {
+	struct mp_session *session;
+	wl_list_for_each(session, &server->sessions, link) {
+		if (session->id == id) {
+			return session;
+		}
+	}
+	return NULL;
+}
+
 struct mp_session *session_for_uid(struct mp_server *server, uid_t uid) {
 	struct mp_session *session;
 	wl_list_for_each(session, &server->sessions, link) {

@@ -175,6 +175,7 @@ void session_kill(struct mp_session *session);
 /* Whether a sign-in of its user may move it to another station. */
 bool session_is_movable(struct mp_session *session);
 struct mp_session *session_for_uid(struct mp_server *server, uid_t uid);
+struct mp_session *session_by_id(struct mp_server *server, uint32_t id);
 const char *session_state_name(enum mp_session_state state);
 size_t session_count_views(struct mp_session *session);
 

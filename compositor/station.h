@@ -135,7 +135,7 @@ struct mp_station {
 
 	// Kept by the actions layer: an admin's block (the station is blocked
 	// while block.on) and message, their text and timers.
-	struct {
+	struct mp_admin_notice {
 		bool on;
 		char *text;     // may be NULL
 		time_t until;   // when its timer ends it, 0: never (wall clock)

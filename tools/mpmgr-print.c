@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "describe.h"
 #include "mpmgr.h"
 
 const char *mpmgr_station_state_name(uint32_t state) {
@@ -311,12 +312,9 @@ struct json_object *mpmgr_station_json(const struct mpmgr_station_data *d) {
 		json_str(mpmgr_station_state_name(d->state)));
 	json_object_object_add(o, "session",
 		d->session ? json_uint(d->session) : NULL);
-	struct json_object *area = json_object_new_object();
-	json_object_object_add(area, "x", json_object_new_int(d->x));
-	json_object_object_add(area, "y", json_object_new_int(d->y));
-	json_object_object_add(area, "width", json_object_new_int(d->width));
-	json_object_object_add(area, "height", json_object_new_int(d->height));
-	json_object_object_add(o, "area", area);
+	// The compositor's own builder: the same fields as mptest state.
+	json_object_object_add(o, "area",
+		describe_box(d->x, d->y, d->width, d->height));
 	json_object_object_add(o, "outputs", json_strv(&d->outputs));
 	json_object_object_add(o, "devices", json_strv(&d->devices));
 	struct json_object *notices = json_object_new_array();

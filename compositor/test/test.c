@@ -244,16 +244,6 @@ static long parse_number(const char *text) {
 	return *end != '\0' || errno != 0 ? -1 : n;
 }
 
-static struct mp_session *session_by_id(struct mp_server *server, long id) {
-	struct mp_session *session;
-	wl_list_for_each(session, &server->sessions, link) {
-		if (session->id == id) {
-			return session;
-		}
-	}
-	return NULL;
-}
-
 /* Whether name is a state a session can be in. */
 static bool is_session_state(const char *name) {
 	for (int s = MP_SESSION_STARTING; s <= MP_SESSION_ENDING; s++) {
@@ -363,7 +353,8 @@ static int evaluate(struct mp_server *server, const char *condition,
 				"attached, locked, parked, logging-off, ending or gone)";
 			return -1;
 		}
-		struct mp_session *session = session_by_id(server, id);
+		struct mp_session *session = id <= UINT32_MAX ?
+			session_by_id(server, (uint32_t)id) : NULL;
 		if (strcmp(arg, "gone") == 0) {
 			return session == NULL;
 		}
@@ -376,7 +367,8 @@ static int evaluate(struct mp_server *server, const char *condition,
 			*error = "bad session id";
 			return -1;
 		}
-		struct mp_session *session = session_by_id(server, id);
+		struct mp_session *session = id <= UINT32_MAX ?
+			session_by_id(server, (uint32_t)id) : NULL;
 		const char *home = session ? session->parking.home : NULL;
 		return session != NULL && (strcmp(arg, "none") == 0 ?
 			home == NULL : home != NULL && strcmp(home, arg) == 0);
