@@ -700,6 +700,31 @@ static void test_watch_prints_every_change(void **state) {
 	close(w.fd);
 }
 
+static void test_sigterm_with_every_admin_notice(void **state) {
+	// Timers and texts of every notice, a warned session and a watcher:
+	// SIGTERM still ends the session, frees everything (the sanitizer
+	// lane's exit status) and the watcher hears mpcomp went away.
+	struct mp_harness *h = start_three(state, NULL, NULL, NULL);
+	signed_in_at(h, "kb-a", "a");
+	pid_t pid = client_pid(h, "session");
+	struct watch w;
+	watch_start(h, &w);
+	assert_true(watch_until(&w, "\"event\":\"snapshot\"", NULL));
+	expect_mpmgr(0, h, NULL, "end", "1", "--warn", "600");
+	expect_mpmgr(0, h, NULL, "message", "a", "Hello", "--for", "1h");
+	expect_mpmgr(0, h, NULL, "block", "c", "--message", "Exam", "--for", "1h");
+	expect_mpmgr(0, h, NULL, "maintenance", "on", "--message", "Back soon");
+	expect_mpmgr(0, h, NULL, "identify");
+	expect_mpmgr(0, h, NULL, "rename", "b", "renamed");
+	assert_int_equal(harness_signal(h, SIGTERM), 0);
+	assert_true(harness_wait_pid_gone(pid, 10));
+	int status;
+	assert_int_equal(waitpid(w.pid, &status, 0), w.pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	close(w.fd);
+}
+
 static void test_fifty_watchers(void **state) {
 	struct mp_harness *h = start_three(state, NULL, NULL, NULL);
 	assert_true(harness_wait(h, "station a login"));
@@ -764,6 +789,8 @@ int main(void) {
 			teardown),
 		cmocka_unit_test_teardown(test_usage_errors_exit_2, teardown),
 		cmocka_unit_test_teardown(test_watch_prints_every_change, teardown),
+		cmocka_unit_test_teardown(test_sigterm_with_every_admin_notice,
+			teardown),
 		cmocka_unit_test_teardown(test_fifty_watchers, teardown),
 	};
 	return RUN_TESTS(tests);
