@@ -668,3 +668,75 @@ struct mpmgr_session **mpmgr_sorted_sessions(struct mpmgr *mgr, size_t *n) {
 	qsort(v, *n, sizeof(*v), session_cmp);
 	return v;
 }
+
+/* ---- answers ---- */
+
+struct answer {
+	bool answered, ok;
+	uint32_t code;
+	char *text;
+};
+
+static void result_done(void *data, struct mp_manager_result_v1 *result,
+		const char *info) {
+	struct answer *a = data;
+	a->answered = a->ok = true;
+	a->text = mpmgr_xstrdup(info);
+}
+
+static void result_failed(void *data, struct mp_manager_result_v1 *result,
+		uint32_t code, const char *reason) {
+	struct answer *a = data;
+	a->answered = true;
+	a->code = code;
+	a->text = mpmgr_xstrdup(reason);
+}
+
+static const struct mp_manager_result_v1_listener result_listener = {
+	.done = result_done,
+	.failed = result_failed,
+};
+
+/* What a failure code says, for a reason that is empty. */
+static const char *code_text(uint32_t code) {
+	switch (code) {
+	case MP_MANAGER_V1_CODE_DENIED:
+		return "not allowed";
+	case MP_MANAGER_V1_CODE_NOT_FOUND:
+		return "not found";
+	case MP_MANAGER_V1_CODE_INVALID_ARGUMENT:
+		return "invalid argument";
+	case MP_MANAGER_V1_CODE_WRONG_STATE:
+		return "not possible in this state";
+	case MP_MANAGER_V1_CODE_FAILED:
+		return "failed";
+	}
+	return "refused";
+}
+
+int mpmgr_await(struct mpmgr *mgr, struct mp_manager_result_v1 *result,
+		char **info) {
+	struct answer a = {0};
+	mp_manager_result_v1_add_listener(result, &result_listener, &a);
+	// Events of stations and sessions keep coming meanwhile: the picture
+	// stays up to date for whatever runs after.
+	while (!a.answered) {
+		if (wl_display_dispatch(mgr->display) < 0) {
+			mp_manager_result_v1_destroy(result);
+			return mpmgr_lost(mgr);
+		}
+	}
+	mp_manager_result_v1_destroy(result);
+	if (!a.ok) {
+		fprintf(stderr, "mpmgr: %s: %s\n", mgr->verb,
+			a.text[0] != '\0' ? a.text : code_text(a.code));
+		free(a.text);
+		return 1;
+	}
+	if (info != NULL) {
+		*info = a.text;
+	} else {
+		free(a.text);
+	}
+	return 0;
+}

@@ -115,6 +115,11 @@ void mpmgr_close(struct mpmgr *mgr);
 /* Prints that the connection broke (and the protocol error, if it was
  * one) as "mpmgr: VERB: ..."; returns 1. */
 int mpmgr_lost(struct mpmgr *mgr);
+/* Waits for result's answer and destroys it: 0 when done (*info gets the
+ * info when info is not NULL, caller frees), or prints the reason as
+ * "mpmgr: VERB: REASON" and returns 1. */
+int mpmgr_await(struct mpmgr *mgr, struct mp_manager_result_v1 *result,
+	char **info);
 struct mpmgr_session *mpmgr_find_session(struct mpmgr *mgr, uint32_t id);
 struct mpmgr_station *mpmgr_find_station(struct mpmgr *mgr, const char *name);
 /* The sessions, ordered by id (caller frees the array, not the sessions). */
@@ -154,12 +159,5 @@ void mpmgr_watch_batch(struct mpmgr *mgr, void *data);
  * Returns the exit status. */
 int mpmgr_thumbnail(struct mpmgr *mgr, const char *station,
 	uint32_t width, uint32_t height, const char *path);
-
-/* mpmgr.c */
-/* Waits for result's answer and destroys it: 0 when done (*info gets the
- * info when info is not NULL, caller frees), or prints the reason as
- * "mpmgr: VERB: REASON" and returns 1. */
-int mpmgr_await(struct mpmgr *mgr, struct mp_manager_result_v1 *result,
-	char **info);
 
 #endif
