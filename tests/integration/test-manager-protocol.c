@@ -1086,10 +1086,17 @@ static void test_flooding_client_is_disconnected(void **state) {
 	struct mgr *flood = mgr_open(h);
 	static struct mgr_result results[FLOOD];
 	static struct mp_manager_result_v1 *proxies[FLOOD];
+	// Every request is in mpcomp's socket before it reads one: else it
+	// could close the connection while the client still writes, which
+	// then sees EPIPE, never the flood error behind it.
+	assert_int_equal(kill(h->pid, SIGSTOP), 0);
 	for (int i = 0; i < FLOOD; i++) {
 		proxies[i] = listen_result(mp_manager_v1_unblock(flood->manager,
 			"a"), &results[i]);
 	}
+	int flushed = wl_display_flush(flood->display);
+	assert_int_equal(kill(h->pid, SIGCONT), 0);
+	assert_true(flushed >= 0);
 	// Read nothing but the end.
 	int64_t deadline = now_ms() + MGR_TIMEOUT_MS;
 	while (wl_display_get_error(flood->display) == 0 &&
