@@ -1039,6 +1039,30 @@ static void probe_hidden(FILE *out, const char *announced, uint32_t max) {
 	}
 }
 
+/* Whether the compositor has closed the connection: what it sent before
+ * is read (and dispatched) up to the end, if the end is there. */
+static bool connection_closed(struct client *c) {
+	for (;;) {
+		struct pollfd pfd = {
+			.fd = wl_display_get_fd(c->display),
+			.events = POLLIN,
+		};
+		if (poll(&pfd, 1, 0) <= 0 ||
+				!(pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
+			return false; // nothing more: still connected
+		}
+		while (wl_display_prepare_read(c->display) != 0) {
+			if (wl_display_dispatch_pending(c->display) < 0) {
+				return true;
+			}
+		}
+		if (wl_display_read_events(c->display) < 0 ||
+				wl_display_dispatch_pending(c->display) < 0) {
+			return true;
+		}
+	}
+}
+
 /* One round of the main loop, like wl_display_dispatch, but polling the
  * SIGUSR1 signalfd (--misbehave) and the selection pipe (--read-selection)
  * beside the connection. Returns -1 once the connection is gone. */
@@ -1081,6 +1105,11 @@ static int dispatch(struct client *c) {
 		while (read(c->signal_fd, &info, sizeof(info)) ==
 				sizeof(info)) {
 			if (info.ssi_signo == SIGTERM) {
+				// The disconnect may have come with it, behind the last
+				// events poll saw: then it is an exit.
+				if (connection_closed(c)) {
+					return -1;
+				}
 				// Still connected: killed, not disconnected.
 				logf_(c, "terminated");
 				exit(0);
