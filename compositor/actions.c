@@ -1032,3 +1032,33 @@ void actions_kill_all(struct mp_server *server) {
 		session_kill(session);
 	}
 }
+
+/* ---- pairing and layout (being built) ---- */
+
+bool action_pairing(struct mp_server *server, bool on, struct mp_error *err) {
+	return action_error(err, MP_ERROR_FAILED, "not built yet");
+}
+
+bool action_clear_pairings(struct mp_server *server, struct mp_error *err) {
+	return action_error(err, MP_ERROR_FAILED, "not built yet");
+}
+
+bool action_split(struct mp_station *station, const char *new_name,
+		bool park, struct mp_error *err) {
+	return action_error(err, MP_ERROR_FAILED, "not built yet");
+}
+
+bool action_join(struct mp_station *station, bool park,
+		struct mp_error *err) {
+	return action_error(err, MP_ERROR_FAILED, "not built yet");
+}
+
+bool action_assign_output(struct mp_server *server, const char *output,
+		struct mp_station *station, bool park, struct mp_error *err) {
+	return action_error(err, MP_ERROR_FAILED, "not built yet");
+}
+
+bool action_assign_device(struct mp_server *server, const char *device,
+		struct mp_station *station, bool park, struct mp_error *err) {
+	return action_error(err, MP_ERROR_FAILED, "not built yet");
+}

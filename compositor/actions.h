@@ -98,6 +98,37 @@ bool action_maintenance(struct mp_server *server, bool on,
 bool action_rename(struct mp_station *station, const char *name,
 	struct mp_error *err);
 
+/* Pairing mode (mpmgr pair): every free station (no session shown) shows
+ * its key (F1, F2, ...); a keyboard not at a station in use that presses
+ * one takes its hub group to that station, and the pairing is saved.
+ * Off: only stations without a keyboard keep showing their key (they
+ * always do). */
+bool action_pairing(struct mp_server *server, bool on, struct mp_error *err);
+/* Forgets the learned pairings of every free station (saved at once);
+ * their devices matched by a pairing become unassigned, and pairing mode
+ * starts. Stations in use keep theirs. */
+bool action_clear_pairings(struct mp_server *server, struct mp_error *err);
+/* Runtime layout changes, saved in stations.ini. Each is refused while a
+ * session is shown at a station it changes, unless park: then such
+ * sessions are parked first (never lost).
+ * split: a station of one whole output becomes its left half, and a new
+ * station (new_name, or "NAME-2" for NULL) its right half; refused for an
+ * output of 1024x768 or less.
+ * join: a station on half an output takes the whole output back; the
+ * other half's station goes, its devices join this one.
+ * assign_output: the output (connector or edid: name) goes to station,
+ * leaving the station that had it.
+ * assign_device: the device (its name), and its whole hub group, goes to
+ * station (NULL: unassigned). */
+bool action_split(struct mp_station *station, const char *new_name,
+	bool park, struct mp_error *err);
+bool action_join(struct mp_station *station, bool park,
+	struct mp_error *err);
+bool action_assign_output(struct mp_server *server, const char *output,
+	struct mp_station *station, bool park, struct mp_error *err);
+bool action_assign_device(struct mp_server *server, const char *device,
+	struct mp_station *station, bool park, struct mp_error *err);
+
 /* The compositor exits: kiosk restarts and sign-ins in progress are
  * cancelled, no session starts any more, and every session is ended. */
 void actions_stop(struct mp_server *server);

@@ -17,6 +17,7 @@ struct mp_place {
 	size_t n_parts;
 	struct wlr_scene_tree *tree; // where a session's windows go
 	uint32_t capabilities;     // WL_SEAT_CAPABILITY_* of its devices
+	const double *cursor_x, *cursor_y; // its pointer, layout coordinates
 };
 
 #endif

@@ -66,6 +66,7 @@ struct mp_server {
 		char *message; // may be NULL
 	} maintenance;
 	bool identify;
+	bool pairing; // mpmgr pair: every free station shows its key
 	uint32_t next_station_serial;
 	char *runtime_dir;    // ours, 0711, removed on exit
 	int runtime_lock_fd;  // flock'ed while we run: a live directory

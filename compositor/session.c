@@ -783,7 +783,10 @@ void session_start(struct mp_session *session, const char *command,
 	size_t n = 0;
 	add_env(buf, &n, "WAYLAND_DISPLAY", session->socket->path);
 	add_env(buf, &n, "?XDG_RUNTIME_DIR", session->dir);
-	add_env(buf, &n, "XDG_SEAT", seat);
+	// Never XDG_SEAT: logind knows seat0 and its own seats, not ours, and
+	// pam_systemd refuses a session on a seat it does not know. The
+	// session runs seatless (class user, type wayland); its station's
+	// name reaches it as MPCOMP_STATION.
 	add_env(buf, &n, "MPCOMP_STATION", seat);
 	add_env(buf, &n, "MPCOMP_ADMIN_SOCKET", session->admin_socket->path);
 	add_env(buf, &n, "XDG_SESSION_TYPE", "wayland");

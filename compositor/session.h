@@ -131,7 +131,7 @@ struct mp_session *session_create(struct mp_server *server,
 	const char *seat_name);
 /* Windows of session clients: listens to the xdg-shell's new surfaces. */
 void session_listen_xdg_shell(struct mp_server *server);
-/* Opens the PAM session and starts command (XDG_SEAT = seat). The session
+/* Opens the PAM session and starts command (MPCOMP_STATION = seat). The session
  * may be gone when this returns (it could not start). */
 void session_start(struct mp_session *session, const char *command,
 	const char *seat);

@@ -233,6 +233,8 @@ struct mp_station *station_create(struct mp_server *server,
 	}
 	station->place.name = station->name;
 	station->place.tree = station->views_tree;
+	station->place.cursor_x = &station->cursor_x;
+	station->place.cursor_y = &station->cursor_y;
 	station->idle_timer = wl_event_loop_add_timer(server->loop,
 		handle_idle_timer, station);
 	if (station->idle_timer == NULL) {

@@ -578,7 +578,8 @@ static void test_session_gets_its_environment(void **state) {
 		harness_format("\nLOGNAME=%s\n", pw->pw_name),
 		harness_format("\nHOME=%s\n", pw->pw_dir),
 		strdup("\nXDG_SESSION_TYPE=wayland\n"),
-		strdup("\nXDG_SEAT=a\n"),
+		strdup("\nXDG_SESSION_CLASS=user\n"),
+		strdup("\nMPCOMP_STATION=a\n"),
 		strdup("\nMPTEST_FROM_PAM=yes\n"),
 		strdup("\nSHELL="),
 		strdup("\nPATH="),
@@ -596,7 +597,8 @@ static void test_session_gets_its_environment(void **state) {
 
 static void test_session_environment_has_nothing_of_mpcomp(void **state) {
 	char *full = session_environment(state);
-	const char *absent[] = { "\nXDG_VTNR=", "\nLD_PRELOAD=", "\nPAM_WRAPPER" };
+	const char *absent[] = { "\nXDG_VTNR=", "\nLD_PRELOAD=", "\nPAM_WRAPPER",
+		"\nXDG_SEAT=" };
 	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
 		if (strstr(full, absent[i]) != NULL) {
 			fail_msg("environment has '%s':%s", absent[i], full);
