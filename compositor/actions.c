@@ -7,6 +7,11 @@
 #include "actions.h"
 #include "desktop.h"
 #include "helper.h"
+#include "input.h"
+#include "layout.h"
+#include "learned.h"
+#include "output.h"
+#include "output-id.h"
 #include "overlay/overlay.h"
 #include "overlay/notice.h"
 #include "server.h"
@@ -1009,7 +1014,17 @@ bool action_rename(struct mp_station *station, const char *name,
 	if (!station_rename(station, name)) {
 		return action_error(err, MP_ERROR_FAILED, "out of memory");
 	}
-	return true;
+	// Kept in stations.ini: the station has this name after a restart.
+	struct mp_learned_station *ls =
+		learned_station(station->server->learned, station->key, true);
+	char *copy = strcmp(name, station->key) != 0 ? strdup(name) : NULL;
+	if (ls == NULL || (copy == NULL && strcmp(name, station->key) != 0)) {
+		free(copy);
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	free(ls->name);
+	ls->name = copy;
+	return input_save_learned(station->server, err);
 }
 
 void actions_stop(struct mp_server *server) {
@@ -1033,32 +1048,364 @@ void actions_kill_all(struct mp_server *server) {
 	}
 }
 
-/* ---- pairing and layout (being built) ---- */
+/* ---- pairing and layout ---- */
+
+static void pairing_changed(struct mp_server *server) {
+	update_all_notices(server);
+	server_changed(server);
+}
 
 bool action_pairing(struct mp_server *server, bool on, struct mp_error *err) {
-	return action_error(err, MP_ERROR_FAILED, "not built yet");
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		station->pairing_done = false;
+	}
+	if (server->pairing != on) {
+		wlr_log(WLR_INFO, "pairing mode %s", on ? "on" : "off");
+	}
+	server->pairing = on;
+	if (!on) {
+		input_set_pairing_note(server, NULL);
+	}
+	pairing_changed(server);
+	return true;
+}
+
+void actions_station_paired(struct mp_station *station) {
+	struct mp_server *server = station->server;
+	if (!server->pairing) {
+		return;
+	}
+	station->pairing_done = true;
+	// Pairing mode ends when no free station waits for its keyboard.
+	struct mp_station *other;
+	wl_list_for_each(other, &server->stations, link) {
+		if (station_shows_key(other)) {
+			pairing_changed(server);
+			return;
+		}
+	}
+	action_pairing(server, false, NULL);
 }
 
 bool action_clear_pairings(struct mp_server *server, struct mp_error *err) {
-	return action_error(err, MP_ERROR_FAILED, "not built yet");
+	size_t n = 0;
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (station->session == NULL) {
+			n += learned_forget_station(server->learned, station->key);
+		}
+	}
+	wlr_log(WLR_INFO, "%zu learned pairing(s) forgotten", n);
+	if (!input_save_learned(server, err)) {
+		return false;
+	}
+	input_rematch_all(server);
+	return action_pairing(server, true, err);
+}
+
+/* Each station given (NULLs skipped) is changed by a layout change: a
+ * session shown there is parked when park is set, else it is refused. */
+static bool clear_stations(struct mp_station **stations, size_t n,
+		bool park_them, struct mp_error *err) {
+	for (size_t i = 0; i < n; i++) {
+		struct mp_station *st = stations[i];
+		if (st == NULL || st->session == NULL) {
+			continue;
+		}
+		if (st->session->kiosk) {
+			return fail(err, "station %s runs a kiosk session (%u): end it "
+				"first", st->name, st->session->id);
+		}
+		if (!park_them) {
+			return fail(err, "station %s is in use (session %u of %s): "
+				"give --park to park its session first", st->name,
+				st->session->id, st->session->user);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mp_station *st = stations[i];
+		if (st != NULL && st->session != NULL) {
+			park(st->session, "parked for a layout change", NULL);
+		}
+	}
+	return true;
+}
+
+/* Its layout is saved in what was learned (not yet written). */
+static bool learn_layout(struct mp_station *station, struct mp_error *err) {
+	struct mp_learned_station *ls =
+		learned_station(station->server->learned, station->key, true);
+	if (ls == NULL || !learned_station_set_outputs(ls,
+			station->layout.outputs, station->layout.n_outputs,
+			station->layout.split)) {
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	ls->removed = false;
+	return true;
+}
+
+/* Writes what was learned and applies the new layout. */
+static bool layout_changed(struct mp_server *server, struct mp_error *err) {
+	bool saved = input_save_learned(server, err);
+	layout_arrange(server);
+	input_rematch_all(server);
+	pairing_changed(server);
+	return saved;
+}
+
+static bool valid_station_name(const char *name) {
+	size_t len = strlen(name);
+	return len > 0 && len <= MP_ACTION_NAME_MAX && strspn(name,
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789-_.") == len;
+}
+
+/* Whether name is free for a new station: no station, and no station
+ * stations.ini knows, has it. */
+static bool name_free(struct mp_server *server, const char *name) {
+	if (station_by_name(server, name) != NULL) {
+		return false;
+	}
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (strcmp(station->key, name) == 0) {
+			return false;
+		}
+	}
+	return learned_station(server->learned, name, false) == NULL;
 }
 
 bool action_split(struct mp_station *station, const char *new_name,
-		bool park, struct mp_error *err) {
-	return action_error(err, MP_ERROR_FAILED, "not built yet");
+		bool park_it, struct mp_error *err) {
+	struct mp_server *server = station->server;
+	if (station->layout.n_outputs != 1 ||
+			station->layout.split != MP_SPLIT_NONE) {
+		return fail(err, "station %s is not one whole output: only such a "
+			"station can be split", station->name);
+	}
+	if (station_is_kiosk(station) ||
+			(station->config != NULL && station->config->autologin != NULL)) {
+		return fail(err, "station %s signs a user in by itself: it cannot "
+			"be split", station->name);
+	}
+	if (station->place.n_parts != 1 || station->parts[0]->output == NULL) {
+		return fail(err, "station %s has no output connected to split",
+			station->name);
+	}
+	struct wlr_output *output = station->parts[0]->output->wlr_output;
+	int width, height;
+	wlr_output_effective_resolution(output, &width, &height);
+	if (width <= 1024 && height <= 768) {
+		return fail(err, "output %s is %dx%d: halves of a screen of "
+			"1024x768 or less are too small to use", output->name, width,
+			height);
+	}
+	char name[MP_ACTION_NAME_MAX + 1];
+	if (new_name != NULL && new_name[0] != '\0') {
+		if (!valid_station_name(new_name)) {
+			return fail_invalid(err, "bad station name '%s' (1 to %d "
+				"letters, digits, '-', '_' or '.')", new_name,
+				MP_ACTION_NAME_MAX);
+		}
+		if (!name_free(server, new_name)) {
+			return fail_invalid(err, "a station named %s exists already",
+				new_name);
+		}
+		snprintf(name, sizeof(name), "%s", new_name);
+	} else {
+		bool found = false;
+		for (int i = 2; i < 100 && !found; i++) {
+			int n = snprintf(name, sizeof(name), "%.28s-%d", station->name, i);
+			found = n > 0 && (size_t)n < sizeof(name) && name_free(server, name);
+		}
+		if (!found) {
+			return fail(err, "no free name for the new station: give one");
+		}
+	}
+	if (!clear_stations(&station, 1, park_it, err)) {
+		return false;
+	}
+	char *entry = strdup(station->layout.outputs[0]);
+	struct mp_station *right = entry ?
+		station_create(server, name, station->config) : NULL;
+	if (right == NULL || !station_set_layout(right, &entry, 1,
+			MP_SPLIT_RIGHT) || !station_set_layout(station, &entry, 1,
+			MP_SPLIT_LEFT)) {
+		free(entry);
+		station_destroy(right);
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	free(entry);
+	struct mp_learned_station *ls = NULL;
+	if (!learn_layout(station, err) || !learn_layout(right, err) ||
+			(ls = learned_station(server->learned, right->key, false)) ==
+				NULL) {
+		return false;
+	}
+	free(ls->from);
+	ls->from = strdup(station->key);
+	wlr_log(WLR_INFO, "station %s: split; its right half is station %s",
+		station->name, right->name);
+	return layout_changed(server, err);
 }
 
-bool action_join(struct mp_station *station, bool park,
+/* The station on the other half of station's output, or NULL. */
+static struct mp_station *other_half(struct mp_station *station) {
+	struct mp_station *other;
+	wl_list_for_each(other, &station->server->stations, link) {
+		if (other != station && other->layout.n_outputs == 1 &&
+				other->layout.split != MP_SPLIT_NONE &&
+				other->layout.split != station->layout.split &&
+				strcmp(other->layout.outputs[0],
+					station->layout.outputs[0]) == 0) {
+			return other;
+		}
+	}
+	return NULL;
+}
+
+bool action_join(struct mp_station *station, bool park_it,
 		struct mp_error *err) {
-	return action_error(err, MP_ERROR_FAILED, "not built yet");
+	struct mp_server *server = station->server;
+	if (station->layout.n_outputs != 1 ||
+			station->layout.split == MP_SPLIT_NONE) {
+		return fail(err, "station %s is not half of an output: nothing to "
+			"join", station->name);
+	}
+	struct mp_station *other = other_half(station);
+	struct mp_station *affected[] = { station, other };
+	if (!clear_stations(affected, 2, park_it, err)) {
+		return false;
+	}
+	if (other != NULL) {
+		// Its devices come along: the pairings of their hub groups.
+		struct mp_input *input;
+		wl_list_for_each(input, &server->inputs, link) {
+			if (input->station == other && !learned_set_pairing(
+					server->learned, input->group, station->key)) {
+				return action_error(err, MP_ERROR_FAILED, "out of memory");
+			}
+		}
+		if (!learned_move_pairings(server->learned, other->key,
+				station->key)) {
+			return action_error(err, MP_ERROR_FAILED, "out of memory");
+		}
+		struct mp_learned_station *ls =
+			learned_station(server->learned, other->key, true);
+		if (ls == NULL) {
+			return action_error(err, MP_ERROR_FAILED, "out of memory");
+		}
+		ls->removed = true;
+		wlr_log(WLR_INFO, "station %s: joined with station %s, which goes",
+			station->name, other->name);
+		input_unassign_station(server, other);
+		station_destroy(other);
+	}
+	char *entry = station->layout.outputs[0];
+	if (!station_set_layout(station, &entry, 1, MP_SPLIT_NONE) ||
+			!learn_layout(station, err)) {
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	return layout_changed(server, err);
 }
 
-bool action_assign_output(struct mp_server *server, const char *output,
-		struct mp_station *station, bool park, struct mp_error *err) {
-	return action_error(err, MP_ERROR_FAILED, "not built yet");
+bool action_assign_output(struct mp_server *server, const char *name,
+		struct mp_station *station, bool park_it, struct mp_error *err) {
+	struct mp_output *output, *found = NULL;
+	wl_list_for_each(output, &server->outputs, link) {
+		struct wlr_output *o = output->wlr_output;
+		if (output_matches(name, o->name, o->make, o->model, o->serial)) {
+			found = output;
+			break;
+		}
+	}
+	if (found == NULL) {
+		return action_error(err, MP_ERROR_NOT_FOUND, "no output %s is "
+			"connected", name);
+	}
+	size_t n = (size_t)wl_list_length(&server->stations) + 1;
+	struct mp_station **affected = calloc(n, sizeof(*affected));
+	if (affected == NULL) {
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	size_t k = 0;
+	affected[k++] = station;
+	struct mp_station *other;
+	wl_list_for_each(other, &server->stations, link) {
+		if (other != station && station_wants_output(other,
+				found->wlr_output)) {
+			affected[k++] = other;
+		}
+	}
+	bool ok = clear_stations(affected, k, park_it, err);
+	for (size_t i = 1; ok && i < k; i++) {
+		// The others let it go (their other outputs stay theirs).
+		struct mp_station *st = affected[i];
+		char **keep = calloc(st->layout.n_outputs + 1, sizeof(*keep));
+		size_t n_keep = 0;
+		if (keep == NULL) {
+			ok = action_error(err, MP_ERROR_FAILED, "out of memory");
+			break;
+		}
+		for (size_t o = 0; o < st->layout.n_outputs; o++) {
+			struct wlr_output *w = found->wlr_output;
+			if (!output_matches(st->layout.outputs[o], w->name, w->make,
+					w->model, w->serial)) {
+				keep[n_keep++] = st->layout.outputs[o];
+			}
+		}
+		ok = station_set_layout(st, keep, n_keep, n_keep > 0 ?
+				st->layout.split : MP_SPLIT_NONE) && learn_layout(st, err);
+		free(keep);
+		if (!ok) {
+			action_error(err, MP_ERROR_FAILED, "out of memory");
+		}
+	}
+	free(affected);
+	if (!ok) {
+		return false;
+	}
+	char *entry = (char *)name;
+	if (!station_set_layout(station, &entry, 1, MP_SPLIT_NONE) ||
+			!learn_layout(station, err)) {
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	wlr_log(WLR_INFO, "station %s: output %s assigned to it", station->name,
+		name);
+	return layout_changed(server, err);
 }
 
-bool action_assign_device(struct mp_server *server, const char *device,
-		struct mp_station *station, bool park, struct mp_error *err) {
-	return action_error(err, MP_ERROR_FAILED, "not built yet");
+bool action_assign_device(struct mp_server *server, const char *name,
+		struct mp_station *station, bool park_it, struct mp_error *err) {
+	struct mp_input *input = input_by_name(server, name);
+	if (input == NULL) {
+		return action_error(err, MP_ERROR_NOT_FOUND, "no device %s", name);
+	}
+	if (strcmp(input->rule, "config") == 0 ||
+			strcmp(input->rule, "default") == 0) {
+		return fail(err, "device %s goes to station %s by mpcomp.ini (%s): "
+			"change the configuration instead", name, input->station ?
+			input->station->name : "-", strcmp(input->rule, "config") == 0 ?
+			"its devices = lines" : "the only station takes every device");
+	}
+	if (input->station == station) {
+		return true;
+	}
+	struct mp_station *affected[] = { input->station, station };
+	if (!clear_stations(affected, 2, park_it, err)) {
+		return false;
+	}
+	wlr_log(WLR_INFO, "input %s: assigned to %s", name,
+		station ? station->name : "no station");
+	if (!input_pair(input, station, err)) {
+		return false;
+	}
+	pairing_changed(server);
+	if (station != NULL && input->station != station) {
+		return fail(err, "device %s still goes to %s by rule %s",
+			name, input->station ? input->station->name : "no station",
+			input->rule);
+	}
+	return true;
 }

@@ -104,6 +104,9 @@ bool action_rename(struct mp_station *station, const char *name,
  * Off: only stations without a keyboard keep showing their key (they
  * always do). */
 bool action_pairing(struct mp_server *server, bool on, struct mp_error *err);
+/* A station was paired by key press: in pairing mode it stops showing
+ * its key, and the mode ends when no free station shows one. */
+void actions_station_paired(struct mp_station *station);
 /* Forgets the learned pairings of every free station (saved at once);
  * their devices matched by a pairing become unassigned, and pairing mode
  * starts. Stations in use keep theirs. */

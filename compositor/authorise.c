@@ -37,6 +37,8 @@ bool authorise_may(bool admin, enum mp_verb verb, bool own) {
 	case MP_VERB_THUMBNAIL:
 	case MP_VERB_RENAME:
 	case MP_VERB_MAINTENANCE:
+	case MP_VERB_PAIR:
+	case MP_VERB_LAYOUT:
 		break;
 	}
 	return false;

@@ -30,6 +30,8 @@ enum mp_verb {
 	MP_VERB_THUMBNAIL,
 	MP_VERB_RENAME,
 	MP_VERB_MAINTENANCE,
+	MP_VERB_PAIR,       // pairing mode, clearing pairings
+	MP_VERB_LAYOUT,     // split, join, assign an output or a device
 };
 
 /* An admin: root, the user mpcomp runs as (its own compositor), or a

@@ -25,6 +25,7 @@
 #include "helper.h"
 #include "input.h"
 #include "layout.h"
+#include "learned.h"
 #include "manager.h"
 #include "overlay/text.h"
 #include "server.h"
@@ -363,6 +364,96 @@ static bool create_backends(struct mp_server *server,
 	return server->session_backend != NULL;
 }
 
+/* The state directory: given, else /var/lib/mpcomp as root, else
+ * $XDG_STATE_HOME/mpcomp (~/.local/state/mpcomp). */
+static char *state_dir(const char *given) {
+	if (given != NULL) {
+		return strdup(given);
+	}
+	if (geteuid() == 0) {
+		return strdup(MP_DEFAULT_STATE_DIR);
+	}
+	char *dir = NULL;
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(&dir, "%s/mpcomp", xdg) < 0) {
+			dir = NULL;
+		}
+	} else if (home != NULL && home[0] == '/') {
+		if (asprintf(&dir, "%s/.local/state/mpcomp", home) < 0) {
+			dir = NULL;
+		}
+	} else {
+		dir = strdup(MP_DEFAULT_STATE_DIR);
+	}
+	return dir;
+}
+
+/* stations.ini: what was learned (pairings, layout changes made with
+ * mpmgr) applies over the configuration's stations. */
+static bool load_learned(struct mp_server *server, const char *given) {
+	server->state_dir = state_dir(given);
+	if (server->state_dir == NULL) {
+		return false;
+	}
+	char *error = NULL;
+	server->learned = learned_load(server->state_dir, &error);
+	if (server->learned == NULL) {
+		return false;
+	}
+	if (error != NULL) {
+		wlr_log(WLR_ERROR, "%s: what it says is ignored (devices it paired "
+			"wait for pairing), and the file is left as it is until the "
+			"next pairing or layout change", error);
+		free(error);
+	} else {
+		wlr_log(WLR_INFO, "%s: %zu pairing(s), %zu station change(s)",
+			server->learned->path, server->learned->n_pairings,
+			server->learned->n_stations);
+	}
+	struct mp_learned *learned = server->learned;
+	for (size_t i = 0; i < learned->n_stations; i++) {
+		struct mp_learned_station *ls = &learned->stations[i];
+		struct mp_station *station = station_by_key(server, ls->key);
+		if (ls->removed) {
+			if (station != NULL) {
+				wlr_log(WLR_INFO, "station %s: joined into another one "
+					"(%s)", ls->key, learned->path);
+				station_destroy(station);
+			}
+			continue;
+		}
+		if (station == NULL) {
+			// Made by a split; it has its origin's settings.
+			struct mp_station *from = ls->from ?
+				station_by_key(server, ls->from) : NULL;
+			if (ls->from != NULL && from == NULL) {
+				wlr_log(WLR_ERROR, "%s: station %s was split from %s, which "
+					"is no more: left out", learned->path, ls->key, ls->from);
+				continue;
+			}
+			if (!ls->has_outputs) {
+				continue;
+			}
+			station = station_create(server, ls->key,
+				from ? from->config : NULL);
+			if (station == NULL) {
+				return false;
+			}
+		}
+		if (ls->has_outputs && !station_set_layout(station, ls->outputs,
+				ls->n_outputs, ls->split)) {
+			return false;
+		}
+		if (ls->name != NULL && station_by_name(server, ls->name) == NULL &&
+				!station_rename(station, ls->name)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool compositor_init(struct mp_server *server, struct mp_config *config,
 		const struct mp_compositor_options *options) {
 	server->config = config;
@@ -442,6 +533,9 @@ bool compositor_init(struct mp_server *server, struct mp_config *config,
 				&config->stations[i]) == NULL) {
 			return false;
 		}
+	}
+	if (!load_learned(server, options->state_dir)) {
+		return false;
 	}
 	layout_init(server);
 	server->new_input.notify = input_handle_new_input;
@@ -563,6 +657,12 @@ void compositor_finish(struct mp_server *server) {
 	wl_list_for_each_safe(station, stmp, &server->stations, link) {
 		station_destroy(station);
 	}
+	if (server->pairing_note.timer != NULL) {
+		wl_event_source_remove(server->pairing_note.timer);
+	}
+	free(server->pairing_note.text);
+	learned_destroy(server->learned);
+	free(server->state_dir);
 	helper_kill_all(server);
 	if (server->sigchld_source != NULL) {
 		wl_event_source_remove(server->sigchld_source);

@@ -10,7 +10,10 @@ struct mp_compositor_options {
 	const char *headless_spec; // "N:WxH[,WxH...]" or NULL for autocreate
 	bool test_protocol;
 	const char *admin_socket; // NULL: the default one
+	const char *state_dir;    // NULL: the default one (stations.ini)
 };
+
+#define MP_DEFAULT_STATE_DIR "/var/lib/mpcomp"
 
 /* The compositor process: backends, renderer, globals, stations from the
  * configuration, signals. Returns false on a start-up failure (then

@@ -875,6 +875,20 @@ struct mp_config *config_create_default(void) {
 	return config_alloc(NULL);
 }
 
+void config_ini_setup(void) {
+	ini_max_line = MP_CONFIG_MAX_LINE + 3;
+	// An indented line would continue the previous value; check_line
+	// reports it instead.
+	ini_allow_multiline = false;
+	// Comments after values are cut off by check_line.
+	ini_allow_inline_comments = false;
+	static char comment_prefixes[] = "#;";
+	ini_start_comment_prefixes = comment_prefixes;
+	ini_use_stack = true;
+	ini_stop_on_first_error = false;
+	ini_allow_no_value = false;
+}
+
 struct mp_config *config_parse_string(const char *path, const char *text) {
 	struct mp_config *config = config_alloc(path);
 	if (config == NULL) {
@@ -893,17 +907,7 @@ struct mp_config *config_parse_string(const char *path, const char *text) {
 	// every one we rely on. Its line buffer is ini_max_line bytes on the
 	// stack, sized at run time (the reader gets num = ini_max_line); inih
 	// asks for room for a line, '\r', '\n' and '\0'.
-	ini_max_line = MP_CONFIG_MAX_LINE + 3;
-	// An indented line would continue the previous value; check_line
-	// reports it instead.
-	ini_allow_multiline = false;
-	// Comments after values are cut off by check_line.
-	ini_allow_inline_comments = false;
-	static char comment_prefixes[] = "#;";
-	ini_start_comment_prefixes = comment_prefixes;
-	ini_use_stack = true;
-	ini_stop_on_first_error = false;
-	ini_allow_no_value = false;
+	config_ini_setup();
 	int err = ini_parse_stream(reader, &st, handler, &st);
 	forget_keys(&st);
 	if (err > 0) {
@@ -981,16 +985,28 @@ static const char *read_file(int fd, char **text) {
 	return NULL;
 }
 
-struct mp_config *config_load(const char *path) {
+const char *config_read_file(const char *path, char **text, int *err) {
+	*text = NULL;
+	*err = 0;
 	// Non-blocking: opening a FIFO nobody writes to would wait for ever
 	// (read_file refuses it right after).
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		return unreadable(path, "cannot open: %s", strerror(errno));
+		*err = errno;
+		return strerror(errno);
 	}
-	char *text = NULL;
-	const char *why = read_file(fd, &text);
+	const char *why = read_file(fd, text);
 	close(fd);
+	return why;
+}
+
+struct mp_config *config_load(const char *path) {
+	char *text = NULL;
+	int err;
+	const char *why = config_read_file(path, &text, &err);
+	if (why != NULL && err != 0) {
+		return unreadable(path, "cannot open: %s", why);
+	}
 	if (why != NULL) {
 		return unreadable(path, "%s", why);
 	}

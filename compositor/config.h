@@ -85,6 +85,13 @@ struct mp_config {
 /* Parses and validates FILE. Always returns a config (NULL only on
  * allocation failure); check n_errors. */
 struct mp_config *config_load(const char *path);
+/* Reads a regular text file of at most MP_CONFIG_MAX_SIZE bytes into
+ * *text (the caller frees it). NULL, or the reason it cannot; *err is the
+ * errno of a failed open (ENOENT: there is none), else 0. */
+const char *config_read_file(const char *path, char **text, int *err);
+/* Sets the packaged inih's run-time options the way mpcomp's files are
+ * read (before every ini_parse_*). */
+void config_ini_setup(void);
 /* Same, from a string; path is used in error messages only. */
 struct mp_config *config_parse_string(const char *path, const char *text);
 /* The configuration used when no file is given: no stations, stations are

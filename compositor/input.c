@@ -12,6 +12,12 @@
 #include "server.h"
 #include "station.h"
 #include "describe.h"
+#include "actions.h"
+#include "learned.h"
+#include <xkbcommon/xkbcommon.h>
+
+static bool pairing_key(struct mp_input *input, uint32_t keycode,
+	enum wl_keyboard_key_state state);
 
 bool input_is_keyboard(struct mp_input *input) {
 	return input->device->type == WLR_INPUT_DEVICE_KEYBOARD;
@@ -24,6 +30,9 @@ bool input_is_pointer(struct mp_input *input) {
 static void handle_key(struct wl_listener *listener, void *data) {
 	struct mp_input *input = wl_container_of(listener, input, key);
 	struct wlr_event_keyboard_key *event = data;
+	if (pairing_key(input, event->keycode, event->state)) {
+		return;
+	}
 	if (input->station != NULL) {
 		station_key(input->station, input->device, event->time_msec,
 			event->keycode, event->state);
@@ -101,7 +110,9 @@ struct mp_input *input_by_name(struct mp_server *server, const char *name) {
 }
 
 /* The device goes to station (may be NULL: unassigned). */
-static void assign(struct mp_input *input, struct mp_station *station) {
+static void assign(struct mp_input *input, struct mp_station *station,
+		const char *rule) {
+	input->rule = rule;
 	if (input->station == station) {
 		return;
 	}
@@ -110,18 +121,226 @@ static void assign(struct mp_input *input, struct mp_station *station) {
 	}
 	input->station = station;
 	if (station != NULL) {
+		wlr_log(WLR_INFO, "input %s (%s): station %s, by rule %s",
+			input->name, input->group ? input->group : "no hub group",
+			station->name, rule);
 		station_add_device(station, input->device, input->name);
+	} else {
+		wlr_log(WLR_INFO, "input %s (%s): unassigned", input->name,
+			input->group ? input->group : "no hub group");
 	}
+	server_changed(input->server);
 }
 
-void input_assign_unassigned(struct mp_server *server,
+/* Where the matching rules (seatd-glue/match.h) put it, over the
+ * stations there are now and the learned pairings. */
+static struct mp_station *match_station(struct mp_input *input,
+		const char **rule_name) {
+	struct mp_server *server = input->server;
+	*rule_name = match_rule_name(MP_MATCH_NONE);
+	size_t n = (size_t)wl_list_length(&server->stations);
+	if (n == 0) {
+		return NULL;
+	}
+	struct mp_match_station *stations = calloc(n, sizeof(*stations));
+	struct mp_station **by_index = calloc(n, sizeof(*by_index));
+	size_t n_pairings = server->learned ? server->learned->n_pairings : 0;
+	struct mp_match_pairing *pairings =
+		calloc(n_pairings > 0 ? n_pairings : 1, sizeof(*pairings));
+	struct mp_station *found = NULL;
+	if (stations == NULL || by_index == NULL || pairings == NULL) {
+		goto out;
+	}
+	size_t i = 0;
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		by_index[i] = station;
+		stations[i].name = station->key;
+		// A station's devices = lines are its own: not a split's.
+		const struct mp_station_config *sc = station->config;
+		if (sc != NULL && strcmp(sc->name, station->key) == 0) {
+			stations[i].devices = (const char *const *)sc->devices;
+			stations[i].n_devices = sc->n_devices;
+		}
+		i++;
+	}
+	for (size_t p = 0; p < n_pairings; p++) {
+		pairings[p].group = server->learned->pairings[p].group;
+		pairings[p].station = server->learned->pairings[p].station;
+	}
+	struct mp_identity id = input->identity;
+	id.group = input->group;
+	enum mp_match_rule rule;
+	int index = match_identity(stations, n, pairings, n_pairings, &id, &rule);
+	if (index >= 0) {
+		found = by_index[index];
+		*rule_name = match_rule_name(rule);
+	}
+out:
+	free(stations);
+	free(by_index);
+	free(pairings);
+	return found;
+}
+
+void input_unassign_station(struct mp_server *server,
 		struct mp_station *station) {
 	struct mp_input *input;
 	wl_list_for_each(input, &server->inputs, link) {
-		if (input->station == NULL) {
-			assign(input, station);
+		if (input->station == station) {
+			assign(input, NULL, match_rule_name(MP_MATCH_NONE));
 		}
 	}
+}
+
+void input_rematch_all(struct mp_server *server) {
+	struct mp_input *input;
+	wl_list_for_each(input, &server->inputs, link) {
+		const char *rule;
+		struct mp_station *station = match_station(input, &rule);
+		assign(input, station, rule);
+	}
+}
+
+/* ---- pairing by key press ---- */
+
+
+/* The station whose key (station_key_name) is keysym, or NULL. */
+static struct mp_station *station_of_key(struct mp_server *server,
+		xkb_keysym_t sym) {
+	if (sym < XKB_KEY_F1 || sym > XKB_KEY_F24) {
+		return NULL;
+	}
+	unsigned want = sym - XKB_KEY_F1;
+	unsigned i = 0;
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (i++ == want) {
+			return station;
+		}
+	}
+	return NULL;
+}
+
+static bool any_shows_key(struct mp_server *server) {
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (station_shows_key(station)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int handle_note_timer(void *data) {
+	struct mp_server *server = data;
+	input_set_pairing_note(server, NULL);
+	return 0;
+}
+
+void input_set_pairing_note(struct mp_server *server, const char *text) {
+	free(server->pairing_note.text);
+	server->pairing_note.text = text ? strdup(text) : NULL;
+	if (server->pairing_note.timer == NULL && text != NULL) {
+		server->pairing_note.timer = wl_event_loop_add_timer(server->loop,
+			handle_note_timer, server);
+	}
+	if (server->pairing_note.timer != NULL) {
+		wl_event_source_timer_update(server->pairing_note.timer,
+			text ? MP_PAIRING_NOTE_MS : 0);
+	}
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		station_update_notices(station);
+	}
+}
+
+/* Keys of keyboards that no station in use has: F1, F2, ... pair them
+ * while some station shows its key. Returns whether the key was taken
+ * (presses and releases of such keys, and every key of an unassigned
+ * keyboard, which does nothing else). */
+static bool pairing_key(struct mp_input *input, uint32_t keycode,
+		enum wl_keyboard_key_state state) {
+	struct mp_server *server = input->server;
+	struct mp_station *own = input->station;
+	if (own != NULL && (own->session != NULL || !server->pairing)) {
+		return false; // a station's keyboard, used as such
+	}
+	if (own == NULL && !any_shows_key(server)) {
+		return true; // unassigned keyboards do nothing else
+	}
+	struct wlr_keyboard *kb = input->device->keyboard;
+	xkb_keysym_t sym = kb->xkb_state ?
+		xkb_state_key_get_one_sym(kb->xkb_state, keycode + 8) : 0;
+	struct mp_station *target = station_of_key(server, sym);
+	if (target == NULL) {
+		return own == NULL;
+	}
+	if (state != WL_KEYBOARD_KEY_STATE_PRESSED) {
+		return true;
+	}
+	char key[8];
+	station_key_name(target, key);
+	if (!station_shows_key(target)) {
+		char note[256];
+		snprintf(note, sizeof(note), "%s is taken: station %s %s. Press "
+			"the key shown on the screen in front of you.", key,
+			target->name, target->session != NULL ? "is in use" :
+			"has a keyboard");
+		wlr_log(WLR_INFO, "input %s: pairing: %s", input->name, note);
+		input_set_pairing_note(server, note);
+		return true;
+	}
+	wlr_log(WLR_INFO, "input %s: pairing: %s pressed, hub group %s goes to "
+		"station %s", input->name, key, input->group ? input->group :
+		"(none)", target->name);
+	struct mp_error err;
+	if (!input_pair(input, target, &err)) {
+		wlr_log(WLR_ERROR, "input %s: pairing with station %s failed: %s",
+			input->name, target->name, err.text);
+		input_set_pairing_note(server, err.text);
+		return true;
+	}
+	input_set_pairing_note(server, NULL);
+	actions_station_paired(target);
+	return true;
+}
+
+bool input_pair(struct mp_input *input, struct mp_station *station,
+		struct mp_error *err) {
+	struct mp_server *server = input->server;
+	if (input->group == NULL) {
+		return action_error(err, MP_ERROR_FAILED, "device %s has no "
+			"identity that could be saved", input->name);
+	}
+	const char *old = learned_pairing(server->learned, input->group);
+	char *saved_old = old ? strdup(old) : NULL;
+	if (!learned_set_pairing(server->learned, input->group,
+			station ? station->key : NULL)) {
+		free(saved_old);
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	if (!input_save_learned(server, err)) {
+		learned_set_pairing(server->learned, input->group, saved_old);
+		free(saved_old);
+		return false;
+	}
+	free(saved_old);
+	input_rematch_all(server);
+	return true;
+}
+
+bool input_save_learned(struct mp_server *server, struct mp_error *err) {
+	char *why = NULL;
+	if (!learned_save(server->learned, &why)) {
+		wlr_log(WLR_ERROR, "cannot save what was learned: %s", why);
+		action_error(err, MP_ERROR_FAILED, "cannot save %s: %s",
+			server->learned->path, why ? why : "out of memory");
+		free(why);
+		return false;
+	}
+	wlr_log(WLR_INFO, "saved %s", server->learned->path);
+	return true;
 }
 
 static char *unique_name(struct mp_server *server, const char *base) {
@@ -136,32 +355,47 @@ static char *unique_name(struct mp_server *server, const char *base) {
 }
 
 struct mp_input *input_create(struct mp_server *server,
-		struct wlr_input_device *device, const char *name, const char *id_path,
-		const char *id_seat, bool is_test) {
+		struct wlr_input_device *device, struct mp_identity *identity,
+		bool is_test) {
 	if (device->type != WLR_INPUT_DEVICE_KEYBOARD &&
 			device->type != WLR_INPUT_DEVICE_POINTER) {
 		wlr_log(WLR_INFO, "input %s: device type %d not handled yet",
 			device->name, device->type);
+		identity_finish(identity);
 		return NULL;
 	}
 	struct mp_input *input = calloc(1, sizeof(*input));
 	if (input == NULL) {
+		identity_finish(identity);
 		return NULL;
 	}
 	input->server = server;
 	input->device = device;
-	input->name = unique_name(server, name ? name : "unnamed");
-	input->id_path = id_path ? strdup(id_path) : NULL;
-	input->id_seat = id_seat ? strdup(id_seat) : NULL;
+	input->identity = *identity;
+	*identity = (struct mp_identity){ 0 };
+	input->identity.kind = device->type == WLR_INPUT_DEVICE_KEYBOARD ?
+		MP_DEVICE_KEYBOARD : MP_DEVICE_POINTER;
+	const char *base = input->identity.name ? input->identity.name :
+		device->name ? device->name : "unnamed";
+	input->name = unique_name(server, base);
+	// Without a hub group, a device can still be paired by its name.
+	if (input->identity.group != NULL) {
+		input->group = strdup(input->identity.group);
+	} else if (input->name != NULL &&
+			asprintf(&input->group, "name:%s", input->name) < 0) {
+		input->group = NULL;
+	}
 	input->is_test = is_test;
-	if (input->name == NULL || (id_path && input->id_path == NULL) ||
-			(id_seat && input->id_seat == NULL)) {
+	input->rule = match_rule_name(MP_MATCH_NONE);
+	if (input->name == NULL || input->group == NULL) {
+		identity_finish(&input->identity);
 		free(input->name);
-		free(input->id_path);
-		free(input->id_seat);
+		free(input->group);
 		free(input);
 		return NULL;
 	}
+	input->id_path = input->identity.id_path;
+	input->id_seat = input->identity.id_seat;
 	device->data = input;
 	wl_list_insert(server->inputs.prev, &input->link);
 
@@ -200,31 +434,18 @@ struct mp_input *input_create(struct mp_server *server,
 		wl_signal_add(&pointer->events.frame, &input->frame);
 	}
 
-	struct mp_device_identity identity = {
-		.name = input->name,
-		.id_path = input->id_path,
-		.id_seat = input->id_seat,
-	};
-	enum mp_match_rule rule;
-	int index = match_device(server->config, &identity, &rule);
-	struct mp_station *station = NULL;
-	if (index >= 0) {
-		station = station_by_name(server,
-			server->config->stations[index].name);
-	} else if (server->config->n_stations == 0 &&
-			!wl_list_empty(&server->stations)) {
-		// No configuration: every device goes to the first station.
-		station = wl_container_of(server->stations.next, station, link);
-		rule = MP_MATCH_DEFAULT;
+	wlr_log(WLR_INFO, "input %s: %s, ID_PATH %s, hub group %s%s%s",
+		input->name, identity_kind_name(input->identity.kind),
+		input->identity.id_path ? input->identity.id_path : "(none)",
+		input->group, input->identity.id_seat ? ", ID_SEAT " : "",
+		input->identity.id_seat ? input->identity.id_seat : "");
+	const char *rule;
+	struct mp_station *station = match_station(input, &rule);
+	if (station == NULL) {
+		wlr_log(WLR_INFO, "input %s: no station claims it, unassigned",
+			input->name);
 	}
-	if (station != NULL) {
-		wlr_log(WLR_INFO, "input %s: matched station %s by rule %s",
-			input->name, station->name, match_rule_name(rule));
-		assign(input, station);
-	} else {
-		wlr_log(WLR_INFO, "input %s (%s): no station claims it, unassigned",
-			input->name, input->id_path ? input->id_path : "no ID_PATH");
-	}
+	assign(input, station, rule);
 	server_changed(server);
 	return input;
 }
@@ -234,7 +455,7 @@ void input_destroy(struct mp_input *input) {
 		return;
 	}
 	struct mp_server *server = input->server;
-	assign(input, NULL);
+	assign(input, NULL, match_rule_name(MP_MATCH_NONE));
 	wl_list_remove(&input->destroy.link);
 	wl_list_remove(&input->key.link);
 	wl_list_remove(&input->modifiers.link);
@@ -246,8 +467,8 @@ void input_destroy(struct mp_input *input) {
 	wl_list_remove(&input->link);
 	input->device->data = NULL;
 	free(input->name);
-	free(input->id_path);
-	free(input->id_seat);
+	free(input->group);
+	identity_finish(&input->identity);
 	free(input);
 	server_changed(server);
 }
@@ -255,10 +476,18 @@ void input_destroy(struct mp_input *input) {
 void input_handle_new_input(struct wl_listener *listener, void *data) {
 	struct mp_server *server = wl_container_of(listener, server, new_input);
 	struct wlr_input_device *device = data;
-	struct mp_device_udev_id id;
-	device_id_from_wlr(device, &id);
-	input_create(server, device, device->name, id.id_path, id.id_seat, false);
-	device_id_finish(&id);
+	struct mp_identity id = { 0 };
+	char *warning = NULL;
+	if (!device_identity_from_wlr(device, &id, &warning)) {
+		wlr_log(WLR_ERROR, "input %s: out of memory", device->name);
+		return;
+	}
+	if (warning != NULL) {
+		wlr_log(WLR_ERROR, "input %s: udev properties left out: %s",
+			device->name, warning);
+		free(warning);
+	}
+	input_create(server, device, &id, false);
 }
 
 struct json_object *input_describe(struct mp_input *input) {
@@ -266,7 +495,22 @@ struct json_object *input_describe(struct mp_input *input) {
 	json_object_object_add(d, "name", json_object_new_string(input->name));
 	json_object_object_add(d, "type", json_object_new_string(
 		input_is_keyboard(input) ? "keyboard" : "pointer"));
+	json_object_object_add(d, "kind", json_object_new_string(
+		identity_kind_name(input->identity.kind)));
 	json_object_object_add(d, "id_path", describe_string(input->id_path));
+	json_object_object_add(d, "id_seat", describe_string(input->id_seat));
+	json_object_object_add(d, "vendor",
+		describe_string(input->identity.vendor));
+	json_object_object_add(d, "product",
+		describe_string(input->identity.product));
+	json_object_object_add(d, "group", describe_string(input->group));
+	struct json_object *hubs = json_object_new_array();
+	for (size_t i = 0; i < input->identity.n_hubs; i++) {
+		json_object_array_add(hubs,
+			json_object_new_string(input->identity.hubs[i]));
+	}
+	json_object_object_add(d, "hubs", hubs);
+	json_object_object_add(d, "rule", json_object_new_string(input->rule));
 	json_object_object_add(d, "station", input->station ?
 		json_object_new_string(input->station->name) : NULL);
 	return d;

@@ -3,19 +3,28 @@
 
 #include <stdbool.h>
 #include <wlr/types/wlr_input_device.h>
+#include "identity.h"
 
 struct mp_server;
 struct mp_station;
 struct json_object;
+struct mp_error;
 
 struct mp_input {
 	struct mp_server *server;
 	struct wlr_input_device *device;
 	struct wl_list link; // mp_server.inputs
 	char *name;          // unique among inputs
-	char *id_path;       // may be NULL
-	char *id_seat;       // may be NULL
+	struct mp_identity identity; // from udev (or mp-test), owned
+	const char *id_path; // identity's, may be NULL
+	const char *id_seat; // identity's, may be NULL
 	struct mp_station *station; // may be NULL: unassigned
+	// Its hub group (identity.h: the nearest USB hub's sysfs path, else
+	// its own USB device's, else "path:ID_PATH"; NULL: none), and the rule
+	// that put it at its station ("config", "pairing", "ID_SEAT",
+	// "default", "assigned" or "none"; a static string).
+	char *group;
+	const char *rule;
 	bool is_test;        // made through mp_test_v1
 
 	struct wl_listener destroy;
@@ -31,15 +40,28 @@ struct mp_input {
 void input_handle_new_input(struct wl_listener *listener, void *data);
 /* Takes a device from any backend (or a test one) through station
  * matching. Strings are copied. */
+/* Takes identity over (its strings; it is emptied). */
 struct mp_input *input_create(struct mp_server *server,
-	struct wlr_input_device *device, const char *name, const char *id_path,
-	const char *id_seat, bool is_test);
+	struct wlr_input_device *device, struct mp_identity *identity,
+	bool is_test);
 void input_destroy(struct mp_input *input);
 struct mp_input *input_by_name(struct mp_server *server, const char *name);
-/* Every device no station claims goes to station (no configuration: the
- * first station gets them all). */
-void input_assign_unassigned(struct mp_server *server,
+/* Every device goes where the matching rules put it now (after stations,
+ * their names or layout, or learned pairings changed). */
+void input_rematch_all(struct mp_server *server);
+/* Every device of station is unassigned (before it is destroyed). */
+void input_unassign_station(struct mp_server *server,
 	struct mp_station *station);
+/* Pairs the device's hub group with station (NULL: forgets its pairing),
+ * saves stations.ini, and every device goes where it belongs now. */
+bool input_pair(struct mp_input *input, struct mp_station *station,
+	struct mp_error *err);
+/* Writes stations.ini; logs and fails with a reason if it cannot. */
+bool input_save_learned(struct mp_server *server, struct mp_error *err);
+/* A line every station showing its key shows for a while (a key pressed
+ * that is taken); NULL: none. */
+void input_set_pairing_note(struct mp_server *server, const char *text);
+#define MP_PAIRING_NOTE_MS 6000
 bool input_is_keyboard(struct mp_input *input);
 bool input_is_pointer(struct mp_input *input);
 /* The device as JSON: name, type, id_path, station. */

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wlr/backend/headless.h>
@@ -29,7 +30,7 @@ void layout_arrange(struct mp_server *server) {
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
 		wl_list_for_each(output, &server->outputs, link) {
-			if (station_wants_output(station, output->wlr_output->name)) {
+			if (station_wants_output(station, output->wlr_output)) {
 				place_output(output, &x);
 			}
 		}
@@ -46,6 +47,17 @@ void layout_arrange(struct mp_server *server) {
 	server_changed(server);
 }
 
+static bool station_wanting(struct mp_server *server,
+		struct wlr_output *output) {
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (station_wants_output(station, output)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void handle_new_output(struct wl_listener *listener, void *data) {
 	struct mp_server *server = wl_container_of(listener, server, new_output);
 	struct wlr_output *wlr_output = data;
@@ -53,26 +65,34 @@ static void handle_new_output(struct wl_listener *listener, void *data) {
 		wlr_output_set_name(wlr_output, server->pending_output_name);
 		server->pending_output_name = NULL;
 	}
+	const struct mp_output_edid *edid = server->pending_output_edid;
+	if (edid != NULL) {
+		snprintf(wlr_output->make, sizeof(wlr_output->make), "%s",
+			edid->make);
+		snprintf(wlr_output->model, sizeof(wlr_output->model), "%s",
+			edid->model);
+		snprintf(wlr_output->serial, sizeof(wlr_output->serial), "%s",
+			edid->serial);
+		server->pending_output_edid = NULL;
+	}
 	if (output_create(server, wlr_output) == NULL) {
 		return;
 	}
-	if (server->config->n_stations == 0 &&
-			station_by_name(server, wlr_output->name) == NULL) {
-		// No configuration: every output is a station of its own, and
-		// every device goes to the first station.
+	if (server->config->n_stations == 0 && !station_wanting(server,
+			wlr_output) && station_by_name(server, wlr_output->name) == NULL) {
+		// No configuration: every output is a station of its own (unless
+		// a layout change gave it to one).
 		struct mp_station *station =
 			station_create(server, wlr_output->name, NULL);
-		if (station != NULL &&
-				(station->auto_output = strdup(wlr_output->name)) == NULL) {
+		char *name = wlr_output->name;
+		if (station != NULL && !station_set_layout(station, &name, 1,
+				MP_SPLIT_NONE)) {
 			station_destroy(station);
 		}
 	}
 	layout_arrange(server);
-	if (server->config->n_stations == 0 && !wl_list_empty(&server->stations)) {
-		struct mp_station *first =
-			wl_container_of(server->stations.next, first, link);
-		input_assign_unassigned(server, first);
-	}
+	// A new station may claim devices (or make one the only station).
+	input_rematch_all(server);
 }
 
 static void handle_outputs_changed(struct wl_listener *listener, void *data) {
@@ -96,13 +116,16 @@ void layout_finish(struct mp_server *server) {
 }
 
 struct wlr_output *layout_add_headless_output(struct mp_server *server,
-		int width, int height, const char *name) {
+		int width, int height, const char *name,
+		const struct mp_output_edid *edid) {
 	if (server->headless_backend == NULL) {
 		return NULL;
 	}
 	server->pending_output_name = name;
+	server->pending_output_edid = edid;
 	struct wlr_output *output =
 		wlr_headless_add_output(server->headless_backend, width, height);
 	server->pending_output_name = NULL;
+	server->pending_output_edid = NULL;
 	return output != NULL && output->data != NULL ? output : NULL;
 }

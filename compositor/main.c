@@ -26,6 +26,10 @@ static const char usage[] =
 	"      --admin-socket PATH  the admin socket of mpmgr (default\n"
 	"                           /run/mpcomp/admin as root, else\n"
 	"                           $XDG_RUNTIME_DIR/mpcomp-admin)\n"
+	"      --state-dir DIR      where stations.ini (learned pairings and\n"
+	"                           layout changes) is kept (default\n"
+	"                           " MP_DEFAULT_STATE_DIR " as root, else\n"
+	"                           $XDG_STATE_HOME/mpcomp)\n"
 	"      --test-protocol      offer mp_test_v1 on a test socket (tests only)\n"
 	"  -d, --debug              verbose log\n"
 	"  -h, --help               this help\n"
@@ -38,13 +42,14 @@ static void print_errors(const struct mp_config *config) {
 }
 
 int main(int argc, char *argv[]) {
-	enum { OPT_CHECK = 256, OPT_HEADLESS, OPT_TEST, OPT_ADMIN };
+	enum { OPT_CHECK = 256, OPT_HEADLESS, OPT_TEST, OPT_ADMIN, OPT_STATE };
 	static const struct option long_options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", required_argument, NULL, OPT_CHECK },
 		{ "headless", required_argument, NULL, OPT_HEADLESS },
 		{ "test-protocol", no_argument, NULL, OPT_TEST },
 		{ "admin-socket", required_argument, NULL, OPT_ADMIN },
+		{ "state-dir", required_argument, NULL, OPT_STATE },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
@@ -75,6 +80,13 @@ int main(int argc, char *argv[]) {
 				return 1;
 			}
 			options.admin_socket = optarg;
+			break;
+		case OPT_STATE:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "mpcomp: --state-dir: empty path\n");
+				return 1;
+			}
+			options.state_dir = optarg;
 			break;
 		case 'd':
 			log_level = WLR_DEBUG;

@@ -22,6 +22,7 @@
 #include "actions.h"
 #include "authorise.h"
 #include "client.h"
+#include "input.h"
 #include "manager.h"
 #include "mp-manager-v1-protocol.h"
 #include "output.h"
@@ -42,16 +43,22 @@
 // A client that left this much of our events unread is not reading: it is
 // disconnected (libwayland alone would only stop writing to it).
 #define MAX_UNREAD (128 * 1024)
+// The version offered: 2 adds hardware, devices, pairing and layout.
+#define MANAGER_VERSION 2
 
-/* What every watcher is to be told, as signatures: one per station and
- * per session in the server's list order, and maintenance mode. Made once
- * per batch, whatever the number of watchers. */
+/* What every watcher is to be told, as signatures: one per station, per
+ * session and per input device in the server's list order, maintenance
+ * and pairing mode. Made once per batch, whatever the number of
+ * watchers. */
 struct mp_picture {
 	char **stations;
 	size_t n_stations;
 	char **sessions;
 	size_t n_sessions;
+	char **devices;
+	size_t n_devices;
 	char *maintenance;
+	int pairing;
 };
 
 struct mp_manager {
@@ -72,17 +79,25 @@ struct mp_watcher {
 	bool admin;
 	struct wl_list objects; // mp_watched.link
 	char *maintenance_sent; // what it was told of maintenance mode
+	int pairing_sent;       // and of pairing mode, -1: nothing yet
 	double tokens;          // flood control
 	int64_t refilled_ms;
 	struct wl_list link;    // mp_manager.watchers
 };
 
-/* A station or session object a watcher has. */
+enum mp_watched_kind {
+	MP_WATCHED_STATION,
+	MP_WATCHED_SESSION,
+	MP_WATCHED_DEVICE, // version 2
+};
+
+/* A station, session or device object a watcher has. */
 struct mp_watched {
 	struct mp_watcher *watcher;
 	struct wl_resource *resource;
-	bool is_station;
+	enum mp_watched_kind kind;
 	uint32_t key;    // station serial or session id
+	char *name;      // a device's name (unique among inputs): its key
 	char *signature; // what was sent last, to send only changes
 	bool seen;       // still there, in the batch being made
 	struct wl_list link; // mp_watcher.objects
@@ -106,6 +121,7 @@ static const char *const notice_kinds[MP_STATION_NOTICES] = {
 	[MP_STATION_MESSAGE] = "message",
 	[MP_STATION_BLOCK] = "block",
 	[MP_STATION_IDENTIFY] = "identify",
+	[MP_STATION_PAIRING] = "pairing",
 };
 
 /* Sends the station's events to res (when not NULL) and writes what they
@@ -119,15 +135,24 @@ static void describe_station(struct mp_station *station,
 	const char *role = station_is_kiosk(station) ? "kiosk" : "desktop";
 	uint32_t session = station->session ? station->session->id : 0;
 	struct wlr_box *a = &station->place.area;
+	uint32_t keyboards = (uint32_t)station->n_keyboards;
+	uint32_t pointers = (uint32_t)station->n_pointers;
+	uint32_t outputs = (uint32_t)station->place.n_parts;
 	if (res != NULL) {
 		mp_manager_station_v1_send_name(res, station->name, key, role);
 		mp_manager_station_v1_send_state(res, station->state, session);
 		mp_manager_station_v1_send_area(res, a->x, a->y, a->width,
 			a->height);
+		if (wl_resource_get_version(res) >=
+				MP_MANAGER_STATION_V1_HARDWARE_SINCE_VERSION) {
+			mp_manager_station_v1_send_hardware(res, keyboards, pointers,
+				outputs);
+		}
 	}
 	if (sig != NULL) {
-		fprintf(sig, "%s|%s|%s|%d|%u|%d,%d,%d,%d", station->name, key, role,
-			station->state, session, a->x, a->y, a->width, a->height);
+		fprintf(sig, "%s|%s|%s|%d|%u|%d,%d,%d,%d|h:%u,%u,%u", station->name,
+			key, role, station->state, session, a->x, a->y, a->width,
+			a->height, keyboards, pointers, outputs);
 	}
 	for (size_t i = 0; i < station->place.n_parts; i++) {
 		struct mp_output *output = station->parts[i]->output;
@@ -175,6 +200,9 @@ static void describe_station(struct mp_station *station,
 			break;
 		case MP_STATION_IDENTIFY:
 			text = key;
+			break;
+		case MP_STATION_PAIRING:
+			text = notice->text; // the key is its title
 			break;
 		}
 		text = text ? text : "";
@@ -233,18 +261,59 @@ static void describe_session(struct mp_session *session,
 	}
 }
 
+static const char *device_kind(struct mp_input *input) {
+	if (input_is_keyboard(input)) {
+		return "keyboard";
+	} else if (input_is_pointer(input)) {
+		return "pointer";
+	}
+	return "other";
+}
+
+static const char *or_empty(const char *text) {
+	return text != NULL ? text : "";
+}
+
+static void describe_device(struct mp_input *input, struct wl_resource *res,
+		FILE *sig) {
+	const char *fields[] = {
+		input->name,
+		device_kind(input),
+		or_empty(input->id_path),
+		or_empty(input->group),
+		input->station ? input->station->name : "",
+		or_empty(input->rule),
+	};
+	if (res != NULL) {
+		mp_manager_device_v1_send_info(res, fields[0], fields[1], fields[2],
+			fields[3], fields[4], fields[5]);
+	}
+	// Each field with its length: device names and paths come from the
+	// hardware and may hold any separator.
+	for (size_t i = 0; sig != NULL && i < sizeof(fields) / sizeof(*fields);
+			i++) {
+		fprintf(sig, "%zu:%s|", strlen(fields[i]), fields[i]);
+	}
+}
+
 /* A signature of an object (malloc'ed, NULL: out of memory). */
-static char *signature(struct mp_station *station, struct mp_session *session) {
+static char *signature(enum mp_watched_kind kind, void *object) {
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 	if (f == NULL) {
 		return NULL;
 	}
-	if (station != NULL) {
-		describe_station(station, NULL, f);
-	} else {
-		describe_session(session, NULL, f);
+	switch (kind) {
+	case MP_WATCHED_STATION:
+		describe_station(object, NULL, f);
+		break;
+	case MP_WATCHED_SESSION:
+		describe_session(object, NULL, f);
+		break;
+	case MP_WATCHED_DEVICE:
+		describe_device(object, NULL, f);
+		break;
 	}
 	if (fclose(f) != 0) {
 		free(buf);
@@ -260,8 +329,12 @@ static void picture_finish(struct mp_picture *p) {
 	for (size_t i = 0; i < p->n_sessions; i++) {
 		free(p->sessions[i]);
 	}
+	for (size_t i = 0; i < p->n_devices; i++) {
+		free(p->devices[i]);
+	}
 	free(p->stations);
 	free(p->sessions);
+	free(p->devices);
 	free(p->maintenance);
 	*p = (struct mp_picture){ 0 };
 }
@@ -271,9 +344,12 @@ static bool picture_make(struct mp_server *server, struct mp_picture *p) {
 	*p = (struct mp_picture){ 0 };
 	size_t n_stations = (size_t)wl_list_length(&server->stations);
 	size_t n_sessions = (size_t)wl_list_length(&server->sessions);
+	size_t n_devices = (size_t)wl_list_length(&server->inputs);
 	p->stations = calloc(n_stations + 1, sizeof(char *));
 	p->sessions = calloc(n_sessions + 1, sizeof(char *));
-	if (p->stations == NULL || p->sessions == NULL ||
+	p->devices = calloc(n_devices + 1, sizeof(char *));
+	p->pairing = server->pairing;
+	if (p->stations == NULL || p->sessions == NULL || p->devices == NULL ||
 			asprintf(&p->maintenance, "%d|%s", server->maintenance.on,
 				server->maintenance.message ?
 				server->maintenance.message : "") < 0) {
@@ -283,16 +359,24 @@ static bool picture_make(struct mp_server *server, struct mp_picture *p) {
 	}
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
-		if ((p->stations[p->n_stations++] = signature(station, NULL)) ==
-				NULL) {
+		if ((p->stations[p->n_stations++] = signature(MP_WATCHED_STATION,
+				station)) == NULL) {
 			picture_finish(p);
 			return false;
 		}
 	}
 	struct mp_session *session;
 	wl_list_for_each(session, &server->sessions, link) {
-		if ((p->sessions[p->n_sessions++] = signature(NULL, session)) ==
-				NULL) {
+		if ((p->sessions[p->n_sessions++] = signature(MP_WATCHED_SESSION,
+				session)) == NULL) {
+			picture_finish(p);
+			return false;
+		}
+	}
+	struct mp_input *input;
+	wl_list_for_each(input, &server->inputs, link) {
+		if ((p->devices[p->n_devices++] = signature(MP_WATCHED_DEVICE,
+				input)) == NULL) {
 			picture_finish(p);
 			return false;
 		}
@@ -316,8 +400,10 @@ static bool picture_equal(const struct mp_picture *a,
 		const struct mp_picture *b) {
 	return a->maintenance != NULL && b->maintenance != NULL &&
 		strcmp(a->maintenance, b->maintenance) == 0 &&
+		a->pairing == b->pairing &&
 		same_list(a->stations, a->n_stations, b->stations, b->n_stations) &&
-		same_list(a->sessions, a->n_sessions, b->sessions, b->n_sessions);
+		same_list(a->sessions, a->n_sessions, b->sessions, b->n_sessions) &&
+		same_list(a->devices, a->n_devices, b->devices, b->n_devices);
 }
 
 /* ---- what a watcher may see ---- */
@@ -329,6 +415,17 @@ static bool sees_session(struct mp_watcher *w, struct mp_session *session) {
 static bool sees_station(struct mp_watcher *w, struct mp_station *station) {
 	return w->admin ||
 		(station->session != NULL && station->session->uid == w->uid);
+}
+
+/* Devices are told of from version 2 on: to admins, and to a user the
+ * devices of the station they see. */
+static bool sees_device(struct mp_watcher *w, struct mp_input *input) {
+	if (wl_resource_get_version(w->resource) <
+			MP_MANAGER_V1_DEVICE_SINCE_VERSION) {
+		return false;
+	}
+	return w->admin ||
+		(input->station != NULL && sees_station(w, input->station));
 }
 
 /* ---- objects ---- */
@@ -346,12 +443,17 @@ static const struct mp_manager_session_v1_interface session_impl = {
 	.destroy = object_handle_destroy,
 };
 
+static const struct mp_manager_device_v1_interface device_impl = {
+	.destroy = object_handle_destroy,
+};
+
 static void watched_destroy(struct mp_watched *obj) {
 	if (obj->resource != NULL) {
 		wl_resource_set_user_data(obj->resource, NULL);
 	}
 	wl_list_remove(&obj->link);
 	free(obj->signature);
+	free(obj->name);
 	free(obj);
 }
 
@@ -365,25 +467,104 @@ static void watched_resource_destroy(struct wl_resource *resource) {
 	}
 }
 
-static struct mp_watched *find_watched(struct mp_watcher *w, bool is_station,
-		uint32_t key) {
+/* The key of an object: station serial or session id; a device's name. */
+struct watched_key {
+	enum mp_watched_kind kind;
+	uint32_t key;
+	const char *name;
+};
+
+static struct watched_key key_of(enum mp_watched_kind kind, void *object) {
+	struct watched_key k = { .kind = kind };
+	switch (kind) {
+	case MP_WATCHED_STATION:
+		k.key = ((struct mp_station *)object)->serial;
+		break;
+	case MP_WATCHED_SESSION:
+		k.key = ((struct mp_session *)object)->id;
+		break;
+	case MP_WATCHED_DEVICE:
+		k.name = ((struct mp_input *)object)->name;
+		break;
+	}
+	return k;
+}
+
+static struct mp_watched *find_watched(struct mp_watcher *w,
+		const struct watched_key *k) {
 	struct mp_watched *obj;
 	wl_list_for_each(obj, &w->objects, link) {
-		if (obj->is_station == is_station && obj->key == key) {
+		if (obj->kind == k->kind && (k->name != NULL ?
+				obj->name != NULL && strcmp(obj->name, k->name) == 0 :
+				obj->key == k->key)) {
 			return obj;
 		}
 	}
 	return NULL;
 }
 
+/* A new object of the watcher's, announced; NULL (the client told) when
+ * out of memory. */
+static struct mp_watched *announce(struct mp_watcher *w,
+		const struct watched_key *k) {
+	static const struct {
+		const struct wl_interface *iface;
+		const void *impl;
+	} kinds[] = {
+		[MP_WATCHED_STATION] = { &mp_manager_station_v1_interface,
+			&station_impl },
+		[MP_WATCHED_SESSION] = { &mp_manager_session_v1_interface,
+			&session_impl },
+		[MP_WATCHED_DEVICE] = { &mp_manager_device_v1_interface,
+			&device_impl },
+	};
+	struct wl_client *client = wl_resource_get_client(w->resource);
+	struct mp_watched *obj = calloc(1, sizeof(*obj));
+	if (obj != NULL && k->name != NULL &&
+			(obj->name = strdup(k->name)) == NULL) {
+		free(obj);
+		obj = NULL;
+	}
+	// The objects have the version of the manager they come from.
+	struct wl_resource *res = obj ? wl_resource_create(client,
+		kinds[k->kind].iface, wl_resource_get_version(w->resource), 0) :
+		NULL;
+	if (res == NULL) {
+		if (obj != NULL) {
+			free(obj->name);
+		}
+		free(obj);
+		wl_client_post_no_memory(client);
+		return NULL;
+	}
+	wl_resource_set_implementation(res, kinds[k->kind].impl, obj,
+		watched_resource_destroy);
+	obj->watcher = w;
+	obj->resource = res;
+	obj->kind = k->kind;
+	obj->key = k->key;
+	wl_list_insert(w->objects.prev, &obj->link);
+	switch (k->kind) {
+	case MP_WATCHED_STATION:
+		mp_manager_v1_send_station(w->resource, res);
+		break;
+	case MP_WATCHED_SESSION:
+		mp_manager_v1_send_session(w->resource, res);
+		break;
+	case MP_WATCHED_DEVICE:
+		mp_manager_v1_send_device(w->resource, res);
+		break;
+	}
+	return obj;
+}
+
 /* Sends the object if it is new to the watcher or changed (its
  * signature, from the batch's picture, differs from what was sent);
  * returns whether anything was sent. */
-static bool send_object(struct mp_watcher *w, struct mp_station *station,
-		struct mp_session *session, const char *signature) {
-	bool is_station = station != NULL;
-	uint32_t key = is_station ? station->serial : session->id;
-	struct mp_watched *obj = find_watched(w, is_station, key);
+static bool send_object(struct mp_watcher *w, enum mp_watched_kind kind,
+		void *object, const char *signature) {
+	struct watched_key k = key_of(kind, object);
+	struct mp_watched *obj = find_watched(w, &k);
 	if (obj != NULL && strcmp(obj->signature, signature) == 0) {
 		obj->seen = true;
 		return false;
@@ -393,44 +574,39 @@ static bool send_object(struct mp_watcher *w, struct mp_station *station,
 		wl_client_post_no_memory(wl_resource_get_client(w->resource));
 		return false;
 	}
-	if (obj != NULL) {
-		obj->seen = true;
-		free(obj->signature);
-		obj->signature = sig;
-	} else {
-		struct wl_client *client = wl_resource_get_client(w->resource);
-		obj = calloc(1, sizeof(*obj));
-		struct wl_resource *res = obj ? wl_resource_create(client,
-			is_station ? &mp_manager_station_v1_interface :
-			&mp_manager_session_v1_interface, 1, 0) : NULL;
-		if (res == NULL) {
-			free(obj);
-			free(sig);
-			wl_client_post_no_memory(client);
-			return false;
-		}
-		wl_resource_set_implementation(res, is_station ?
-			(const void *)&station_impl : (const void *)&session_impl, obj,
-			watched_resource_destroy);
-		obj->watcher = w;
-		obj->resource = res;
-		obj->is_station = is_station;
-		obj->key = key;
-		obj->signature = sig;
-		obj->seen = true;
-		wl_list_insert(w->objects.prev, &obj->link);
-		if (is_station) {
-			mp_manager_v1_send_station(w->resource, res);
-		} else {
-			mp_manager_v1_send_session(w->resource, res);
-		}
+	if (obj == NULL && (obj = announce(w, &k)) == NULL) {
+		free(sig);
+		return false;
 	}
-	if (is_station) {
-		describe_station(station, obj->resource, NULL);
-	} else {
-		describe_session(session, obj->resource, NULL);
+	obj->seen = true;
+	free(obj->signature);
+	obj->signature = sig;
+	switch (kind) {
+	case MP_WATCHED_STATION:
+		describe_station(object, obj->resource, NULL);
+		break;
+	case MP_WATCHED_SESSION:
+		describe_session(object, obj->resource, NULL);
+		break;
+	case MP_WATCHED_DEVICE:
+		describe_device(object, obj->resource, NULL);
+		break;
 	}
 	return true;
+}
+
+static void send_removed(struct mp_watched *obj) {
+	switch (obj->kind) {
+	case MP_WATCHED_STATION:
+		mp_manager_station_v1_send_removed(obj->resource);
+		break;
+	case MP_WATCHED_SESSION:
+		mp_manager_session_v1_send_removed(obj->resource);
+		break;
+	case MP_WATCHED_DEVICE:
+		mp_manager_device_v1_send_removed(obj->resource);
+		break;
+	}
 }
 
 /* Everything of picture (the server now) that changed since the
@@ -454,12 +630,19 @@ static void send_batch(struct mp_watcher *w, const struct mp_picture *picture) {
 			sent = true;
 		}
 	}
+	if (picture->pairing != w->pairing_sent &&
+			wl_resource_get_version(w->resource) >=
+			MP_MANAGER_V1_PAIRING_SINCE_VERSION) {
+		mp_manager_v1_send_pairing(w->resource, (uint32_t)picture->pairing);
+		w->pairing_sent = picture->pairing;
+		sent = true;
+	}
 	size_t i = 0;
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
 		const char *sig = picture->stations[i++];
 		if (sees_station(w, station)) {
-			sent |= send_object(w, station, NULL, sig);
+			sent |= send_object(w, MP_WATCHED_STATION, station, sig);
 		}
 	}
 	i = 0;
@@ -467,16 +650,20 @@ static void send_batch(struct mp_watcher *w, const struct mp_picture *picture) {
 	wl_list_for_each(session, &server->sessions, link) {
 		const char *sig = picture->sessions[i++];
 		if (sees_session(w, session)) {
-			sent |= send_object(w, NULL, session, sig);
+			sent |= send_object(w, MP_WATCHED_SESSION, session, sig);
+		}
+	}
+	i = 0;
+	struct mp_input *input;
+	wl_list_for_each(input, &server->inputs, link) {
+		const char *sig = picture->devices[i++];
+		if (sees_device(w, input)) {
+			sent |= send_object(w, MP_WATCHED_DEVICE, input, sig);
 		}
 	}
 	wl_list_for_each_safe(obj, tmp, &w->objects, link) {
 		if (!obj->seen) {
-			if (obj->is_station) {
-				mp_manager_station_v1_send_removed(obj->resource);
-			} else {
-				mp_manager_session_v1_send_removed(obj->resource);
-			}
+			send_removed(obj);
 			watched_destroy(obj);
 			sent = true;
 		}
@@ -588,7 +775,8 @@ static struct wl_resource *result_create(struct wl_resource *manager_res,
 	struct mp_watcher *w = watcher_from_resource(manager_res);
 	struct wl_client *client = wl_resource_get_client(manager_res);
 	struct wl_resource *result = wl_resource_create(client,
-		&mp_manager_result_v1_interface, 1, id);
+		&mp_manager_result_v1_interface, wl_resource_get_version(manager_res),
+		id);
 	if (result == NULL) {
 		wl_client_post_no_memory(client);
 		return NULL;
@@ -937,7 +1125,8 @@ static void handle_message(struct wl_client *client,
 		&(struct target_action){ .station = do_message }, &a);
 }
 
-/* A request on the whole server (identify, maintenance). */
+/* A request of admins only (identify, maintenance, pairing, layout): the
+ * result, answered with denied (false) for another user. */
 static bool server_request(struct wl_resource *resource, uint32_t id,
 		const char *verb_name, enum mp_verb verb,
 		struct wl_resource **result, struct mp_error *err) {
@@ -1080,6 +1269,137 @@ static void handle_thumbnail(struct wl_client *client,
 	answer(result, w, "thumbnail", ok, &err, NULL);
 }
 
+/* ---- pairing and layout (version 2, admins only) ---- */
+
+static bool check_flag(const char *name, uint32_t value,
+		struct mp_error *err) {
+	return value <= 1 ? true : action_error(err, MP_ERROR_INVALID,
+		"%s is 0 or 1, not %u", name, value);
+}
+
+/* The one station a layout request names: a station's name, or a
+ * session's id or user (its station); "" and "*" are refused. NULL with
+ * err set. */
+static struct mp_station *one_station(struct mp_watcher *w,
+		const char *target, struct mp_error *err) {
+	if (target[0] == '\0') {
+		action_error(err, MP_ERROR_INVALID, "no station given");
+		return NULL;
+	} else if (strcmp(target, "*") == 0) {
+		action_error(err, MP_ERROR_INVALID, "this acts on one station, not "
+			"on every one ('*')");
+		return NULL;
+	}
+	return find_station(w, target, MP_VERB_LAYOUT, err);
+}
+
+static void handle_pair(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, uint32_t on) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "pair", MP_VERB_PAIR, &result, &err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	bool ok = check_flag("on", on, &err) &&
+		action_pairing(w->manager->server, on, &err);
+	answer(result, w, "pair", ok, &err, NULL);
+}
+
+static void handle_clear_pairings(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "clear_pairings", MP_VERB_PAIR,
+			&result, &err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	bool ok = action_clear_pairings(w->manager->server, &err);
+	answer(result, w, "clear_pairings", ok, &err, NULL);
+}
+
+static void handle_split(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *target,
+		const char *new_name, uint32_t park) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "split", MP_VERB_LAYOUT, &result,
+			&err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct mp_station *station = NULL;
+	bool ok = check_flag("park", park, &err) &&
+		(station = one_station(w, target, &err)) != NULL &&
+		action_split(station, new_name[0] != '\0' ? new_name : NULL, park,
+			&err);
+	answer(result, w, "split", ok, &err, NULL);
+}
+
+static void handle_join(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *target,
+		uint32_t park) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "join", MP_VERB_LAYOUT, &result,
+			&err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct mp_station *station = NULL;
+	bool ok = check_flag("park", park, &err) &&
+		(station = one_station(w, target, &err)) != NULL &&
+		action_join(station, park, &err);
+	answer(result, w, "join", ok, &err, NULL);
+}
+
+static void handle_assign_output(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *output,
+		const char *target, uint32_t park) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "assign_output", MP_VERB_LAYOUT,
+			&result, &err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct mp_station *station = NULL;
+	bool ok = check_flag("park", park, &err) &&
+		(output[0] != '\0' || action_error(&err, MP_ERROR_INVALID,
+			"no output given")) &&
+		(station = one_station(w, target, &err)) != NULL &&
+		action_assign_output(w->manager->server, output, station, park,
+			&err);
+	answer(result, w, "assign_output", ok, &err, NULL);
+}
+
+static void handle_assign_device(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *device,
+		const char *target, uint32_t park) {
+	struct wl_resource *result;
+	struct mp_error err = { 0 };
+	if (!server_request(resource, id, "assign_device", MP_VERB_LAYOUT,
+			&result, &err)) {
+		return;
+	}
+	struct mp_watcher *w = watcher_from_resource(resource);
+	struct mp_server *server = w->manager->server;
+	struct mp_station *station = NULL;
+	bool ok = check_flag("park", park, &err) &&
+		(device[0] != '\0' || action_error(&err, MP_ERROR_INVALID,
+			"no device given"));
+	if (ok && input_by_name(server, device) == NULL) {
+		ok = action_error(&err, MP_ERROR_NOT_FOUND, "no device '%s'", device);
+	}
+	// "": unassigned.
+	if (ok && target[0] != '\0') {
+		ok = (station = one_station(w, target, &err)) != NULL;
+	}
+	ok = ok && action_assign_device(server, device, station, park, &err);
+	answer(result, w, "assign_device", ok, &err, NULL);
+}
+
 static void handle_destroy(struct wl_client *client,
 		struct wl_resource *resource) {
 	wl_resource_destroy(resource);
@@ -1100,6 +1420,12 @@ static const struct mp_manager_v1_interface manager_impl = {
 	.thumbnail = handle_thumbnail,
 	.rename = handle_rename,
 	.maintenance = handle_maintenance,
+	.pair = handle_pair,
+	.clear_pairings = handle_clear_pairings,
+	.split = handle_split,
+	.join = handle_join,
+	.assign_output = handle_assign_output,
+	.assign_device = handle_assign_device,
 };
 
 /* ---- binding ---- */
@@ -1173,6 +1499,7 @@ static void bind_manager(struct wl_client *client, void *data,
 	w->resource = resource;
 	w->uid = tag->uid;
 	w->admin = peer_is_admin(manager->server, client, tag);
+	w->pairing_sent = -1;
 	w->tokens = FLOOD_BURST;
 	w->refilled_ms = util_now_ms();
 	wl_list_init(&w->objects);
@@ -1274,7 +1601,7 @@ struct mp_manager *manager_create(struct mp_server *server,
 	wl_list_init(&manager->watchers);
 	wl_list_init(&manager->changed.link);
 	manager->global = wl_global_create(server->display,
-		&mp_manager_v1_interface, 1, manager, bind_manager);
+		&mp_manager_v1_interface, MANAGER_VERSION, manager, bind_manager);
 	manager->socket = socket_create(server, owned, client_accept_admin, NULL);
 	free(owned);
 	if (manager->global == NULL || manager->socket == NULL ||

@@ -21,6 +21,8 @@
 struct mp_text;
 struct mp_test;
 struct mp_manager;
+struct mp_learned;
+struct mp_output_edid;
 struct mp_station_handler;
 struct mp_session_handler;
 
@@ -67,6 +69,12 @@ struct mp_server {
 	} maintenance;
 	bool identify;
 	bool pairing; // mpmgr pair: every free station shows its key
+	struct {
+		char *text; // a key pressed that is taken, shown for a while
+		struct wl_event_source *timer;
+	} pairing_note;
+	struct mp_learned *learned; // stations.ini in state_dir
+	char *state_dir;
 	uint32_t next_station_serial;
 	char *runtime_dir;    // ours, 0711, removed on exit
 	int runtime_lock_fd;  // flock'ed while we run: a live directory
@@ -79,6 +87,7 @@ struct mp_server {
 	uint32_t next_session_id;
 	uint64_t commit_seq;  // counts output commits, for waits
 	const char *pending_output_name; // layout.c: name of an output being added
+	const struct mp_output_edid *pending_output_edid; // with it
 	bool terminating;
 
 	struct {

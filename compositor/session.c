@@ -87,8 +87,10 @@ bool session_is_movable(struct mp_session *session) {
 /* ---- outputs ---- */
 
 static void session_output_destroy(struct mp_session_output *output) {
-	wl_list_remove(&output->link);
+	// Its global goes while the global filter still counts it as the
+	// session's: only then are its clients told global_remove.
 	wlr_output_destroy(output->wlr_output);
+	wl_list_remove(&output->link);
 	free(output);
 }
 
@@ -136,9 +138,12 @@ static void update_outputs(struct mp_session *session) {
 			free(output);
 			return;
 		}
-		char name[32];
-		snprintf(name, sizeof(name), "MP-%zu", i + 1);
+		char name[16]; // fits wlr_output.model
+		snprintf(name, sizeof(name), "MP-%u", (unsigned)(i + 1));
 		wlr_output_set_name(output->wlr_output, name);
+		// wl_output 3 has no name: clients tell the screens of their
+		// session apart by the model, "MP-1", "MP-2" ...
+		memcpy(output->wlr_output->model, name, sizeof(name));
 		wlr_output_create_global(output->wlr_output);
 		wl_list_insert(session->outputs.prev, &output->link);
 	}
@@ -197,13 +202,90 @@ void session_focus(struct mp_session *session) {
 		kb ? &kb->modifiers : NULL);
 }
 
-static void place_view(struct mp_session *session, struct mp_view *view) {
-	static const struct wlr_box nowhere = { 0 };
-	view_place(view, session->place ? &session->place->area : &nowhere);
+/* The session output of part i of its place (MP-1 for part 0 ...), or
+ * NULL. */
+static struct wlr_output *part_output(struct mp_session *session, int part) {
+	int i = 0;
 	struct mp_session_output *output;
 	wl_list_for_each(output, &session->outputs, link) {
-		view_enter_output(view, output->wlr_output);
+		if (i++ == part) {
+			return output->wlr_output;
+		}
 	}
+	return NULL;
+}
+
+/* The part whose session output this is; -1 for NULL or an output that
+ * is not the session's. */
+static int output_part(struct mp_session *session,
+		struct wlr_output *wlr_output) {
+	int i = 0;
+	struct mp_session_output *output;
+	wl_list_for_each(output, &session->outputs, link) {
+		if (output->wlr_output == wlr_output) {
+			return i;
+		}
+		i++;
+	}
+	return -1;
+}
+
+/* The part of the place under its station's pointer; the first one when
+ * the pointer is on none (between screens of different sizes) or the
+ * station has no pointer. */
+static int pointer_part(const struct mp_place *place) {
+	if (!(place->capabilities & WL_SEAT_CAPABILITY_POINTER) ||
+			place->cursor_x == NULL || place->cursor_y == NULL) {
+		return 0;
+	}
+	for (size_t i = 0; i < place->n_parts; i++) {
+		if (wlr_box_contains_point(&place->parts[i], *place->cursor_x,
+				*place->cursor_y)) {
+			return (int)i;
+		}
+	}
+	return 0;
+}
+
+/* A window fills one part of its place (one screen of its station): the
+ * one under the pointer when it is first shown mapped, then that one
+ * until it moves (fullscreen on another screen) or the part is no more
+ * (a station of fewer screens: the first one). Its client is told the
+ * session output of that part. Shown nowhere, it keeps its part and
+ * output. */
+static void place_view(struct mp_session *session, struct mp_view *view) {
+	static const struct wlr_box nowhere = { 0 };
+	const struct mp_place *place = session->place;
+	if (place == NULL || place->n_parts == 0) {
+		view_place(view, &nowhere);
+		return;
+	}
+	if (!view->part_kept) {
+		view->part = pointer_part(place);
+		view->part_kept = view->mapped;
+	} else if (view->part < 0 || (size_t)view->part >= place->n_parts) {
+		view->part = 0;
+	}
+	view_place(view, &place->parts[view->part]);
+	view_set_output(view, part_output(session, view->part));
+}
+
+/* Fullscreen on the part of output (NULL, or not one of the session's:
+ * the part it is on), or back to maximized on its part. */
+static void set_fullscreen(struct mp_session *session, struct mp_view *view,
+		bool fullscreen, struct wlr_output *output) {
+	int part = fullscreen ? output_part(session, output) : -1;
+	if (output != NULL && part < 0) {
+		wlr_log(WLR_DEBUG, "session %u: fullscreen asked on output %s, "
+			"not one of the session's: on the window's own", session->id,
+			output->name);
+	}
+	if (part >= 0) {
+		view->part = part;
+		view->part_kept = true;
+	}
+	view_set_fullscreen(view, fullscreen);
+	place_view(session, view);
 }
 
 static void handle_logoff_idle(void *data) {
@@ -231,10 +313,11 @@ static void check_logoff(struct mp_session *session) {
 
 static void handle_view_map(struct mp_view *view) {
 	struct mp_session *session = view->data;
-	// Newest window on top.
+	// Newest window on top, on the screen the pointer is on now.
 	wl_list_remove(&view->link);
 	wl_list_insert(&session->views, &view->link);
 	wlr_scene_node_raise_to_top(view->node);
+	place_view(session, view);
 	wlr_log(WLR_DEBUG, "session %u: window '%s' mapped", session->id,
 		view->xdg_surface->toplevel->title ?
 		view->xdg_surface->toplevel->title : "");
@@ -263,10 +346,16 @@ static void handle_view_destroy(struct mp_view *view) {
 	check_logoff(session);
 }
 
+static void handle_view_request_fullscreen(struct mp_view *view,
+		bool fullscreen, struct wlr_output *output) {
+	set_fullscreen(view->data, view, fullscreen, output);
+}
+
 static const struct mp_view_handler view_handler = {
 	.map = handle_view_map,
 	.unmap = handle_view_unmap,
 	.destroy = handle_view_destroy,
+	.request_fullscreen = handle_view_request_fullscreen,
 };
 
 /* A new toplevel of one of its clients. */
@@ -281,8 +370,14 @@ static void session_new_toplevel(struct mp_session *session,
 		return;
 	}
 	wl_list_insert(&session->views, &view->link);
-	// Sized before its first buffer, so that it maps at the right size.
-	if (session->place != NULL) {
+	// Sized before its first buffer, so that it maps at the right size;
+	// fullscreen at once if it asked before its first commit (wlroots
+	// tells us of a toplevel only then).
+	struct wlr_xdg_toplevel_requested *requested =
+		&xdg_surface->toplevel->requested;
+	if (requested->fullscreen) {
+		set_fullscreen(session, view, true, requested->fullscreen_output);
+	} else {
 		place_view(session, view);
 	}
 }

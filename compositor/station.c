@@ -8,6 +8,7 @@
 #include <wlr/util/log.h>
 #include "describe.h"
 #include "helper.h"
+#include "output-id.h"
 #include "output.h"
 #include "overlay/greeter.h"
 #include "overlay/menu.h"
@@ -207,8 +208,10 @@ struct mp_station *station_create(struct mp_server *server,
 	wl_list_init(&station->cursor_surface_destroy.link);
 	wl_list_init(&station->link);
 	station->name = strdup(name);
+	station->key = strdup(name);
 	station->scene = wlr_scene_create();
-	if (station->name == NULL || station->scene == NULL) {
+	if (station->name == NULL || station->key == NULL ||
+			station->scene == NULL) {
 		goto error;
 	}
 	station->keymap = config_station_keymap(config);
@@ -243,6 +246,10 @@ struct mp_station *station_create(struct mp_server *server,
 	push_greeter(station);
 
 	wl_list_insert(server->stations.prev, &station->link);
+	if (config != NULL && !station_set_layout(station, config->outputs,
+			config->n_outputs, config->split)) {
+		goto error;
+	}
 	wlr_log(WLR_INFO, "station %s: created", name);
 	return station;
 
@@ -303,7 +310,11 @@ void station_destroy(struct mp_station *station) {
 	}
 	xkb_keymap_unref(station->keymap);
 	wl_list_remove(&station->link);
-	free(station->auto_output);
+	for (size_t i = 0; i < station->layout.n_outputs; i++) {
+		free(station->layout.outputs[i]);
+	}
+	free(station->layout.outputs);
+	free(station->key);
 	free(station->name);
 	free(station);
 }
@@ -338,17 +349,67 @@ bool station_is_kiosk(struct mp_station *station) {
 	return station->config != NULL && station->config->role == MP_ROLE_KIOSK;
 }
 
-bool station_wants_output(struct mp_station *station, const char *name) {
-	if (station->config == NULL) {
-		return station->auto_output != NULL &&
-			strcmp(station->auto_output, name) == 0;
-	}
-	for (size_t i = 0; i < station->config->n_outputs; i++) {
-		if (strcmp(station->config->outputs[i], name) == 0) {
+bool station_wants_output(struct mp_station *station,
+		struct wlr_output *output) {
+	for (size_t i = 0; i < station->layout.n_outputs; i++) {
+		if (output_matches(station->layout.outputs[i], output->name,
+				output->make, output->model, output->serial)) {
 			return true;
 		}
 	}
 	return false;
+}
+
+bool station_set_layout(struct mp_station *station, char *const *outputs,
+		size_t n, enum mp_split split) {
+	char **copy = calloc(n > 0 ? n : 1, sizeof(*copy));
+	if (copy == NULL) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((copy[i] = strdup(outputs[i])) == NULL) {
+			for (size_t j = 0; j < i; j++) {
+				free(copy[j]);
+			}
+			free(copy);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < station->layout.n_outputs; i++) {
+		free(station->layout.outputs[i]);
+	}
+	free(station->layout.outputs);
+	station->layout.outputs = copy;
+	station->layout.n_outputs = n;
+	station->layout.split = split;
+	return true;
+}
+
+bool station_shows_key(struct mp_station *station) {
+	if (station->place.n_parts == 0 || station->session != NULL ||
+			station->block.on) {
+		return false;
+	}
+	if (station->server->pairing) {
+		return !station->pairing_done;
+	}
+	// A kiosk needs no keyboard.
+	return !station_has_keyboard(station) && !station_is_kiosk(station);
+}
+
+struct mp_station *station_by_key(struct mp_server *server,
+		const char *key) {
+	struct mp_station *station;
+	wl_list_for_each(station, &server->stations, link) {
+		if (strcmp(station->key, key) == 0) {
+			return station;
+		}
+	}
+	return NULL;
+}
+
+bool station_has_keyboard(struct mp_station *station) {
+	return station->n_keyboards > 0;
 }
 
 /* ---- the place: outputs, area, label, cursor ---- */
@@ -472,24 +533,31 @@ static void update_capabilities(struct mp_station *station) {
 	}
 }
 
+static bool has_part_on(struct mp_station *station,
+		struct mp_output *output) {
+	for (size_t i = 0; i < station->place.n_parts; i++) {
+		if (station->parts[i]->output == output) {
+			return true;
+		}
+	}
+	return false;
+}
+
 void station_update_outputs(struct mp_station *station) {
 	struct mp_server *server = station->server;
 	struct wlr_box old_area = station->place.area;
 	destroy_parts(station);
 
-	if (station->config != NULL) {
-		for (size_t i = 0; i < station->config->n_outputs; i++) {
-			struct mp_output *output =
-				output_by_name(server, station->config->outputs[i]);
-			if (output != NULL) {
-				add_part(station, output, station->config->split);
+	// In the order of its layout, each output once.
+	for (size_t i = 0; i < station->layout.n_outputs; i++) {
+		struct mp_output *output;
+		wl_list_for_each(output, &server->outputs, link) {
+			struct wlr_output *o = output->wlr_output;
+			if (output_matches(station->layout.outputs[i], o->name,
+					o->make, o->model, o->serial) &&
+					!has_part_on(station, output)) {
+				add_part(station, output, station->layout.split);
 			}
-		}
-	} else if (station->auto_output != NULL) {
-		struct mp_output *output =
-			output_by_name(server, station->auto_output);
-		if (output != NULL) {
-			add_part(station, output, MP_SPLIT_NONE);
 		}
 	}
 
@@ -792,6 +860,27 @@ static void notice_content(struct mp_station *station,
 			c->text = station_key_name(station, buf);
 		}
 		break;
+	case MP_STATION_PAIRING:
+		if (station_shows_key(station)) {
+			char key[8];
+			station_key_name(station, key);
+			if (key[0] == '\0') {
+				break; // past F24: such a station is paired by mpmgr
+			}
+			c->title = station_key_name(station, buf);
+			if (server->pairing_note.text != NULL) {
+				c->text = server->pairing_note.text;
+			} else if (!station_has_keyboard(station)) {
+				snprintf(buf + 8, size - 8, "No keyboard: press %s on a "
+					"keyboard to use this station", key);
+				c->text = buf + 8;
+			} else {
+				snprintf(buf + 8, size - 8, "Pairing: press %s on the "
+					"keyboard of this station", key);
+				c->text = buf + 8;
+			}
+		}
+		break;
 	case MP_STATION_NOTICES:
 		break;
 	}
@@ -799,12 +888,14 @@ static void notice_content(struct mp_station *station,
 
 static enum mp_notice_kind notice_kind(enum mp_station_notice which) {
 	return which == MP_STATION_BLOCK ? MP_NOTICE_BLOCK :
-		which == MP_STATION_IDENTIFY ? MP_NOTICE_IDENTIFY : MP_NOTICE_BANNER;
+		which == MP_STATION_IDENTIFY || which == MP_STATION_PAIRING ?
+		MP_NOTICE_IDENTIFY : MP_NOTICE_BANNER;
 }
 
 static enum mp_overlay_layer notice_layer(enum mp_station_notice which) {
 	return which == MP_STATION_BLOCK ? MP_LAYER_BLOCK :
-		which == MP_STATION_IDENTIFY ? MP_LAYER_IDENTIFY : MP_LAYER_BANNER;
+		which == MP_STATION_IDENTIFY || which == MP_STATION_PAIRING ?
+		MP_LAYER_IDENTIFY : MP_LAYER_BANNER;
 }
 
 static void drop_notice(struct mp_station *station,
@@ -1395,6 +1486,29 @@ struct json_object *station_describe(struct mp_station *station) {
 		json_object_array_add(devices, json_object_new_string(dev->name));
 	}
 	json_object_object_add(s, "devices", devices);
+	struct json_object *hardware = json_object_new_object();
+	json_object_object_add(hardware, "keyboards",
+		json_object_new_int((int)station->n_keyboards));
+	json_object_object_add(hardware, "pointers",
+		json_object_new_int((int)station->n_pointers));
+	json_object_object_add(hardware, "outputs",
+		json_object_new_int((int)station->place.n_parts));
+	json_object_object_add(s, "hardware", hardware);
+	char key[8];
+	json_object_object_add(s, "key",
+		json_object_new_string(station_key_name(station, key)));
+	json_object_object_add(s, "pairing",
+		json_object_new_boolean(station_shows_key(station)));
+	struct json_object *layout = json_object_new_object();
+	struct json_object *entries = json_object_new_array();
+	for (size_t i = 0; i < station->layout.n_outputs; i++) {
+		json_object_array_add(entries,
+			json_object_new_string(station->layout.outputs[i]));
+	}
+	json_object_object_add(layout, "outputs", entries);
+	json_object_object_add(layout, "split", json_object_new_string(
+		config_split_name(station->layout.split)));
+	json_object_object_add(s, "layout", layout);
 	struct json_object *cursor = json_object_new_object();
 	json_object_object_add(cursor, "x",
 		json_object_new_int((int)station->cursor_x));

@@ -78,6 +78,8 @@ enum mp_station_notice {
 	MP_STATION_MESSAGE,         // banner: an admin's message, dismissible
 	MP_STATION_BLOCK,           // an admin's block screen: modal
 	MP_STATION_IDENTIFY,        // its name and key, over everything
+	MP_STATION_PAIRING,         // its key, big: a keyboard pressing it
+	                            // comes here (no keyboard, or pairing)
 	MP_STATION_NOTICES,
 };
 
@@ -96,7 +98,17 @@ struct mp_station {
 	struct wl_list link; // mp_server.stations
 	char *name;
 	const struct mp_station_config *config; // NULL when made per output
-	char *auto_output; // output name of an automatic station, may be NULL
+	// Its persistent name: in mpcomp.ini, or the one it was made with
+	// (automatic or split); stations.ini knows it by this.
+	char *key;
+	// Which outputs it has: from its configuration, its output when it is
+	// automatic, or changed at run time (mpmgr). Entries are connector
+	// names or edid: names (output_matches).
+	struct mp_station_layout {
+		char **outputs;
+		size_t n_outputs;
+		enum mp_split split;
+	} layout;
 
 	enum mp_station_state state;
 	struct mp_place place;         // what its session and overlays see
@@ -125,6 +137,7 @@ struct mp_station {
 	struct mp_notice *notices[MP_STATION_NOTICES]; // shown, may be NULL
 	uint32_t serial; // unique among stations for the compositor's life
 	bool keyboard_gone; // its last keyboard went away: offline
+	bool pairing_done;  // paired by key press in this pairing mode
 	bool dying;         // being destroyed: nothing more is reported
 	// Idle lock: when its devices were last used, and the timer that
 	// looks again when the idle time may be over.
@@ -161,7 +174,21 @@ struct mp_station *station_by_name(struct mp_server *server,
 /* The station showing session, or NULL. */
 struct mp_station *station_of_session(struct mp_server *server,
 	struct mp_session *session);
-bool station_wants_output(struct mp_station *station, const char *name);
+/* Whether its layout names the output (connector or edid: name). */
+bool station_wants_output(struct mp_station *station,
+	struct wlr_output *output);
+/* A new layout (copied); layout_arrange applies it. false when out of
+ * memory (the old one stays). */
+bool station_set_layout(struct mp_station *station, char *const *outputs,
+	size_t n, enum mp_split split);
+bool station_has_keyboard(struct mp_station *station);
+/* Whether it shows its key for pairing: it has an output and no session
+ * (and is not blocked), and has no keyboard (kiosks excepted) or pairing
+ * mode is on (until it is paired). */
+bool station_shows_key(struct mp_station *station);
+/* The station stations.ini knows by key (station.key), or NULL. */
+struct mp_station *station_by_key(struct mp_server *server,
+	const char *key);
 bool station_is_kiosk(struct mp_station *station);
 /* Whether its session is here behind the lock screen (the session's
  * lock is the one truth of it). */

@@ -77,8 +77,39 @@ void view_close_popups(struct mp_view *view) {
 	dismiss_popups(view->xdg_surface);
 }
 
-void view_enter_output(struct mp_view *view, struct wlr_output *output) {
-	wlr_surface_send_enter(view->xdg_surface->surface, output);
+static void forget_output(struct mp_view *view) {
+	wl_list_remove(&view->output_destroy.link);
+	wl_list_init(&view->output_destroy.link);
+	view->output = NULL;
+}
+
+void view_set_output(struct mp_view *view, struct wlr_output *output) {
+	if (view->output == output) {
+		return;
+	}
+	if (view->output != NULL) {
+		wlr_surface_send_leave(view->xdg_surface->surface, view->output);
+		forget_output(view);
+	}
+	if (output != NULL) {
+		view->output = output;
+		wl_signal_add(&output->events.destroy, &view->output_destroy);
+		wlr_surface_send_enter(view->xdg_surface->surface, output);
+	}
+}
+
+static void handle_output_destroy(struct wl_listener *listener, void *data) {
+	struct mp_view *view = wl_container_of(listener, view, output_destroy);
+	// Its global went first: the client was told global_remove.
+	forget_output(view);
+}
+
+void view_set_fullscreen(struct mp_view *view, bool fullscreen) {
+	if (view->fullscreen == fullscreen) {
+		return;
+	}
+	view->fullscreen = fullscreen;
+	wlr_xdg_toplevel_set_fullscreen(view->xdg_surface, fullscreen);
 }
 
 /* The window geometry (not its shadows) at the area's corner. */
@@ -98,8 +129,10 @@ void view_place(struct mp_view *view, const struct wlr_box *area) {
 		return; // shown nowhere: it keeps the size it has
 	}
 	if (view->width != area->width || view->height != area->height) {
-		// Every window fills its station: maximized and tiled on every
-		// edge, at the station's size. One configure per change.
+		// Every window fills its part of the station (one output, or
+		// the station's half of one): maximized and tiled on every
+		// edge, at the part's size; fullscreen is the same area. One
+		// configure per change.
 		view->width = area->width;
 		view->height = area->height;
 		wlr_xdg_toplevel_set_size(view->xdg_surface, area->width,
@@ -128,7 +161,11 @@ static void handle_request_fullscreen(struct wl_listener *listener,
 		void *data) {
 	struct mp_view *view =
 		wl_container_of(listener, view, request_fullscreen);
-	// Every window fills its station already; say so.
+	struct wlr_xdg_toplevel_set_fullscreen_event *event = data;
+	view->handler->request_fullscreen(view, event->fullscreen,
+		event->fullscreen ? event->output : NULL);
+	// Answered even when nothing changes (one configure at most: wlroots
+	// sends what is scheduled once, from an idle callback).
 	wlr_xdg_surface_schedule_configure(view->xdg_surface);
 }
 
@@ -147,6 +184,7 @@ static void handle_destroy(struct wl_listener *listener, void *data) {
 	wl_list_remove(&view->destroy.link);
 	wl_list_remove(&view->request_fullscreen.link);
 	wl_list_remove(&view->request_maximize.link);
+	wl_list_remove(&view->output_destroy.link);
 	free(view);
 }
 
@@ -167,7 +205,10 @@ struct mp_view *view_create(struct wlr_xdg_surface *xdg_surface,
 	view->xdg_surface = xdg_surface;
 	view->handler = handler;
 	view->data = data;
+	view->part = -1;
 	wl_list_init(&view->link);
+	view->output_destroy.notify = handle_output_destroy;
+	wl_list_init(&view->output_destroy.link);
 	xdg_surface->data = view;
 
 	view->map.notify = handle_map;

@@ -14,6 +14,11 @@ struct mp_view_handler {
 	void (*unmap)(struct mp_view *view);
 	// The toplevel is going: the view is freed when this returns.
 	void (*destroy)(struct mp_view *view);
+	// The client asks to be fullscreen on output (NULL: any), or no
+	// longer (output NULL); the owner decides (view_set_fullscreen,
+	// view_place). The client is answered with a configure either way.
+	void (*request_fullscreen)(struct mp_view *view, bool fullscreen,
+		struct wlr_output *output);
 };
 
 /* A toplevel of a session client. Its scene node lives as long as it
@@ -28,13 +33,21 @@ struct mp_view {
 	struct wlr_box area; // where it is placed, layout coordinates
 	bool mapped;
 	bool activated;      // as last told to the client
+	bool fullscreen;     // as last told to the client
 	int width, height;   // size last told to the client, 0 before
+	// Kept by the owner: the part of its station it is shown on (-1:
+	// none yet), and whether it stays there (else the owner may choose
+	// again until it is first shown mapped).
+	int part;
+	bool part_kept;
+	struct wlr_output *output; // the output it has entered, NULL: none
 
 	struct wl_listener map;
 	struct wl_listener unmap;
 	struct wl_listener destroy;
 	struct wl_listener request_fullscreen;
 	struct wl_listener request_maximize;
+	struct wl_listener output_destroy;
 };
 
 /* A view for a new toplevel, its node a child of parent. NULL on
@@ -58,7 +71,13 @@ void view_set_activated(struct mp_view *view, bool activated);
 void view_close(struct mp_view *view);
 /* Dismisses every popup of the view (popup_done). */
 void view_close_popups(struct mp_view *view);
-/* Sends wl_surface.enter for an output of the client. */
-void view_enter_output(struct mp_view *view, struct wlr_output *output);
+/* The output the client is told its window is on (wl_surface.enter), NULL:
+ * none; the one it was on before is left (wl_surface.leave). Only a
+ * change is sent. An output that goes is forgotten (its global is gone:
+ * the client needs no leave). */
+void view_set_output(struct mp_view *view, struct wlr_output *output);
+/* Tells the client whether it is fullscreen; only a change is sent. Its
+ * size stays what view_place says. */
+void view_set_fullscreen(struct mp_view *view, bool fullscreen);
 
 #endif

@@ -1,36 +1,40 @@
+#include <stdlib.h>
 #include <string.h>
+#include "config.h" // transitional: for match_device only
 #include "match.h"
 
-bool match_id_path_prefix(const char *prefix, const char *path) {
-	if (prefix == NULL || path == NULL || prefix[0] == '\0') {
+static bool station_known(const struct mp_match_station *stations,
+		size_t n_stations, const char *name, int *index) {
+	if (name == NULL) {
 		return false;
 	}
-	size_t len = strlen(prefix);
-	if (strncmp(prefix, path, len) != 0) {
-		return false;
+	for (size_t i = 0; i < n_stations; i++) {
+		if (stations[i].name != NULL && strcmp(stations[i].name, name) == 0) {
+			*index = (int)i;
+			return true;
+		}
 	}
-	char next = path[len];
-	return next == '\0' || next == ':' || next == '.' || next == '-';
+	return false;
 }
 
-int match_device(const struct mp_config *config,
-		const struct mp_device_identity *id, enum mp_match_rule *rule) {
-	*rule = MP_MATCH_NONE;
-	if (config->n_stations == 0) {
-		return -1;
+int match_identity(const struct mp_match_station *stations, size_t n_stations,
+		const struct mp_match_pairing *pairings, size_t n_pairings,
+		const struct mp_identity *id, enum mp_match_rule *rule) {
+	enum mp_match_rule unused;
+	if (rule == NULL) {
+		rule = &unused;
 	}
+	*rule = MP_MATCH_NONE;
 
-	// 1. Explicit configuration; the longest (most specific) prefix wins.
+	// 1. Explicit configuration; the most specific entry wins.
 	int best = -1;
 	size_t best_len = 0;
 	bool any_devices = false;
-	for (size_t i = 0; i < config->n_stations; i++) {
-		const struct mp_station_config *sc = &config->stations[i];
-		for (size_t d = 0; d < sc->n_devices; d++) {
+	for (size_t i = 0; i < n_stations; i++) {
+		for (size_t d = 0; d < stations[i].n_devices; d++) {
 			any_devices = true;
-			size_t len = strlen(sc->devices[d]);
-			if (len > best_len &&
-					match_id_path_prefix(sc->devices[d], id->id_path)) {
+			size_t len = identity_claimed_by(id, stations[i].devices[d]);
+			if (len > best_len) {
 				best = (int)i;
 				best_len = len;
 			}
@@ -41,20 +45,34 @@ int match_device(const struct mp_config *config,
 		return best;
 	}
 
-	// 2. (learned pairings from stations.ini come here)
-
-	// 3. udev ID_SEAT naming a station.
-	if (id->id_seat != NULL) {
-		for (size_t i = 0; i < config->n_stations; i++) {
-			if (strcmp(config->stations[i].name, id->id_seat) == 0) {
-				*rule = MP_MATCH_ID_SEAT;
-				return (int)i;
+	// 2. A pairing learned for its hub group.
+	if (id->group != NULL) {
+		for (size_t p = 0; p < n_pairings; p++) {
+			int index;
+			if (pairings[p].group != NULL &&
+					strcmp(pairings[p].group, id->group) == 0 &&
+					station_known(stations, n_stations, pairings[p].station,
+						&index)) {
+				*rule = MP_MATCH_PAIRING;
+				return index;
 			}
 		}
 	}
 
-	// 4. Nobody says where devices go: the first station takes them all.
-	if (!any_devices) {
+	// 3. udev ID_SEAT "seat-NAME"; seat0 and other seats are not ours.
+	const char *prefix = "seat-";
+	if (id->id_seat != NULL &&
+			strncmp(id->id_seat, prefix, strlen(prefix)) == 0) {
+		int index;
+		if (station_known(stations, n_stations, id->id_seat + strlen(prefix),
+				&index)) {
+			*rule = MP_MATCH_ID_SEAT;
+			return index;
+		}
+	}
+
+	// 4. One station and nobody says where devices go: it takes them all.
+	if (n_stations == 1 && !any_devices) {
 		*rule = MP_MATCH_DEFAULT;
 		return 0;
 	}
@@ -65,6 +83,8 @@ const char *match_rule_name(enum mp_match_rule rule) {
 	switch (rule) {
 	case MP_MATCH_CONFIG:
 		return "config";
+	case MP_MATCH_PAIRING:
+		return "pairing";
 	case MP_MATCH_ID_SEAT:
 		return "ID_SEAT";
 	case MP_MATCH_DEFAULT:
@@ -73,4 +93,68 @@ const char *match_rule_name(enum mp_match_rule rule) {
 		break;
 	}
 	return "none";
+}
+
+/*
+ * Transitional: match_device over match_identity, for compositor/input.c
+ * until it moves to the new interface. The only user of config.h here.
+ */
+
+static const char *old_identity_get(void *data, const char *key) {
+	const struct mp_device_identity *old = data;
+	if (strcmp(key, "NAME") == 0) {
+		return old->name;
+	} else if (strcmp(key, "ID_PATH") == 0) {
+		return old->id_path;
+	} else if (strcmp(key, "ID_SEAT") == 0) {
+		return old->id_seat;
+	}
+	return NULL;
+}
+
+int match_device(const struct mp_config *config,
+		const struct mp_device_identity *old, enum mp_match_rule *rule) {
+	*rule = MP_MATCH_NONE;
+	if (config->n_stations == 0) {
+		return -1;
+	}
+	struct mp_device_identity copy = *old;
+	struct mp_identity id;
+	struct mp_match_station *stations =
+		calloc(config->n_stations, sizeof(*stations));
+	if (stations == NULL || !identity_build(&id, old_identity_get,
+			&copy, NULL)) {
+		free(stations);
+		return -1;
+	}
+	bool any_devices = false;
+	for (size_t i = 0; i < config->n_stations; i++) {
+		const struct mp_station_config *sc = &config->stations[i];
+		stations[i] = (struct mp_match_station){
+			.name = sc->name,
+			.devices = (const char *const *)sc->devices,
+			.n_devices = sc->n_devices,
+		};
+		any_devices = any_devices || sc->n_devices > 0;
+	}
+	int index = match_identity(stations, config->n_stations, NULL, 0, &id,
+		rule);
+	// The old rules where the new ones differ: ID_SEAT naming a station
+	// as it is, and the first of several stations by default.
+	if (index < 0 && id.id_seat != NULL) {
+		for (size_t i = 0; i < config->n_stations; i++) {
+			if (strcmp(config->stations[i].name, id.id_seat) == 0) {
+				index = (int)i;
+				*rule = MP_MATCH_ID_SEAT;
+				break;
+			}
+		}
+	}
+	if (index < 0 && !any_devices) {
+		index = 0;
+		*rule = MP_MATCH_DEFAULT;
+	}
+	identity_finish(&id);
+	free(stations);
+	return index;
 }

@@ -1,32 +1,69 @@
 #ifndef MP_MATCH_H
 #define MP_MATCH_H
 
-#include <stdbool.h>
-#include "config.h"
+/*
+ * Which station an input device belongs to. Pure code (libc and
+ * identity.c only): the rules are unit-tested without hardware.
+ */
 
-/* What we know of an input device's identity. Any field may be NULL. */
+#include <stdbool.h>
+#include <stddef.h>
+#include "identity.h"
+
+/* A station as matching sees it: its name and its `devices =` entries. */
+struct mp_match_station {
+	const char *name;
+	const char *const *devices;
+	size_t n_devices;
+};
+
+/* A learned pairing (stations.ini): a hub group and its station's name. */
+struct mp_match_pairing {
+	const char *group;
+	const char *station;
+};
+
+enum mp_match_rule {
+	MP_MATCH_NONE = 0,
+	MP_MATCH_CONFIG,  // a `devices =` entry of the station claims it
+	MP_MATCH_PAIRING, // a learned pairing of its group
+	MP_MATCH_ID_SEAT, // udev ID_SEAT "seat-NAME" of a station NAME
+	MP_MATCH_DEFAULT, // the only station, and no station lists devices
+};
+
+/* Returns the index (into stations) of the station the device belongs to,
+ * or -1 when it stays unassigned; *rule (may be NULL) says which rule
+ * decided. The rules, the first that decides wins:
+ * 1. config: the `devices =` entries that claim it (identity_claimed_by);
+ *    the most specific wins, on a tie the first station's;
+ * 2. pairing: the first pairing whose group is the device's group and
+ *    whose station is in stations (one naming another station is
+ *    skipped);
+ * 3. ID_SEAT: "seat-NAME" where NAME is a station's name (any other value,
+ *    seat0 included, is ignored);
+ * 4. default: exactly one station, and no station has a devices entry. */
+int match_identity(const struct mp_match_station *stations, size_t n_stations,
+	const struct mp_match_pairing *pairings, size_t n_pairings,
+	const struct mp_identity *id, enum mp_match_rule *rule);
+
+/* "config", "pairing", "ID_SEAT", "default" or "none". */
+const char *match_rule_name(enum mp_match_rule rule);
+
+/*
+ * Transitional: the old interface of compositor/input.c, kept until it
+ * uses match_identity (then it goes). Behaves as before: ID_SEAT equal to
+ * a station's name also matches, and with no `devices =` anywhere the
+ * first of any number of stations takes every device. No pairings.
+ */
+struct mp_config;
+
 struct mp_device_identity {
 	const char *name;
 	const char *id_path; // udev ID_PATH, e.g. pci-0000:00:14.0-usb-0:1.2:1.0
 	const char *id_seat; // udev ID_SEAT
 };
 
-enum mp_match_rule {
-	MP_MATCH_NONE = 0,
-	MP_MATCH_CONFIG,   // a devices = prefix of a station
-	MP_MATCH_ID_SEAT,  // udev ID_SEAT equal to a station name
-	MP_MATCH_DEFAULT,  // no station lists devices: the first one gets all
-};
-
-/* Returns the index of the station (in config order) the device belongs to,
- * or -1 when it stays unassigned; *rule says which rule decided. */
 int match_device(const struct mp_config *config,
 	const struct mp_device_identity *id, enum mp_match_rule *rule);
-
-/* Whether prefix matches path at a path component boundary: the rest of
- * path starts with nothing, ':', '.', or '-'. */
-bool match_id_path_prefix(const char *prefix, const char *path);
-
-const char *match_rule_name(enum mp_match_rule rule);
 
 #endif

@@ -217,15 +217,16 @@ void mpmgr_print_stations(struct mpmgr *mgr, bool json) {
 		return;
 	}
 	static const char *const header[] = { "NAME", "KEY", "STATE", "USER",
-		"SESSION", "IDLE", "SINCE", "OUTPUTS", "DEVICES", "NOTICE" };
-	struct table t = { .cols = 10 };
+		"SESSION", "IDLE", "SINCE", "OUTPUTS", "KBD", "PTR", "OUT",
+		"NOTICE" };
+	struct table t = { .cols = 12 };
 	table_row(&t, header);
 	wl_list_for_each(st, &mgr->stations, link) {
 		const struct mpmgr_station_data *d = &st->cur;
 		const struct mpmgr_session *s = d->session ?
 			mpmgr_find_session(mgr, d->session) : NULL;
 		char user[32] = "-", id[16] = "-", idle[32] = "-", since[32] = "-";
-		char devices[24];
+		char kbd[16] = "-", ptr[16] = "-", out[16] = "-";
 		if (d->session != 0) {
 			snprintf(id, sizeof(id), "%u", d->session);
 		}
@@ -242,10 +243,14 @@ void mpmgr_print_stations(struct mpmgr *mgr, bool json) {
 			buf_add(&notices, "%s", i ? "; " : "");
 			notice_text(&notices, &d->notices[i]);
 		}
-		snprintf(devices, sizeof(devices), "%zu", d->devices.n);
+		if (d->has_hardware) {
+			snprintf(kbd, sizeof(kbd), "%u", d->keyboards);
+			snprintf(ptr, sizeof(ptr), "%u", d->pointers);
+			snprintf(out, sizeof(out), "%u", d->n_outputs);
+		}
 		const char *row[] = { d->name, d->key[0] ? d->key : "-",
 			mpmgr_station_state_name(d->state), user, id, idle, since,
-			outputs.s ? outputs.s : "-", devices,
+			outputs.s ? outputs.s : "-", kbd, ptr, out,
 			notices.s ? notices.s : "-" };
 		table_row(&t, row);
 		free(outputs.s);
@@ -285,6 +290,31 @@ void mpmgr_print_sessions(struct mpmgr *mgr, bool json) {
 	free(v);
 }
 
+void mpmgr_print_devices(struct mpmgr *mgr, bool json) {
+	size_t n;
+	struct mpmgr_device **v = mpmgr_sorted_devices(mgr, &n);
+	if (json) {
+		for (size_t i = 0; i < n; i++) {
+			mpmgr_print_json(mpmgr_device_json(&v[i]->cur));
+		}
+		free(v);
+		return;
+	}
+	static const char *const header[] = { "NAME", "KIND", "STATION", "RULE",
+		"GROUP" };
+	struct table t = { .cols = 5 };
+	table_row(&t, header);
+	for (size_t i = 0; i < n; i++) {
+		const struct mpmgr_device_data *d = &v[i]->cur;
+		const char *row[] = { d->name, d->kind,
+			d->station[0] ? d->station : "-", d->rule[0] ? d->rule : "-",
+			d->group[0] ? d->group : "-" };
+		table_row(&t, row);
+	}
+	table_print_free(&t);
+	free(v);
+}
+
 /* JSON */
 
 static struct json_object *json_str(const char *s) {
@@ -293,6 +323,11 @@ static struct json_object *json_str(const char *s) {
 
 static struct json_object *json_uint(uint64_t n) {
 	return json_object_new_int64((int64_t)n);
+}
+
+/* A string, or null for "". */
+static struct json_object *json_str_or_null(const char *s) {
+	return s[0] != '\0' ? json_str(s) : NULL;
 }
 
 static struct json_object *json_strv(const struct mpmgr_strv *strv) {
@@ -327,6 +362,25 @@ struct json_object *mpmgr_station_json(const struct mpmgr_station_data *d) {
 		json_object_array_add(notices, n);
 	}
 	json_object_object_add(o, "notices", notices);
+	struct json_object *hardware = NULL;
+	if (d->has_hardware) {
+		hardware = json_object_new_object();
+		json_object_object_add(hardware, "keyboards", json_uint(d->keyboards));
+		json_object_object_add(hardware, "pointers", json_uint(d->pointers));
+		json_object_object_add(hardware, "outputs", json_uint(d->n_outputs));
+	}
+	json_object_object_add(o, "hardware", hardware);
+	return o;
+}
+
+struct json_object *mpmgr_device_json(const struct mpmgr_device_data *d) {
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "name", json_str(d->name));
+	json_object_object_add(o, "kind", json_str(d->kind));
+	json_object_object_add(o, "id_path", json_str_or_null(d->id_path));
+	json_object_object_add(o, "group", json_str_or_null(d->group));
+	json_object_object_add(o, "station", json_str_or_null(d->station));
+	json_object_object_add(o, "rule", json_str_or_null(d->rule));
 	return o;
 }
 
@@ -458,6 +512,14 @@ static void print_station_initial(struct mpmgr *mgr,
 	}
 }
 
+/* "1 keyboard, 0 pointers, 2 outputs" */
+static void hardware_text(struct buf *b, const struct mpmgr_station_data *d) {
+	buf_add(b, "%u keyboard%s, %u pointer%s, %u output%s", d->keyboards,
+		d->keyboards == 1 ? "" : "s", d->pointers,
+		d->pointers == 1 ? "" : "s", d->n_outputs,
+		d->n_outputs == 1 ? "" : "s");
+}
+
 /* One line per change a person cares about; counters running on are
  * none. */
 static void print_station_changes(struct mpmgr *mgr,
@@ -526,6 +588,58 @@ static void print_station_changes(struct mpmgr *mgr,
 			line("station %s: notice %s ended", name, a->notices[i].kind);
 		}
 	}
+	if (b->has_hardware && (!a->has_hardware ||
+			a->keyboards != b->keyboards || a->pointers != b->pointers ||
+			a->n_outputs != b->n_outputs)) {
+		struct buf t = {0};
+		hardware_text(&t, b);
+		line("station %s: hardware %s", name, t.s);
+		free(t.s);
+	}
+}
+
+/* Where a device is: "keyboard at left (config)", "pointer, unassigned". */
+static void device_text(struct buf *b, const struct mpmgr_device_data *d) {
+	buf_add(b, "%s", d->kind);
+	if (d->station[0] != '\0') {
+		buf_add(b, " at %s", d->station);
+	} else {
+		buf_add(b, ", unassigned");
+	}
+	if (d->rule[0] != '\0') {
+		buf_add(b, " (%s)", d->rule);
+	}
+}
+
+static void print_device_initial(const struct mpmgr_device_data *d,
+		const char *how) {
+	struct buf b = {0};
+	device_text(&b, d);
+	line("device %s: %s%s", d->name, how, b.s);
+	free(b.s);
+}
+
+/* A device moved: "left -> right (assigned)", "left -> unassigned". */
+static void print_device_changes(const struct mpmgr_device_data *a,
+		const struct mpmgr_device_data *b) {
+	if (strcmp(a->station, b->station) != 0 ||
+			strcmp(a->rule, b->rule) != 0) {
+		struct buf t = {0};
+		buf_add(&t, "%s", b->station[0] ? b->station : "unassigned");
+		if (b->rule[0] != '\0') {
+			buf_add(&t, " (%s)", b->rule);
+		}
+		line("device %s: %s -> %s", b->name,
+			a->station[0] ? a->station : "unassigned", t.s);
+		free(t.s);
+	}
+	if (strcmp(a->group, b->group) != 0) {
+		line("device %s: group %s", b->name, b->group[0] ? b->group : "none");
+	}
+	if (strcmp(a->id_path, b->id_path) != 0) {
+		line("device %s: ID_PATH %s", b->name,
+			b->id_path[0] ? b->id_path : "none");
+	}
 }
 
 static void print_session_changes(const struct mpmgr_session_data *a,
@@ -579,6 +693,10 @@ static void print_maintenance(const struct mpmgr_maintenance *m) {
 	}
 }
 
+static void print_pairing(bool on) {
+	line("pairing %s", on ? "on" : "off");
+}
+
 static struct json_object *maintenance_json(struct json_object *o,
 		const struct mpmgr_maintenance *m) {
 	json_object_object_add(o, "on", json_object_new_boolean(m->on));
@@ -587,8 +705,9 @@ static struct json_object *maintenance_json(struct json_object *o,
 }
 
 static void watch_snapshot(struct mpmgr *mgr, bool json) {
-	size_t n;
+	size_t n, n_devices;
 	struct mpmgr_session **v = mpmgr_sorted_sessions(mgr, &n);
+	struct mpmgr_device **d = mpmgr_sorted_devices(mgr, &n_devices);
 	struct mpmgr_station *st;
 	if (json) {
 		struct json_object *o = json_object_new_object();
@@ -605,8 +724,15 @@ static void watch_snapshot(struct mpmgr *mgr, bool json) {
 			json_object_array_add(sessions, mpmgr_session_json(&v[i]->cur));
 		}
 		json_object_object_add(o, "sessions", sessions);
+		struct json_object *devices = json_object_new_array();
+		for (size_t i = 0; i < n_devices; i++) {
+			json_object_array_add(devices, mpmgr_device_json(&d[i]->cur));
+		}
+		json_object_object_add(o, "devices", devices);
 		json_object_object_add(o, "maintenance",
 			maintenance_json(json_object_new_object(), &mgr->maintenance));
+		json_object_object_add(o, "pairing",
+			json_object_new_boolean(mgr->pairing));
 		struct json_object *identity = json_object_new_object();
 		json_object_object_add(identity, "uid", json_uint(mgr->uid));
 		json_object_object_add(identity, "user", json_str(mgr->user));
@@ -618,6 +744,9 @@ static void watch_snapshot(struct mpmgr *mgr, bool json) {
 		if (mgr->maintenance.on) {
 			print_maintenance(&mgr->maintenance);
 		}
+		if (mgr->pairing) {
+			print_pairing(true);
+		}
 		wl_list_for_each(st, &mgr->stations, link) {
 			if (!st->removed) {
 				print_station_initial(mgr, &st->cur, "");
@@ -626,8 +755,12 @@ static void watch_snapshot(struct mpmgr *mgr, bool json) {
 		for (size_t i = 0; i < n; i++) {
 			print_session_initial(&v[i]->cur);
 		}
+		for (size_t i = 0; i < n_devices; i++) {
+			print_device_initial(&d[i]->cur, "");
+		}
 	}
 	free(v);
+	free(d);
 }
 
 void mpmgr_watch_batch(struct mpmgr *mgr, void *data) {
@@ -647,6 +780,17 @@ void mpmgr_watch_batch(struct mpmgr *mgr, void *data) {
 			mpmgr_print_json(maintenance_json(o, mb));
 		} else {
 			print_maintenance(mb);
+		}
+	}
+	if (mgr->pairing_dirty && mgr->pairing_prev != mgr->pairing) {
+		if (json) {
+			struct json_object *o = json_object_new_object();
+			json_object_object_add(o, "event", json_str("pairing"));
+			json_object_object_add(o, "on",
+				json_object_new_boolean(mgr->pairing));
+			mpmgr_print_json(o);
+		} else {
+			print_pairing(mgr->pairing);
 		}
 	}
 	struct mpmgr_station *st;
@@ -718,6 +862,36 @@ void mpmgr_watch_batch(struct mpmgr *mgr, void *data) {
 				}
 			} else {
 				print_session_changes(was, is);
+			}
+		}
+	}
+	struct mpmgr_device *dev;
+	wl_list_for_each(dev, &mgr->devices, link) {
+		const struct mpmgr_device_data *was = &dev->prev, *is = &dev->cur;
+		if (dev->removed) {
+			if (!dev->known) {
+				continue;
+			}
+			const char *name = dev->dirty ? was->name : is->name;
+			if (json) {
+				struct json_object *o = json_object_new_object();
+				json_object_object_add(o, "event", json_str("device-removed"));
+				json_object_object_add(o, "name", json_str(name));
+				mpmgr_print_json(o);
+			} else {
+				line("device %s: removed", name);
+			}
+		} else if (dev->dirty && (!dev->known ||
+				!mpmgr_device_data_equal(was, is))) {
+			if (json) {
+				struct json_object *o = json_object_new_object();
+				json_object_object_add(o, "event", json_str("device"));
+				json_object_object_add(o, "device", mpmgr_device_json(is));
+				mpmgr_print_json(o);
+			} else if (!dev->known) {
+				print_device_initial(is, "added, ");
+			} else {
+				print_device_changes(was, is);
 			}
 		}
 	}

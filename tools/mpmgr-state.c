@@ -163,6 +163,9 @@ bool mpmgr_station_data_equal(const struct mpmgr_station_data *a,
 			a->width != b->width || a->height != b->height ||
 			!mpmgr_strv_equal(&a->outputs, &b->outputs) ||
 			!mpmgr_strv_equal(&a->devices, &b->devices) ||
+			a->has_hardware != b->has_hardware ||
+			a->keyboards != b->keyboards || a->pointers != b->pointers ||
+			a->n_outputs != b->n_outputs ||
 			a->notices_n != b->notices_n) {
 		return false;
 	}
@@ -301,6 +304,16 @@ static void station_removed(void *data, struct mp_manager_station_v1 *proxy) {
 	st->removed = true;
 }
 
+static void station_hardware(void *data, struct mp_manager_station_v1 *proxy,
+		uint32_t keyboards, uint32_t pointers, uint32_t outputs) {
+	struct mpmgr_station *st = data;
+	station_touch(st);
+	st->cur.has_hardware = true;
+	st->cur.keyboards = keyboards;
+	st->cur.pointers = pointers;
+	st->cur.n_outputs = outputs;
+}
+
 static const struct mp_manager_station_v1_listener station_listener = {
 	.name = station_name,
 	.state = station_state,
@@ -309,6 +322,7 @@ static const struct mp_manager_station_v1_listener station_listener = {
 	.device = station_device,
 	.notice = station_notice,
 	.removed = station_removed,
+	.hardware = station_hardware,
 };
 
 /* Sessions */
@@ -388,6 +402,82 @@ static const struct mp_manager_session_v1_listener session_listener = {
 	.removed = session_removed,
 };
 
+/* Devices */
+
+static void device_data_init(struct mpmgr_device_data *d) {
+	d->name = mpmgr_xstrdup("");
+	d->kind = mpmgr_xstrdup("");
+	d->id_path = mpmgr_xstrdup("");
+	d->group = mpmgr_xstrdup("");
+	d->station = mpmgr_xstrdup("");
+	d->rule = mpmgr_xstrdup("");
+}
+
+static void device_data_free(struct mpmgr_device_data *d) {
+	free(d->name);
+	free(d->kind);
+	free(d->id_path);
+	free(d->group);
+	free(d->station);
+	free(d->rule);
+	*d = (struct mpmgr_device_data){0};
+}
+
+static void device_data_copy(struct mpmgr_device_data *to,
+		const struct mpmgr_device_data *from) {
+	to->name = mpmgr_xstrdup(from->name);
+	to->kind = mpmgr_xstrdup(from->kind);
+	to->id_path = mpmgr_xstrdup(from->id_path);
+	to->group = mpmgr_xstrdup(from->group);
+	to->station = mpmgr_xstrdup(from->station);
+	to->rule = mpmgr_xstrdup(from->rule);
+}
+
+bool mpmgr_device_data_equal(const struct mpmgr_device_data *a,
+		const struct mpmgr_device_data *b) {
+	return strcmp(a->name, b->name) == 0 && strcmp(a->kind, b->kind) == 0 &&
+		strcmp(a->id_path, b->id_path) == 0 &&
+		strcmp(a->group, b->group) == 0 &&
+		strcmp(a->station, b->station) == 0 &&
+		strcmp(a->rule, b->rule) == 0;
+}
+
+static void device_destroy(struct mpmgr_device *dev) {
+	wl_list_remove(&dev->link);
+	mp_manager_device_v1_destroy(dev->proxy);
+	device_data_free(&dev->cur);
+	device_data_free(&dev->prev);
+	free(dev);
+}
+
+static void device_info(void *data, struct mp_manager_device_v1 *proxy,
+		const char *name, const char *kind, const char *id_path,
+		const char *group, const char *station, const char *rule) {
+	struct mpmgr_device *dev = data;
+	if (!dev->dirty) {
+		device_data_free(&dev->prev);
+		device_data_copy(&dev->prev, &dev->cur);
+		dev->dirty = true;
+	}
+	device_data_free(&dev->cur);
+	dev->cur.name = mpmgr_xstrdup(name);
+	dev->cur.kind = mpmgr_xstrdup(kind);
+	dev->cur.id_path = mpmgr_xstrdup(id_path);
+	dev->cur.group = mpmgr_xstrdup(group);
+	dev->cur.station = mpmgr_xstrdup(station);
+	dev->cur.rule = mpmgr_xstrdup(rule);
+}
+
+static void device_removed(void *data, struct mp_manager_device_v1 *proxy) {
+	struct mpmgr_device *dev = data;
+	dev->removed = true;
+}
+
+static const struct mp_manager_device_v1_listener device_listener = {
+	.info = device_info,
+	.removed = device_removed,
+};
+
 /* The manager */
 
 static void manager_identity(void *data, struct mp_manager_v1 *manager,
@@ -412,6 +502,29 @@ static void manager_maintenance(void *data, struct mp_manager_v1 *manager,
 	mgr->maintenance.on = on != 0;
 	free(mgr->maintenance.message);
 	mgr->maintenance.message = mpmgr_xstrdup(message);
+}
+
+static void manager_pairing(void *data, struct mp_manager_v1 *manager,
+		uint32_t on) {
+	struct mpmgr *mgr = data;
+	if (!mgr->pairing_dirty) {
+		mgr->pairing_prev = mgr->pairing;
+		mgr->pairing_dirty = true;
+	}
+	mgr->pairing = on != 0;
+}
+
+static void manager_device(void *data, struct mp_manager_v1 *manager,
+		struct mp_manager_device_v1 *proxy) {
+	struct mpmgr *mgr = data;
+	struct mpmgr_device *dev = mpmgr_xalloc(sizeof(*dev));
+	dev->mgr = mgr;
+	dev->proxy = proxy;
+	dev->dirty = true;
+	device_data_init(&dev->cur);
+	device_data_init(&dev->prev);
+	mp_manager_device_v1_add_listener(proxy, &device_listener, dev);
+	wl_list_insert(mgr->devices.prev, &dev->link);
 }
 
 static void manager_station(void *data, struct mp_manager_v1 *manager,
@@ -455,6 +568,7 @@ static void manager_done(void *data, struct mp_manager_v1 *manager) {
 			s->cur.stamp_ms = now;
 		}
 	}
+	struct mpmgr_device *dev, *dev_tmp;
 	mgr->batches++;
 	if (mgr->on_batch != NULL) {
 		mgr->on_batch(mgr, mgr->batch_data);
@@ -478,7 +592,18 @@ static void manager_done(void *data, struct mp_manager_v1 *manager) {
 			s->known = true;
 		}
 	}
+	wl_list_for_each_safe(dev, dev_tmp, &mgr->devices, link) {
+		if (dev->removed) {
+			device_destroy(dev);
+		} else if (dev->dirty) {
+			device_data_free(&dev->prev);
+			device_data_init(&dev->prev);
+			dev->dirty = false;
+			dev->known = true;
+		}
+	}
 	mgr->maintenance_dirty = false;
+	mgr->pairing_dirty = false;
 }
 
 static const struct mp_manager_v1_listener manager_listener = {
@@ -487,6 +612,8 @@ static const struct mp_manager_v1_listener manager_listener = {
 	.station = manager_station,
 	.session = manager_session,
 	.done = manager_done,
+	.pairing = manager_pairing,
+	.device = manager_device,
 };
 
 /* Connection */
@@ -496,8 +623,10 @@ static void registry_global(void *data, struct wl_registry *registry,
 	struct mpmgr *mgr = data;
 	if (strcmp(interface, mp_manager_v1_interface.name) == 0 &&
 			mgr->manager == NULL) {
+		mgr->version = version < MPMGR_PROTOCOL_VERSION ? version :
+			MPMGR_PROTOCOL_VERSION;
 		mgr->manager = wl_registry_bind(registry, name,
-			&mp_manager_v1_interface, 1);
+			&mp_manager_v1_interface, mgr->version);
 		mp_manager_v1_add_listener(mgr->manager, &manager_listener, mgr);
 	} else if (strcmp(interface, wl_shm_interface.name) == 0 &&
 			mgr->shm == NULL) {
@@ -558,6 +687,7 @@ int mpmgr_lost(struct mpmgr *mgr) {
 int mpmgr_open(struct mpmgr *mgr) {
 	wl_list_init(&mgr->stations);
 	wl_list_init(&mgr->sessions);
+	wl_list_init(&mgr->devices);
 	mgr->user = mpmgr_xstrdup("");
 	mgr->maintenance.message = mpmgr_xstrdup("");
 	mgr->maintenance_prev.message = mpmgr_xstrdup("");
@@ -601,6 +731,10 @@ void mpmgr_close(struct mpmgr *mgr) {
 		struct mpmgr_session *s, *s_tmp;
 		wl_list_for_each_safe(s, s_tmp, &mgr->sessions, link) {
 			session_destroy(s);
+		}
+		struct mpmgr_device *dev, *dev_tmp;
+		wl_list_for_each_safe(dev, dev_tmp, &mgr->devices, link) {
+			device_destroy(dev);
 		}
 	}
 	if (mgr->manager != NULL) {
@@ -667,6 +801,36 @@ struct mpmgr_session **mpmgr_sorted_sessions(struct mpmgr *mgr, size_t *n) {
 	}
 	qsort(v, *n, sizeof(*v), session_cmp);
 	return v;
+}
+
+static int device_cmp(const void *a, const void *b) {
+	const struct mpmgr_device *da = *(struct mpmgr_device *const *)a;
+	const struct mpmgr_device *db = *(struct mpmgr_device *const *)b;
+	return strcmp(da->cur.name, db->cur.name);
+}
+
+struct mpmgr_device **mpmgr_sorted_devices(struct mpmgr *mgr, size_t *n) {
+	size_t count = (size_t)wl_list_length(&mgr->devices);
+	struct mpmgr_device **v = mpmgr_xalloc(count * sizeof(*v));
+	*n = 0;
+	struct mpmgr_device *dev;
+	wl_list_for_each(dev, &mgr->devices, link) {
+		if (!dev->removed) {
+			v[(*n)++] = dev;
+		}
+	}
+	qsort(v, *n, sizeof(*v), device_cmp);
+	return v;
+}
+
+int mpmgr_need_version(struct mpmgr *mgr, uint32_t version) {
+	if (mgr->version >= version) {
+		return 0;
+	}
+	fprintf(stderr, "mpmgr: %s: this mpcomp is too old for it (it speaks "
+		"mp_manager_v1 version %u, %s needs version %u)\n", mgr->verb,
+		mgr->version, mgr->verb, version);
+	return 1;
 }
 
 /* ---- answers ---- */

@@ -1,5 +1,7 @@
 /* mpmgr: administer a running mpcomp through mp_manager_v1 (its admin
- * socket): list and watch its stations and sessions, act on them. */
+ * socket): list and watch its stations, sessions and input devices, act on
+ * them, pair keyboards and change which outputs and devices make up which
+ * station. */
 
 #include <errno.h>
 #include <poll.h>
@@ -20,14 +22,16 @@ static const char usage[] =
 	"       mpmgr help [VERB] | --help | --version\n"
 	"\n"
 	"Administers a running mpcomp through its admin socket: lists and\n"
-	"watches its stations and sessions and acts on them. Admins (root, the\n"
-	"user mpcomp runs as, members of its admin-group) may do everything;\n"
-	"any other user sees only their own session and may only lock,\n"
-	"disconnect and log off that.\n"
+	"watches its stations, sessions and input devices, acts on them, and\n"
+	"changes which outputs and devices make up which station. Admins\n"
+	"(root, the user mpcomp runs as, members of its admin-group) may do\n"
+	"everything; any other user sees only their own session and may only\n"
+	"lock, disconnect and log off that.\n"
 	"\n"
 	"Verbs:\n"
 	"  stations [--json]                 the stations, with their sessions\n"
 	"  sessions [--json]                 the sessions\n"
+	"  devices [--json]                  the input devices, where they are\n"
 	"  watch [--json]                    the state, then every change\n"
 	"  lock [STATION|--all]              lock a station (default: yours)\n"
 	"  unlock STATION|--all              unlock a station without password\n"
@@ -50,13 +54,24 @@ static const char usage[] =
 	"                                    forbid new sign-ins, or allow them\n"
 	"  thumbnail STATION -o FILE.png [--size WxH]\n"
 	"                                    save what a station shows\n"
+	"  pair [--off]                      pair keyboards by their station's key\n"
+	"  clear-pairings                    forget the free stations' pairings\n"
+	"  split STATION [NEW-NAME] [--park]\n"
+	"                                    split a station's output in two\n"
+	"  join STATION [--park]             give a split output back whole\n"
+	"  assign-output OUTPUT STATION [--park]\n"
+	"                                    give an output to a station\n"
+	"  assign-device DEVICE STATION|--none [--park]\n"
+	"                                    give a device (and its hub) to a\n"
+	"                                    station, or to none\n"
 	"  help [VERB]                       this, or a verb's help\n"
 	"\n"
 	"Options:\n"
 	"  --socket PATH  mpcomp's admin socket. Default: $MPCOMP_ADMIN_SOCKET,\n"
 	"                 else /run/mpcomp/admin as root, else\n"
 	"                 $XDG_RUNTIME_DIR/mpcomp-admin\n"
-	"  --json         stations, sessions, watch: one JSON object per line\n"
+	"  --json         stations, sessions, devices, watch: one JSON object\n"
+	"                 per line\n"
 	"  -h, --help     this help ('mpmgr VERB --help': a verb's)\n"
 	"  --version      print mpmgr's version\n"
 	"\n"
@@ -74,6 +89,8 @@ enum {
 	OPT_OUTPUT,
 	OPT_SIZE,
 	OPT_JSON,
+	OPT_PARK,
+	OPT_NONE,
 	OPT_COUNT,
 };
 
@@ -90,6 +107,8 @@ static const struct {
 	[OPT_OUTPUT] = { "--output", "-o", true },
 	[OPT_SIZE] = { "--size", NULL, true },
 	[OPT_JSON] = { "--json", NULL, false },
+	[OPT_PARK] = { "--park", NULL, false },
+	[OPT_NONE] = { "--none", NULL, false },
 };
 
 #define OPT(o) (1u << (o))
@@ -110,6 +129,8 @@ struct call {
 	const char *text;
 	uint32_t seconds;
 	bool on;
+	bool park;            // layout verbs: park sessions in the way
+	const char *object;   // an output or device by name
 	uint32_t width, height;
 	const char *path;
 	bool json;
@@ -415,6 +436,85 @@ static int check_thumbnail(const struct verb *verb, const struct args *args,
 	return 0;
 }
 
+/* Pairing and layout. */
+
+/* A name that is given must not be empty ("" means something else to
+ * mpcomp: the caller's own station, or none). */
+static int check_named(const struct verb *verb, const char *what,
+		const char *value) {
+	if (value[0] == '\0') {
+		return usage_error(verb->name, "%s is empty", what);
+	}
+	return 0;
+}
+
+static int check_nothing(const struct verb *verb, const struct args *args,
+		struct call *call) {
+	return 0;
+}
+
+static int check_pair(const struct verb *verb, const struct args *args,
+		struct call *call) {
+	call->on = !(args->given & OPT(OPT_OFF));
+	return 0;
+}
+
+static int check_split(const struct verb *verb, const struct args *args,
+		struct call *call) {
+	if (args->npos == 0) {
+		return usage_error(verb->name, "missing STATION");
+	}
+	call->target = args->pos[0];
+	call->text = args->npos > 1 ? args->pos[1] : "";
+	call->park = args->given & OPT(OPT_PARK);
+	int ret = check_named(verb, "STATION", call->target);
+	if (ret == 0 && args->npos > 1) {
+		ret = check_named(verb, "NEW-NAME", call->text);
+	}
+	return ret;
+}
+
+static int check_join(const struct verb *verb, const struct args *args,
+		struct call *call) {
+	if (args->npos == 0) {
+		return usage_error(verb->name, "missing STATION");
+	}
+	call->target = args->pos[0];
+	call->park = args->given & OPT(OPT_PARK);
+	return check_named(verb, "STATION", call->target);
+}
+
+static int check_assign_output(const struct verb *verb,
+		const struct args *args, struct call *call) {
+	if (args->npos < 2) {
+		return usage_error(verb->name, args->npos == 0 ?
+			"missing OUTPUT and STATION" : "missing STATION");
+	}
+	call->object = args->pos[0];
+	call->target = args->pos[1];
+	call->park = args->given & OPT(OPT_PARK);
+	int ret = check_named(verb, "OUTPUT", call->object);
+	return ret ? ret : check_named(verb, "STATION", call->target);
+}
+
+static int check_assign_device(const struct verb *verb,
+		const struct args *args, struct call *call) {
+	bool none = args->given & OPT(OPT_NONE);
+	if (args->npos == 0) {
+		return usage_error(verb->name, none ? "missing DEVICE" :
+			"missing DEVICE and STATION (or --none)");
+	} else if (none && args->npos > 1) {
+		return usage_error(verb->name, "give STATION or --none, not both");
+	} else if (!none && args->npos < 2) {
+		return usage_error(verb->name, "missing STATION (or --none)");
+	}
+	call->object = args->pos[0];
+	call->target = none ? "" : args->pos[1];
+	call->park = args->given & OPT(OPT_PARK);
+	int ret = check_named(verb, "DEVICE", call->object);
+	return ret || none ? ret : check_named(verb, "STATION", call->target);
+}
+
 /* Runs: the verbs, connected and with the snapshot read. */
 
 static int run_stations(struct mpmgr *mgr, struct call *call) {
@@ -425,6 +525,14 @@ static int run_stations(struct mpmgr *mgr, struct call *call) {
 static int run_sessions(struct mpmgr *mgr, struct call *call) {
 	mpmgr_print_sessions(mgr, call->json);
 	return 0;
+}
+
+static int run_devices(struct mpmgr *mgr, struct call *call) {
+	int ret = mpmgr_need_version(mgr, 2);
+	if (ret == 0) {
+		mpmgr_print_devices(mgr, call->json);
+	}
+	return ret;
 }
 
 /* The snapshot is printed (mpmgr_watch_batch, at the first done); every
@@ -536,6 +644,42 @@ static int run_thumbnail(struct mpmgr *mgr, struct call *call) {
 		call->path);
 }
 
+static int run_pair(struct mpmgr *mgr, struct call *call) {
+	int ret = mpmgr_need_version(mgr, 2);
+	return ret ? ret : mpmgr_await(mgr,
+		mp_manager_v1_pair(mgr->manager, call->on), NULL);
+}
+
+static int run_clear_pairings(struct mpmgr *mgr, struct call *call) {
+	int ret = mpmgr_need_version(mgr, 2);
+	return ret ? ret : mpmgr_await(mgr,
+		mp_manager_v1_clear_pairings(mgr->manager), NULL);
+}
+
+static int run_split(struct mpmgr *mgr, struct call *call) {
+	int ret = mpmgr_need_version(mgr, 2);
+	return ret ? ret : mpmgr_await(mgr, mp_manager_v1_split(mgr->manager,
+		call->target, call->text, call->park), NULL);
+}
+
+static int run_join(struct mpmgr *mgr, struct call *call) {
+	int ret = mpmgr_need_version(mgr, 2);
+	return ret ? ret : mpmgr_await(mgr, mp_manager_v1_join(mgr->manager,
+		call->target, call->park), NULL);
+}
+
+static int run_assign_output(struct mpmgr *mgr, struct call *call) {
+	int ret = mpmgr_need_version(mgr, 2);
+	return ret ? ret : mpmgr_await(mgr, mp_manager_v1_assign_output(
+		mgr->manager, call->object, call->target, call->park), NULL);
+}
+
+static int run_assign_device(struct mpmgr *mgr, struct call *call) {
+	int ret = mpmgr_need_version(mgr, 2);
+	return ret ? ret : mpmgr_await(mgr, mp_manager_v1_assign_device(
+		mgr->manager, call->object, call->target, call->park), NULL);
+}
+
 #define SESSION_OPTIONS \
 	"  --station NAME  the session shown at station NAME\n" \
 	"  --all           every session it applies to\n"
@@ -543,6 +687,10 @@ static int run_thumbnail(struct mpmgr *mgr, struct call *call) {
 	"  --for DURATION  for that long, then it goes by itself: 90, 90s,\n" \
 	"                  5m, 2h, 1h30m, 1d (at most 7 days; 0: no limit)\n"
 #define ADMINS "admins."
+#define PARK_OPTION \
+	"  --park  park the sessions shown at the stations it changes (they\n" \
+	"          run on, and come back where their users sign in); without\n" \
+	"          it, mpcomp refuses to change a station in use\n"
 
 static const struct verb verbs[] = {
 	{
@@ -552,8 +700,9 @@ static const struct verb verbs[] = {
 			"Lists the stations: name, key (F1, F2, ... in station order),\n"
 			"state (offline, login, active, locked, blocked), the session\n"
 			"shown there (its user, id, idle time and start), the outputs,\n"
-			"the number of input devices, and the notices an admin shows\n"
-			"there (block, message, countdown, identify).",
+			"how many keyboards, pointers and outputs it has, and the\n"
+			"notices an admin shows there (block, message, countdown,\n"
+			"identify).",
 		.options = "  --json  one JSON object per station and line\n",
 		.who = "admins; any other user sees the station of their session.",
 		.opts = OPT(OPT_JSON),
@@ -575,14 +724,29 @@ static const struct verb verbs[] = {
 		.run = run_sessions,
 	},
 	{
+		.name = "devices",
+		.synopsis = "devices [--json]",
+		.description =
+			"Lists the input devices: name, kind (keyboard, pointer), the\n"
+			"station it is at (- when unassigned), the rule that put it\n"
+			"there (config, pairing, ID_SEAT, default, assigned, none) and\n"
+			"its hub group (the devices behind one USB hub go together).",
+		.options = "  --json  one JSON object per device and line\n",
+		.who = "admins; any other user sees the devices of their station.",
+		.opts = OPT(OPT_JSON),
+		.check = check_list,
+		.run = run_devices,
+	},
+	{
 		.name = "watch",
 		.synopsis = "watch [--json]",
 		.description =
-			"Prints the stations and sessions, then every change as it\n"
-			"happens, one line each, until interrupted (SIGINT or SIGTERM:\n"
-			"exit status 0). When mpcomp exits, watch fails.",
+			"Prints the stations, sessions and input devices, then every\n"
+			"change as it happens (pairing mode and maintenance mode too),\n"
+			"one line each, until interrupted (SIGINT or SIGTERM: exit\n"
+			"status 0). When mpcomp exits, watch fails.",
 		.options = "  --json  one JSON object per line: a snapshot, then\n"
-			"          each station or session that changed\n",
+			"          each station, session or device that changed\n",
 		.who = "admins; any other user watches their own session.",
 		.opts = OPT(OPT_JSON),
 		.check = check_watch,
@@ -780,6 +944,89 @@ static const struct verb verbs[] = {
 		.max_args = 1,
 		.check = check_thumbnail,
 		.run = run_thumbnail,
+	},
+	{
+		.name = "pair",
+		.synopsis = "pair [--off]",
+		.description =
+			"Starts pairing mode: every free station shows its key (F1, F2,\n"
+			"...), and a keyboard not at a station in use that presses one\n"
+			"takes its hub group (the devices behind the same USB hub) to\n"
+			"that station; the pairing is saved. --off ends pairing mode\n"
+			"(a station without a keyboard keeps showing its key).",
+		.options = "  --off  end pairing mode\n",
+		.who = ADMINS,
+		.opts = OPT(OPT_OFF),
+		.check = check_pair,
+		.run = run_pair,
+	},
+	{
+		.name = "clear-pairings",
+		.synopsis = "clear-pairings",
+		.description =
+			"Forgets the learned pairings of every free station (saved at\n"
+			"once): the devices they placed become unassigned, and pairing\n"
+			"mode starts. Stations in use keep theirs.",
+		.who = ADMINS,
+		.check = check_nothing,
+		.run = run_clear_pairings,
+	},
+	{
+		.name = "split",
+		.synopsis = "split STATION [NEW-NAME] [--park]",
+		.description =
+			"Splits a station of one whole output in two: it keeps the left\n"
+			"half, and a new station, NEW-NAME (default: STATION-2), gets\n"
+			"the right half. Fails for an output of 1024x768 or less. Saved\n"
+			"in stations.ini.",
+		.options = PARK_OPTION,
+		.who = ADMINS,
+		.opts = OPT(OPT_PARK),
+		.max_args = 2,
+		.check = check_split,
+		.run = run_split,
+	},
+	{
+		.name = "join",
+		.synopsis = "join STATION [--park]",
+		.description =
+			"Gives a station on half an output the whole output back: the\n"
+			"station of the other half goes, and its devices join STATION.\n"
+			"Saved in stations.ini.",
+		.options = PARK_OPTION,
+		.who = ADMINS,
+		.opts = OPT(OPT_PARK),
+		.max_args = 1,
+		.check = check_join,
+		.run = run_join,
+	},
+	{
+		.name = "assign-output",
+		.synopsis = "assign-output OUTPUT STATION [--park]",
+		.description =
+			"Gives OUTPUT (a connector name such as HDMI-A-1, or an edid:\n"
+			"name) to STATION; the station that had it loses it. Saved in\n"
+			"stations.ini.",
+		.options = PARK_OPTION,
+		.who = ADMINS,
+		.opts = OPT(OPT_PARK),
+		.max_args = 2,
+		.check = check_assign_output,
+		.run = run_assign_output,
+	},
+	{
+		.name = "assign-device",
+		.synopsis = "assign-device DEVICE STATION|--none [--park]",
+		.description =
+			"Gives the input device DEVICE (its name, as devices lists it)\n"
+			"and the rest of its hub group to STATION, or with --none to no\n"
+			"station. Saved in stations.ini.",
+		.options = "  --none  leave the device unassigned\n" PARK_OPTION,
+		.who = ADMINS,
+		.opts = OPT(OPT_NONE) | OPT(OPT_PARK),
+		.max_args = 2,
+		.check = check_assign_device,
+		.run = run_assign_device,
 	},
 	{
 		.name = "help",

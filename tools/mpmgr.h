@@ -2,8 +2,9 @@
 #define MPMGR_H
 
 /* mpmgr, the client of mp_manager_v1: the picture of the compositor it
- * keeps (mpmgr-state.c), how it prints it (mpmgr-print.c), thumbnails
- * (mpmgr-thumbnail.c) and the verbs (mpmgr.c). */
+ * keeps (stations, sessions, input devices: mpmgr-state.c), how it prints
+ * it (mpmgr-print.c), thumbnails (mpmgr-thumbnail.c) and the verbs
+ * (mpmgr.c). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,6 +12,9 @@
 #include <stdio.h>
 #include <wayland-client.h>
 #include "mp-manager-v1-client-protocol.h"
+
+/* The version of mp_manager_v1 mpmgr speaks (it binds no more). */
+#define MPMGR_PROTOCOL_VERSION 2
 
 struct json_object;
 
@@ -34,6 +38,9 @@ struct mpmgr_station_data {
 	struct mpmgr_strv outputs, devices;
 	struct mpmgr_notice *notices;
 	size_t notices_n, notices_cap;
+	// Its hardware (version 2; has_hardware false: not sent).
+	bool has_hardware;
+	uint32_t keyboards, pointers, n_outputs;
 	int64_t stamp_ms;  // monotonic time of the done that ended its batch
 };
 
@@ -53,7 +60,12 @@ struct mpmgr_session_data {
 	int64_t stamp_ms;
 };
 
-/* A station or session object: cur is what the last events said; while
+/* Everything one sending of a device says ("" for none). */
+struct mpmgr_device_data {
+	char *name, *kind, *id_path, *group, *station, *rule;
+};
+
+/* A station, session or device object: cur is what the last events said; while
  * the object is sent again (dirty, up to the next done), prev keeps what
  * it was at the last done, so that a watcher sees what changed. */
 struct mpmgr_station {
@@ -74,6 +86,14 @@ struct mpmgr_session {
 	bool known, dirty, removed;
 };
 
+struct mpmgr_device {
+	struct wl_list link;  // mpmgr.devices, in the order announced
+	struct mpmgr *mgr;
+	struct mp_manager_device_v1 *proxy;
+	struct mpmgr_device_data cur, prev;
+	bool known, dirty, removed;
+};
+
 struct mpmgr_maintenance {
 	bool on;
 	char *message;
@@ -85,14 +105,18 @@ struct mpmgr {
 	struct wl_display *display;
 	struct wl_registry *registry;
 	struct mp_manager_v1 *manager;
+	uint32_t version;         // of mp_manager_v1, as bound
 	struct wl_shm *shm;
 	struct wl_list stations;  // mpmgr_station.link
 	struct wl_list sessions;  // mpmgr_session.link
+	struct wl_list devices;   // mpmgr_device.link (version 2)
 	uint32_t uid;             // identity: who mpcomp takes us for
 	char *user;
 	bool admin;
 	struct mpmgr_maintenance maintenance, maintenance_prev;
 	bool maintenance_dirty;
+	bool pairing, pairing_prev;  // pairing mode (version 2)
+	bool pairing_dirty;          // sent since the last done
 	unsigned batches;         // dones received; the first is the snapshot
 	/* Called at every done, once the objects are up to date and before
 	 * the removed ones are freed (a watcher's hook). */
@@ -115,6 +139,9 @@ void mpmgr_close(struct mpmgr *mgr);
 /* Prints that the connection broke (and the protocol error, if it was
  * one) as "mpmgr: VERB: ..."; returns 1. */
 int mpmgr_lost(struct mpmgr *mgr);
+/* Whether mpcomp speaks version of mp_manager_v1: 0, or prints that it
+ * is too old for the verb and returns 1. */
+int mpmgr_need_version(struct mpmgr *mgr, uint32_t version);
 /* Waits for result's answer and destroys it: 0 when done (*info gets the
  * info when info is not NULL, caller frees), or prints the reason as
  * "mpmgr: VERB: REASON" and returns 1. */
@@ -124,6 +151,8 @@ struct mpmgr_session *mpmgr_find_session(struct mpmgr *mgr, uint32_t id);
 struct mpmgr_station *mpmgr_find_station(struct mpmgr *mgr, const char *name);
 /* The sessions, ordered by id (caller frees the array, not the sessions). */
 struct mpmgr_session **mpmgr_sorted_sessions(struct mpmgr *mgr, size_t *n);
+/* The devices, ordered by name (the same). */
+struct mpmgr_device **mpmgr_sorted_devices(struct mpmgr *mgr, size_t *n);
 /* Whether two sendings of an object say the same, counters (idle, time
  * left) taken as running on between them. */
 /* Whether time left b (sent at b_ms) is what a (sent at a_ms) became:
@@ -133,6 +162,8 @@ bool mpmgr_station_data_equal(const struct mpmgr_station_data *a,
 	const struct mpmgr_station_data *b);
 bool mpmgr_session_data_equal(const struct mpmgr_session_data *a,
 	const struct mpmgr_session_data *b);
+bool mpmgr_device_data_equal(const struct mpmgr_device_data *a,
+	const struct mpmgr_device_data *b);
 
 /* mpmgr-print.c */
 const char *mpmgr_station_state_name(uint32_t state);
@@ -145,10 +176,12 @@ void mpmgr_format_left(char buf[32], uint64_t seconds);
 void mpmgr_format_time(char buf[32], uint64_t epoch);
 struct json_object *mpmgr_station_json(const struct mpmgr_station_data *d);
 struct json_object *mpmgr_session_json(const struct mpmgr_session_data *d);
+struct json_object *mpmgr_device_json(const struct mpmgr_device_data *d);
 /* Prints obj on a line of its own and frees it. */
 void mpmgr_print_json(struct json_object *obj);
 void mpmgr_print_stations(struct mpmgr *mgr, bool json);
 void mpmgr_print_sessions(struct mpmgr *mgr, bool json);
+void mpmgr_print_devices(struct mpmgr *mgr, bool json);
 /* The watch verb's hook: prints the snapshot at the first batch, then
  * what changed at each. data points to a bool: JSON wanted. */
 void mpmgr_watch_batch(struct mpmgr *mgr, void *data);

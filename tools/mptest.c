@@ -22,6 +22,9 @@ static const char usage[] =
 	"Commands:\n"
 	"  add-keyboard NAME --path ID_PATH   virtual keyboard; prints its station\n"
 	"  add-pointer NAME --path ID_PATH    virtual pointer; prints its station\n"
+	"  add-device keyboard|pointer NAME --properties FILE\n"
+	"                                     a device with recorded udev\n"
+	"                                     properties (udevadm info)\n"
 	"  remove-device NAME\n"
 	"  key NAME KEYSPEC                   e.g. ctrl+alt+Delete, Return, a\n"
 	"  type NAME TEXT\n"
@@ -204,6 +207,24 @@ static bool parse_int(const char *s, int *out) {
 	return true;
 }
 
+/* A text file of at most 64 KiB, NULL if it cannot be read. */
+static char *read_text(const char *path) {
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		return NULL;
+	}
+	char *buf = malloc(65537);
+	size_t n = buf ? fread(buf, 1, 65536, f) : 0;
+	bool ok = buf != NULL && !ferror(f) && n < 65536;
+	fclose(f);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static int run(struct wl_display *display, int argc, char *argv[]) {
 	const char *cmd = argv[0];
 	if (strcmp(cmd, "add-keyboard") == 0 || strcmp(cmd, "add-pointer") == 0) {
@@ -214,6 +235,17 @@ static int run(struct wl_display *display, int argc, char *argv[]) {
 		return print_answer(display, cmd[4] == 'k' ?
 			mp_test_v1_add_keyboard(test, argv[1], path) :
 			mp_test_v1_add_pointer(test, argv[1], path));
+	} else if (strcmp(cmd, "add-device") == 0 && argc == 5 &&
+			strcmp(argv[3], "--properties") == 0) {
+		char *text = read_text(argv[4]);
+		if (text == NULL) {
+			fprintf(stderr, "mptest: cannot read %s\n", argv[4]);
+			return 1;
+		}
+		int ret = print_answer(display,
+			mp_test_v1_add_device(test, argv[1], argv[2], text));
+		free(text);
+		return ret;
 	} else if (strcmp(cmd, "remove-device") == 0 && argc == 2) {
 		return print_answer(display, mp_test_v1_remove_device(test, argv[1]));
 	} else if (strcmp(cmd, "key") == 0 && argc == 3) {

@@ -15,6 +15,7 @@
 #include "station.h"
 #include "test/internal.h"
 #include "util.h"
+#include <wlr/util/log.h>
 
 static void test_device_destroy(struct wlr_input_device *device) {
 	free(device);
@@ -24,24 +25,28 @@ static const struct wlr_input_device_impl test_device_impl = {
 	.destroy = test_device_destroy,
 };
 
-static void add_device(struct wl_resource *resource, uint32_t id,
-		const char *name, const char *id_path,
+/* Makes the device, with identity (taken over and emptied), and answers
+ * result. */
+static void add_device(struct mp_test *test, struct wl_resource *result,
+		const char *name, struct mp_identity *identity,
 		enum wlr_input_device_type type) {
-	struct mp_test *test = test_from_resource(resource);
-	struct wl_resource *result = test_result_create(resource, id);
-	if (result == NULL) {
-		return;
-	}
 	if (name[0] == '\0') {
+		identity_finish(identity);
 		test_result_fail(result, "a device needs a name");
 		return;
 	}
 	if (input_by_name(test->server, name)) {
+		identity_finish(identity);
 		test_result_fail(result, "a device named '%s' exists already", name);
 		return;
 	}
+	// Its name is the one the test gives, whatever NAME says.
+	free(identity->name);
+	identity->name = strdup(name);
 	struct wlr_input_device *device = calloc(1, sizeof(*device));
-	if (device == NULL) {
+	if (device == NULL || identity->name == NULL) {
+		free(device);
+		identity_finish(identity);
 		test_result_fail(result, "out of memory");
 		return;
 	}
@@ -58,13 +63,14 @@ static void add_device(struct wl_resource *resource, uint32_t id,
 		}
 	}
 	if (device->_device == NULL) {
+		identity_finish(identity);
 		wlr_input_device_destroy(device);
 		test_result_fail(result, "out of memory");
 		return;
 	}
 	// The same path as a real device: matching, station, seat.
-	struct mp_input *input = input_create(test->server, device, name,
-		id_path[0] ? id_path : NULL, NULL, true);
+	struct mp_input *input = input_create(test->server, device, identity,
+		true);
 	if (input == NULL) {
 		wlr_input_device_destroy(device);
 		test_result_fail(result, "cannot add device '%s'", name);
@@ -106,16 +112,80 @@ void test_handle_add_backend_device(struct wl_client *client,
 	mp_test_result_v1_send_done(result, input->name);
 }
 
+static const char *get_id_path(void *data, const char *key) {
+	return strcmp(key, "ID_PATH") == 0 ? data : NULL;
+}
+
+/* add_keyboard, add_pointer: a device known by its ID_PATH alone. */
+static void add_with_path(struct wl_resource *resource, uint32_t id,
+		const char *name, const char *id_path,
+		enum wlr_input_device_type type) {
+	struct mp_test *test = test_from_resource(resource);
+	struct wl_resource *result = test_result_create(resource, id);
+	if (result == NULL) {
+		return;
+	}
+	struct mp_identity identity = { 0 };
+	char *warning = NULL;
+	if (!identity_build(&identity, get_id_path,
+			id_path[0] ? (void *)id_path : NULL, &warning)) {
+		test_result_fail(result, "out of memory");
+		return;
+	}
+	if (warning != NULL) {
+		identity_finish(&identity);
+		test_result_fail(result, "bad ID_PATH: %s", warning);
+		free(warning);
+		return;
+	}
+	add_device(test, result, name, &identity, type);
+}
+
 void test_handle_add_keyboard(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *name,
 		const char *id_path) {
-	add_device(resource, id, name, id_path, WLR_INPUT_DEVICE_KEYBOARD);
+	add_with_path(resource, id, name, id_path, WLR_INPUT_DEVICE_KEYBOARD);
 }
 
 void test_handle_add_pointer(struct wl_client *client,
 		struct wl_resource *resource, uint32_t id, const char *name,
 		const char *id_path) {
-	add_device(resource, id, name, id_path, WLR_INPUT_DEVICE_POINTER);
+	add_with_path(resource, id, name, id_path, WLR_INPUT_DEVICE_POINTER);
+}
+
+void test_handle_add_device(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, const char *type,
+		const char *name, const char *properties) {
+	struct mp_test *test = test_from_resource(resource);
+	struct wl_resource *result = test_result_create(resource, id);
+	if (result == NULL) {
+		return;
+	}
+	enum wlr_input_device_type kind;
+	if (strcmp(type, "keyboard") == 0) {
+		kind = WLR_INPUT_DEVICE_KEYBOARD;
+	} else if (strcmp(type, "pointer") == 0) {
+		kind = WLR_INPUT_DEVICE_POINTER;
+	} else {
+		test_result_fail(result, "type must be keyboard or pointer, not "
+			"'%s'", type);
+		return;
+	}
+	struct mp_identity identity = { 0 };
+	char *error = NULL;
+	if (!identity_parse(&identity, properties, &error)) {
+		test_result_fail(result, "not udev properties: %s",
+			error ? error : "out of memory");
+		free(error);
+		return;
+	}
+	// What a real device's malformed properties do: logged, left out.
+	if (error != NULL) {
+		wlr_log(WLR_ERROR, "test device %s: udev properties left out: %s",
+			name, error);
+		free(error);
+	}
+	add_device(test, result, name, &identity, kind);
 }
 
 /* A device this protocol added, or NULL (result failed). */

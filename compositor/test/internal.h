@@ -39,6 +39,13 @@ void test_handle_add_keyboard(struct wl_client *client,
 void test_handle_add_pointer(struct wl_client *client,
 	struct wl_resource *resource, uint32_t id, const char *name,
 	const char *id_path);
+void test_handle_add_device(struct wl_client *client,
+	struct wl_resource *resource, uint32_t id, const char *type,
+	const char *name, const char *properties);
+void test_handle_add_output_edid(struct wl_client *client,
+	struct wl_resource *resource, uint32_t id, int32_t width,
+	int32_t height, const char *name, const char *make, const char *model,
+	const char *serial);
 void test_handle_add_backend_device(struct wl_client *client,
 	struct wl_resource *resource, uint32_t id, const char *type);
 void test_handle_remove_device(struct wl_client *client,

@@ -11,9 +11,9 @@
 #include "station.h"
 #include "test/internal.h"
 
-void test_handle_add_output(struct wl_client *client,
-		struct wl_resource *resource, uint32_t id, int32_t width,
-		int32_t height, const char *name) {
+static void add_output(struct wl_resource *resource, uint32_t id,
+		int32_t width, int32_t height, const char *name,
+		const struct mp_output_edid *edid) {
 	struct mp_test *test = test_from_resource(resource);
 	struct wl_resource *result = test_result_create(resource, id);
 	if (result == NULL) {
@@ -32,12 +32,26 @@ void test_handle_add_output(struct wl_client *client,
 		return;
 	}
 	struct wlr_output *output = layout_add_headless_output(test->server,
-		width, height, name[0] != '\0' ? name : NULL);
+		width, height, name[0] != '\0' ? name : NULL, edid);
 	if (output == NULL) {
 		test_result_fail(result, "cannot add output");
 		return;
 	}
 	mp_test_result_v1_send_done(result, output->name);
+}
+
+void test_handle_add_output(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, int32_t width,
+		int32_t height, const char *name) {
+	add_output(resource, id, width, height, name, NULL);
+}
+
+void test_handle_add_output_edid(struct wl_client *client,
+		struct wl_resource *resource, uint32_t id, int32_t width,
+		int32_t height, const char *name, const char *make, const char *model,
+		const char *serial) {
+	struct mp_output_edid edid = { make, model, serial };
+	add_output(resource, id, width, height, name, &edid);
 }
 
 void test_handle_remove_output(struct wl_client *client,

@@ -174,6 +174,8 @@ static struct json_object *describe_all(struct mp_server *server) {
 	struct json_object *all = json_object_new_object();
 	json_object_object_add(all, "sessions_started",
 		json_object_new_int64(server->next_session_id));
+	json_object_object_add(all, "pairing",
+		json_object_new_boolean(server->pairing));
 	struct json_object *list = json_object_new_array();
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
@@ -567,6 +569,8 @@ static const struct mp_test_v1_interface test_impl = {
 	.pointer_move = test_handle_pointer_move,
 	.pointer_button = test_handle_pointer_button,
 	.add_output = test_handle_add_output,
+	.add_output_edid = test_handle_add_output_edid,
+	.add_device = test_handle_add_device,
 	.remove_output = test_handle_remove_output,
 	.screenshot = test_handle_screenshot,
 	.state = handle_state,

@@ -20,6 +20,7 @@
 
 #define MAX_WINDOWS 128
 #define MAX_POPUPS 16
+#define MAX_OUTPUTS 16
 #define MAX_KEYCODE 768
 #define TEXT_MIME "text/plain;charset=utf-8"
 #define MAX_SELECTION_TEXT 4096
@@ -50,6 +51,14 @@ struct popup {
 	bool drawn, done;
 	uint32_t unacked; // --late-popup-ack: the configure not acked yet
 	bool has_unacked;
+};
+
+/* A wl_output, named by its model (mpcomp's session outputs: MP-1,
+ * MP-2 ...), else output-N in the order they were announced. */
+struct output {
+	struct client *client;
+	struct wl_output *wl_output;
+	char name[64];
 };
 
 /* What a wl_data_offer offered: its first type, and whether text was
@@ -109,6 +118,13 @@ struct client {
 	bool misbehave_pending; // a SIGUSR1 came before window 0 was mapped
 	int signal_fd;          // SIGTERM, and SIGUSR1 with --misbehave
 	int extra_windows;      // toplevels made by --misbehave
+
+	struct output outputs[MAX_OUTPUTS];
+	int n_outputs;
+	bool log_outputs;            // --log-outputs: enter NAME, leave NAME
+	const char *fullscreen_name; // --fullscreen-output: asked at start
+	const char *fullscreen_key;  // --fullscreen-key: f toggles
+	bool fullscreen;             // window 0, as last configured
 
 	uint32_t color;
 	int force_width, force_height; // --oversize: ignore the configure size
@@ -278,14 +294,17 @@ static void toplevel_configure(void *data, struct xdg_toplevel *toplevel,
 	struct window *w = data;
 	w->width = width > 0 ? width : 200;
 	w->height = height > 0 ? height : 200;
-	bool activated = false;
+	bool activated = false, fullscreen = false;
 	uint32_t *state;
 	wl_array_for_each(state, states) {
 		activated |= *state == XDG_TOPLEVEL_STATE_ACTIVATED;
+		fullscreen |= *state == XDG_TOPLEVEL_STATE_FULLSCREEN;
 	}
 	if (w->index == 0) {
-		logf_(w->client, "configure %d %d", width, height);
+		logf_(w->client, "configure %d %d%s", width, height,
+			fullscreen ? " fullscreen" : "");
 		struct client *c = w->client;
+		c->fullscreen = fullscreen;
 		if (c->popup_on_resize && w->configured && width > 0 &&
 				(width != w->width_seen || height != w->height_seen) &&
 				c->opened_popups < MAX_POPUPS) {
@@ -336,17 +355,48 @@ static const struct xdg_toplevel_listener toplevel_listener = {
 	.close = toplevel_close,
 };
 
+static const char *output_name(struct client *c, struct wl_output *output) {
+	for (int i = 0; i < c->n_outputs; i++) {
+		if (c->outputs[i].wl_output == output) {
+			return c->outputs[i].name;
+		}
+	}
+	return "unknown";
+}
+
+/* The wl_output named name, or NULL ("-", or none of that name). */
+static struct wl_output *output_named(struct client *c, const char *name) {
+	for (int i = 0; i < c->n_outputs && strcmp(name, "-") != 0; i++) {
+		if (strcmp(c->outputs[i].name, name) == 0) {
+			return c->outputs[i].wl_output;
+		}
+	}
+	if (strcmp(name, "-") != 0) {
+		logf_(c, "no output %s", name);
+	}
+	return NULL;
+}
+
 static void surface_enter(void *data, struct wl_surface *surface,
 		struct wl_output *output) {
-	logf_(data, "surface-enter");
+	struct client *c = data;
+	logf_(c, "surface-enter");
+	if (c->log_outputs) {
+		logf_(c, "enter %s", output_name(c, output));
+	}
 }
 
 static void surface_leave(void *data, struct wl_surface *surface,
 		struct wl_output *output) {
-	logf_(data, "surface-leave");
+	struct client *c = data;
+	logf_(c, "surface-leave");
+	if (c->log_outputs) {
+		logf_(c, "leave %s", output_name(c, output));
+	}
 }
 
-/* Window 0's: surface-enter, surface-leave. */
+/* Window 0's: surface-enter, surface-leave (and with --log-outputs enter
+ * NAME, leave NAME). */
 static const struct wl_surface_listener surface_listener = {
 	.enter = surface_enter,
 	.leave = surface_leave,
@@ -365,6 +415,12 @@ static void window_create(struct client *c, int index) {
 	w->toplevel = xdg_surface_get_toplevel(w->xdg_surface);
 	xdg_toplevel_add_listener(w->toplevel, &toplevel_listener, w);
 	xdg_toplevel_set_title(w->toplevel, "mp-client");
+	if (index == 0 && c->fullscreen_name != NULL) {
+		// Before its first commit, as a video player started
+		// fullscreen on a given screen does.
+		xdg_toplevel_set_fullscreen(w->toplevel,
+			output_named(c, c->fullscreen_name));
+	}
 	wl_surface_commit(w->surface);
 	c->open_windows++;
 }
@@ -811,6 +867,16 @@ static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 		c->n_popups = c->opened_popups + 1;
 		open_popup(c);
 	}
+	struct window *w0 = &c->windows[0];
+	if (c->fullscreen_key != NULL && sym == XKB_KEY_f && !w0->closed) {
+		if (c->fullscreen) {
+			xdg_toplevel_unset_fullscreen(w0->toplevel);
+		} else {
+			xdg_toplevel_set_fullscreen(w0->toplevel,
+				output_named(c, c->fullscreen_key));
+		}
+		log_when_seen(c, "asked %sfullscreen", c->fullscreen ? "un" : "");
+	}
 }
 
 static void kb_modifiers(void *data, struct wl_keyboard *kb, uint32_t serial,
@@ -948,17 +1014,27 @@ static void output_geometry(void *data, struct wl_output *output,
 		int32_t x, int32_t y, int32_t width_mm, int32_t height_mm,
 		int32_t subpixel, const char *make, const char *model,
 		int32_t transform) {
+	struct output *o = data;
+	if (model != NULL && strncmp(model, "MP-", 3) == 0) {
+		snprintf(o->name, sizeof(o->name), "%s", model);
+	}
 }
 
 static void output_mode(void *data, struct wl_output *output, uint32_t flags,
 		int32_t width, int32_t height, int32_t refresh) {
+	struct output *o = data;
 	if (flags & WL_OUTPUT_MODE_CURRENT) {
-		logf_(data, "output-mode %d %d", width, height);
+		logf_(o->client, "output-mode %d %d", width, height);
+		if (o->client->log_outputs) {
+			logf_(o->client, "output %s mode %d %d", o->name, width,
+				height);
+		}
 	}
 }
 
 static void output_done(void *data, struct wl_output *output) {
-	logf_(data, "output-done");
+	struct output *o = data;
+	logf_(o->client, "output-done");
 }
 
 static void output_scale(void *data, struct wl_output *output,
@@ -997,7 +1073,13 @@ static void registry_global(void *data, struct wl_registry *registry,
 		// (never destroyed: the client lives as long as its outputs do).
 		struct wl_output *output = wl_registry_bind(registry, name,
 			&wl_output_interface, version < 2 ? version : 2);
-		wl_output_add_listener(output, &output_listener, c);
+		if (c->n_outputs < MAX_OUTPUTS) {
+			struct output *o = &c->outputs[c->n_outputs++];
+			o->client = c;
+			o->wl_output = output;
+			snprintf(o->name, sizeof(o->name), "output-%d", c->n_outputs);
+			wl_output_add_listener(output, &output_listener, o);
+		}
 	} else if (strcmp(interface, wl_data_device_manager_interface.name) ==
 			0 && c->data_manager == NULL) {
 		c->data_manager = wl_registry_bind(registry, name,
@@ -1143,7 +1225,8 @@ static void usage(void) {
 		"usage: mp-client [options]\n"
 		"  --color RRGGBB        fill the windows with this colour\n"
 		"  --log FILE            append what happens to FILE, a line each:\n"
-		"                        configure W H (window 0), configure[I] W H\n"
+		"                        configure W H [fullscreen] (window 0),\n"
+		"                        configure[I] W H\n"
 		"                        activated|inactive, drawn W H, drawn[I] W H,\n"
 		"                        key NAME UTF8, release NAME, button, motion,\n"
 		"                        keyboard-ready N (the Nth wl_keyboard, once\n"
@@ -1193,6 +1276,19 @@ static void usage(void) {
 		"  --read-selection      read each selection that offers\n"
 		"                        text/plain;charset=utf-8: selection-text\n"
 		"                        TEXT (a newline in it written \\n)\n"
+		"  --log-outputs         also log enter NAME and leave NAME (window\n"
+		"                        0) and output NAME mode W H, an output\n"
+		"                        named by its model when that is MP-N,\n"
+		"                        else output-N in the order announced\n"
+		"  --fullscreen-output NAME\n"
+		"                        window 0 asks to be fullscreen on output\n"
+		"                        NAME (-: on none named) before its first\n"
+		"                        commit; configure W H says fullscreen\n"
+		"                        when it is\n"
+		"  --fullscreen-key NAME each press of f asks for window 0 to be\n"
+		"                        fullscreen on output NAME (-: none named),\n"
+		"                        or no longer when it is: asked fullscreen,\n"
+		"                        asked unfullscreen\n"
 		"Also logged: pid N at start; every wl_output's current mode,\n"
 		"output-mode W H, and output-done; surface-enter and surface-leave\n"
 		"(window 0); selection MIME (the first type offered) or selection\n"
@@ -1228,6 +1324,9 @@ int main(int argc, char *argv[]) {
 		{ "misbehave", no_argument, NULL, 'M' },
 		{ "set-selection", required_argument, NULL, 's' },
 		{ "read-selection", no_argument, NULL, 'r' },
+		{ "log-outputs", no_argument, NULL, 'O' },
+		{ "fullscreen-output", required_argument, NULL, 'F' },
+		{ "fullscreen-key", required_argument, NULL, 'k' },
 		{ 0 },
 	};
 	int opt;
@@ -1298,6 +1397,15 @@ int main(int argc, char *argv[]) {
 		case 'r':
 			c.read_selection = true;
 			break;
+		case 'O':
+			c.log_outputs = true;
+			break;
+		case 'F':
+			c.fullscreen_name = optarg;
+			break;
+		case 'k':
+			c.fullscreen_key = optarg;
+			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {
 				fprintf(stderr, "mp-client: --popup-color "
@@ -1350,6 +1458,10 @@ int main(int argc, char *argv[]) {
 	c.registry = wl_display_get_registry(c.display);
 	wl_registry_add_listener(c.registry, &registry_listener, &c);
 	wl_display_roundtrip(c.display);
+	if (c.fullscreen_name != NULL) {
+		// The outputs' names (geometry) before window 0 names one.
+		wl_display_roundtrip(c.display);
+	}
 	if (c.globals != NULL) {
 		fclose(c.globals);
 		c.globals = NULL;

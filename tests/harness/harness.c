@@ -175,7 +175,7 @@ struct mp_harness *harness_start_pam(const char *config, const char *headless,
 
 /* Execs mpcomp (under valgrind memcheck when MP_VALGRIND is set). */
 static void exec_mpcomp(const char *headless, const char *config_path,
-		const char *admin_socket) {
+		const char *admin_socket, const char *state_dir) {
 	const char *argv[20];
 	int n = 0;
 	if (getenv("MP_VALGRIND") != NULL) {
@@ -193,6 +193,8 @@ static void exec_mpcomp(const char *headless, const char *config_path,
 	argv[n++] = "--test-protocol";
 	argv[n++] = "--admin-socket";
 	argv[n++] = admin_socket;
+	argv[n++] = "--state-dir";
+	argv[n++] = state_dir;
 	if (config_path != NULL) {
 		argv[n++] = "-c";
 		argv[n++] = config_path;
@@ -247,6 +249,8 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 	free(passdb_path);
 	char *log_path = harness_path(h, "mpcomp.log");
 	char *admin_socket = harness_path(h, "admin");
+	char *state_dir = o->state_dir ? strdup(o->state_dir) :
+		harness_path(h, "state");
 
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -301,7 +305,7 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 		if (getppid() == 1) {
 			_exit(127); // the test is already gone
 		}
-		exec_mpcomp(headless, config_path, admin_socket);
+		exec_mpcomp(headless, config_path, admin_socket, state_dir);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -311,6 +315,7 @@ struct mp_harness *harness_start_with(const struct mp_harness_options *o) {
 	free(config_path);
 	free(log_path);
 	free(admin_socket);
+	free(state_dir);
 
 	if (!read_socket_line(h)) {
 		harness_stop(h);
@@ -605,6 +610,36 @@ char *harness_add_output(struct mp_harness *h, int width, int height,
 	await(h, mp_test_v1_add_output(h->test, width, height,
 		name_wanted ? name_wanted : ""), "add_output", &name);
 	return name;
+}
+
+char *harness_add_output_edid(struct mp_harness *h, int width, int height,
+		const char *name_wanted, const char *make, const char *model,
+		const char *serial) {
+	char *name = NULL;
+	await(h, mp_test_v1_add_output_edid(h->test, width, height,
+		name_wanted ? name_wanted : "", make, model, serial),
+		"add_output_edid", &name);
+	return name;
+}
+
+bool harness_add_device(struct mp_harness *h, const char *type,
+		const char *name, const char *fixture, char **station) {
+	char *path = harness_format("%s/tests/data/udev/%s",
+		getenv("MP_SOURCE_ROOT") ? getenv("MP_SOURCE_ROOT") : ".", fixture);
+	char *text = harness_read_file(path);
+	free(path);
+	if (text == NULL) {
+		return false;
+	}
+	bool ok = harness_add_device_text(h, type, name, text, station);
+	free(text);
+	return ok;
+}
+
+bool harness_add_device_text(struct mp_harness *h, const char *type,
+		const char *name, const char *properties, char **station) {
+	return await(h, mp_test_v1_add_device(h->test, type, name, properties),
+		"add_device", station);
 }
 
 bool harness_remove_output(struct mp_harness *h, const char *name) {

@@ -52,6 +52,9 @@ struct mp_harness_options {
 	// "KEY=VALUE" items of mpcomp's environment (%DIR% expanded),
 	// NULL-terminated; may be NULL.
 	const char *const *env;
+	// Where stations.ini is kept (--state-dir); NULL: DIR/state, a
+	// directory of this harness's own.
+	const char *state_dir;
 };
 /* tests/preload/fork_child.so: forks a child at load, its pid written to
  * $MP_FORK_CHILD_PID. */
@@ -116,7 +119,18 @@ char *harness_action_refused(struct mp_harness *h, const char *verb,
 	const char *target);
 char *harness_add_output(struct mp_harness *h, int width, int height,
 	const char *name);
+/* An output reporting make, model and serial as if from its EDID. */
+char *harness_add_output_edid(struct mp_harness *h, int width, int height,
+	const char *name, const char *make, const char *model,
+	const char *serial);
 bool harness_remove_output(struct mp_harness *h, const char *name);
+/* A virtual device of type "keyboard" or "pointer" with the udev
+ * properties of tests/data/udev/FIXTURE (or of the text given); *station
+ * (may be NULL) gets the station it went to, "" for none. */
+bool harness_add_device(struct mp_harness *h, const char *type,
+	const char *name, const char *fixture, char **station);
+bool harness_add_device_text(struct mp_harness *h, const char *type,
+	const char *name, const char *properties, char **station);
 /* Pixels as XRGB8888; caller frees. kind is "station" or "output". */
 uint32_t *harness_screenshot(struct mp_harness *h, const char *kind,
 	const char *target, int *width, int *height);
