@@ -518,6 +518,15 @@ static void handle_compositor_key(struct parse_state *st, const char *key,
 		} else {
 			set_string(&config->pam_service, value);
 		}
+	} else if (strcmp(key, "allow-vt-switch") == 0) {
+		if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0) {
+			config->allow_vt_switch = true;
+		} else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0) {
+			config->allow_vt_switch = false;
+		} else {
+			add_error(config, st->line, "bad allow-vt-switch '%s' (yes or "
+				"no)", value);
+		}
 	} else if (strcmp(key, "admin-group") == 0) {
 		if (!valid_group_name(value)) {
 			add_error(config, st->line, "bad admin-group '%s' (a group "

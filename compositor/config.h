@@ -64,6 +64,7 @@ struct mp_config {
 	char *font; // fcft font name
 	char *pam_service;     // default "mpcomp"
 	char *admin_group;     // its members may use every mpmgr verb; NULL: none
+	bool allow_vt_switch;  // ctrl+alt+Fn switches virtual terminals
 	char *session_command; // NULL: the user's wayland session, else foot
 	int logoff_grace_ms;   // from toplevels closed to SIGTERM/SIGKILL
 	char *logoff_key;      // keyspec of the log-off shortcut, "" for none

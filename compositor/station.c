@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wlr/backend/session.h>
 #include <wlr/types/wlr_keyboard.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
@@ -1266,6 +1267,19 @@ void station_key(struct mp_station *station, struct wlr_input_device *device,
 		// layer decides what it does here (the session menu, or nothing).
 		struct mp_intent intent = { .type = MP_INTENT_SECURE_KEY };
 		station->server->station_handler->intent(station, &intent);
+		return;
+	}
+	if (sym >= XKB_KEY_XF86Switch_VT_1 && sym <= XKB_KEY_XF86Switch_VT_12) {
+		// Never a client's: the machine's other terminals are for the
+		// administrator, and only when the configuration allows it.
+		struct wlr_session *session = config->allow_vt_switch ?
+			wlr_backend_get_session(station->server->backend) : NULL;
+		if (session != NULL) {
+			unsigned vt = sym - XKB_KEY_XF86Switch_VT_1 + 1;
+			wlr_log(WLR_INFO, "station %s: switching to virtual terminal %u",
+				station->name, vt);
+			wlr_session_change_vt(session, vt);
+		}
 		return;
 	}
 	if (active && !station_is_kiosk(station) &&

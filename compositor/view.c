@@ -83,6 +83,8 @@ static void forget_output(struct mp_view *view) {
 	view->output = NULL;
 }
 
+/* wlroots keeps what the surface entered: a wl_output the client binds
+ * later gets the enter too, and an enter is never sent twice. */
 void view_set_output(struct mp_view *view, struct wlr_output *output) {
 	if (view->output == output) {
 		return;

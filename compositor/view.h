@@ -73,8 +73,9 @@ void view_close(struct mp_view *view);
 void view_close_popups(struct mp_view *view);
 /* The output the client is told its window is on (wl_surface.enter), NULL:
  * none; the one it was on before is left (wl_surface.leave). Only a
- * change is sent. An output that goes is forgotten (its global is gone:
- * the client needs no leave). */
+ * change is sent (a wl_output bound later gets the enter too). An output
+ * that goes is forgotten (its global is gone: the client needs no
+ * leave). */
 void view_set_output(struct mp_view *view, struct wlr_output *output);
 /* Tells the client whether it is fullscreen; only a change is sent. Its
  * size stays what view_place says. */

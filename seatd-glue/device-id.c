@@ -59,8 +59,8 @@ bool device_identity_from_wlr(struct wlr_input_device *device,
 		out->name = strdup(device->name);
 		if (out->name == NULL) {
 			identity_finish(out);
-			free(warning != NULL ? *warning : NULL);
 			if (warning != NULL) {
+				free(*warning);
 				*warning = NULL;
 			}
 			return false;

@@ -207,13 +207,13 @@ static bool is_usb_child(const char *c, size_t len, const char *bus,
 static void usb_chain(struct mp_identity *id, const char *devpath,
 		struct warnings *w) {
 	// End offsets (in devpath) of the USB devices, root side first. A
-	// well-formed DEVPATH has at most 512 components.
+	// DEVPATH of at most MP_IDENTITY_MAX_VALUE bytes has fewer.
 	size_t ends[MP_IDENTITY_MAX_VALUE / 2];
 	size_t n = 0;
 	const char *bus = NULL, *parent = NULL;
 	size_t bus_len = 0, parent_len = 0;
 	const char *c = devpath + 1; // after the leading '/'
-	while (*c != '\0') {
+	while (*c != '\0' && n < sizeof(ends) / sizeof(ends[0])) {
 		size_t len = strcspn(c, "/");
 		if (bus == NULL) {
 			if (len > 3 && strncmp(c, "usb", 3) == 0 &&

@@ -7,6 +7,10 @@ libpixman-1-dev libinih-dev libfcft-dev fonts-dejavu-core libcmocka-dev
 libpng-dev libudev-dev libinput-dev libdrm-dev scdoc libpam0g-dev
 libjson-c-dev"
 
+# The VM lane (tests/vm/run): QEMU (TCG: no /dev/kvm needed), the image
+# builder and the lane's driver.
+MP_VM_PACKAGES="qemu-system-x86 qemu-utils mmdebstrap e2fsprogs python3"
+
 mp_install_packages() {
 	missing=""
 	for pkg in "$@"; do

@@ -122,6 +122,9 @@ struct client {
 	struct output outputs[MAX_OUTPUTS];
 	int n_outputs;
 	bool log_outputs;            // --log-outputs: enter NAME, leave NAME
+	bool late_outputs;           // --late-outputs: bound once mapped
+	uint32_t late_names[MAX_OUTPUTS], late_versions[MAX_OUTPUTS];
+	int n_late;
 	const char *fullscreen_name; // --fullscreen-output: asked at start
 	const char *fullscreen_key;  // --fullscreen-key: f toggles
 	bool fullscreen;             // window 0, as last configured
@@ -217,6 +220,7 @@ static const struct wl_buffer_listener buffer_listener = {
 };
 
 static void draw(struct window *w);
+static void bind_late_outputs(struct client *c);
 static void open_popup(struct client *c);
 static void window_create(struct client *c, int index);
 static void misbehave(struct client *c);
@@ -275,6 +279,7 @@ static void xdg_surface_configure(void *data, struct xdg_surface *surface,
 	if (first && w->index == 0) {
 		// Window 0 is mapped with this commit: popups may open on it.
 		open_popup(c);
+		bind_late_outputs(c);
 	}
 	if (first && c->one_by_one && w->index + 1 < c->n_windows) {
 		window_create(c, w->index + 1); // the next one, now it is mapped
@@ -1048,6 +1053,31 @@ static const struct wl_output_listener output_listener = {
 	.scale = output_scale,
 };
 
+/* Logs its current mode: output-mode W H, then output-done (never
+ * destroyed: the client lives as long as its outputs do). */
+static void bind_output(struct client *c, uint32_t name, uint32_t version) {
+	struct wl_output *output = wl_registry_bind(c->registry, name,
+		&wl_output_interface, version < 2 ? version : 2);
+	if (c->n_outputs < MAX_OUTPUTS) {
+		struct output *o = &c->outputs[c->n_outputs++];
+		o->client = c;
+		o->wl_output = output;
+		snprintf(o->name, sizeof(o->name), "output-%d", c->n_outputs);
+		wl_output_add_listener(output, &output_listener, o);
+	}
+}
+
+/* --late-outputs: the outputs announced, bound now (window 0 is mapped). */
+static void bind_late_outputs(struct client *c) {
+	for (int i = 0; i < c->n_late; i++) {
+		bind_output(c, c->late_names[i], c->late_versions[i]);
+	}
+	if (c->n_late > 0) {
+		log_when_seen(c, "outputs bound");
+	}
+	c->n_late = 0;
+}
+
 static void registry_global(void *data, struct wl_registry *registry,
 		uint32_t name, const char *interface, uint32_t version) {
 	struct client *c = data;
@@ -1069,16 +1099,11 @@ static void registry_global(void *data, struct wl_registry *registry,
 			version < 5 ? version : 5);
 		wl_seat_add_listener(c->seat, &seat_listener, c);
 	} else if (strcmp(interface, wl_output_interface.name) == 0) {
-		// Logs its current mode: output-mode W H, then output-done
-		// (never destroyed: the client lives as long as its outputs do).
-		struct wl_output *output = wl_registry_bind(registry, name,
-			&wl_output_interface, version < 2 ? version : 2);
-		if (c->n_outputs < MAX_OUTPUTS) {
-			struct output *o = &c->outputs[c->n_outputs++];
-			o->client = c;
-			o->wl_output = output;
-			snprintf(o->name, sizeof(o->name), "output-%d", c->n_outputs);
-			wl_output_add_listener(output, &output_listener, o);
+		if (c->late_outputs && c->n_late < MAX_OUTPUTS) {
+			c->late_names[c->n_late] = name;
+			c->late_versions[c->n_late++] = version;
+		} else {
+			bind_output(c, name, version);
 		}
 	} else if (strcmp(interface, wl_data_device_manager_interface.name) ==
 			0 && c->data_manager == NULL) {
@@ -1280,6 +1305,8 @@ static void usage(void) {
 		"                        0) and output NAME mode W H, an output\n"
 		"                        named by its model when that is MP-N,\n"
 		"                        else output-N in the order announced\n"
+		"  --late-outputs        bind the wl_outputs only once window 0 is\n"
+		"                        mapped (outputs bound, when done)\n"
 		"  --fullscreen-output NAME\n"
 		"                        window 0 asks to be fullscreen on output\n"
 		"                        NAME (-: on none named) before its first\n"
@@ -1325,6 +1352,7 @@ int main(int argc, char *argv[]) {
 		{ "set-selection", required_argument, NULL, 's' },
 		{ "read-selection", no_argument, NULL, 'r' },
 		{ "log-outputs", no_argument, NULL, 'O' },
+		{ "late-outputs", no_argument, NULL, 'T' },
 		{ "fullscreen-output", required_argument, NULL, 'F' },
 		{ "fullscreen-key", required_argument, NULL, 'k' },
 		{ 0 },
@@ -1399,6 +1427,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 'O':
 			c.log_outputs = true;
+			break;
+		case 'T':
+			c.late_outputs = true;
 			break;
 		case 'F':
 			c.fullscreen_name = optarg;

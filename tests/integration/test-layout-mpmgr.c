@@ -123,13 +123,11 @@ static int64_t field_int(struct json_object *o, const char *key) {
 	return json_object_get_int64(v);
 }
 
-/* The rule that placed a device, as mpcomp names it; null is taken only
- * while input.c does not tell it. */
+/* The rule that placed a device, as mpcomp names it. */
 static void expect_rule(struct json_object *device, const char *rule) {
 	const char *got = field_str(device, "rule");
-	if (got != NULL) {
-		assert_string_equal(got, rule);
-	}
+	assert_non_null(got);
+	assert_string_equal(got, rule);
 }
 
 /* `mpmgr stations --json`, parsed. */
@@ -324,7 +322,8 @@ static void test_devices_lists_the_test_devices(void **state) {
 			assert_null(at);
 			expect_rule(d, "none");
 		}
-		field_str(d, "group"); // a string or null, but there
+		// The hub group of a test device: from its ID_PATH.
+		assert_non_null(field_str(d, "group"));
 	}
 	// Listed by name.
 	assert_string_equal(field_str(json_object_array_get_idx(list, 0),

@@ -176,6 +176,16 @@ static void test_surface_enters_only_its_screen(void **state) {
 	assert_int_equal(count_prefixed(h, "session", "leave "), 0);
 }
 
+static void test_outputs_bound_later_are_told_too(void **state) {
+	// The client binds its wl_outputs once its window is mapped (told
+	// where it is before that): the enter comes with the binding.
+	struct mp_harness *h = signed_in_on(state, "HEADLESS-2",
+		"--late-outputs");
+	assert_true(log_has(h, "session", "outputs bound"));
+	assert_true(log_has(h, "session", "enter MP-2"));
+	assert_int_equal(count_prefixed(h, "session", "enter "), 1);
+}
+
 static void test_session_sees_one_output_per_screen(void **state) {
 	struct mp_harness *h = signed_in_on(state, "HEADLESS-2",
 		"--globals %DIR%/session.globals");
@@ -367,6 +377,8 @@ int main(void) {
 		cmocka_unit_test_teardown(
 			test_pointer_on_the_first_screen_maps_there, teardown),
 		cmocka_unit_test_teardown(test_surface_enters_only_its_screen,
+			teardown),
+		cmocka_unit_test_teardown(test_outputs_bound_later_are_told_too,
 			teardown),
 		cmocka_unit_test_teardown(test_session_sees_one_output_per_screen,
 			teardown),

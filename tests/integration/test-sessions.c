@@ -155,20 +155,29 @@ static void test_no_config_one_station_per_output(void **state) {
 		"HEADLESS-2");
 }
 
-static void test_no_config_every_device_has_a_station(void **state) {
+static void test_no_config_devices_wait_for_pairing(void **state) {
+	// Two stations and nothing saying which device is whose: each shows
+	// its key, and a keyboard takes the station whose key it presses.
 	struct mp_harness *h = start(state, "2:640x480", NULL);
 	char *station = NULL;
-	assert_true(harness_request_add_keyboard(h, "kb", "usb-0:7", &station));
-	assert_non_null(station);
-	assert_true(strcmp(station, "HEADLESS-1") == 0 ||
-		strcmp(station, "HEADLESS-2") == 0);
-	assert_state_str(h, "devices/kb/station", station);
+	assert_true(harness_request_add_keyboard(h, "kb", "usb-0:7.1:1.0",
+		&station));
+	assert_string_equal(station, "");
 	free(station);
-	assert_true(harness_request_add_pointer(h, "mouse", "", &station));
-	assert_true(strcmp(station, "HEADLESS-1") == 0 ||
-		strcmp(station, "HEADLESS-2") == 0);
-	assert_state_str(h, "devices/mouse/station", station);
+	assert_true(harness_request_add_pointer(h, "mouse", "usb-0:7.2:1.0",
+		&station));
+	assert_string_equal(station, "");
 	free(station);
+	assert_true(harness_wait(h, "overlay HEADLESS-1 identify"));
+	assert_true(harness_wait(h, "overlay HEADLESS-2 identify"));
+	char *key = harness_state_str(h, "stations/HEADLESS-2/key");
+	assert_non_null(key);
+	assert_true(harness_key(h, "kb", key));
+	free(key);
+	// The mouse on the same hub comes along.
+	assert_state_str(h, "devices/kb/station", "HEADLESS-2");
+	assert_state_str(h, "devices/mouse/station", "HEADLESS-2");
+	assert_true(harness_wait(h, "no-overlay HEADLESS-2 identify"));
 	assert_state_count(h, "devices", 2);
 }
 
@@ -191,7 +200,7 @@ int main(void) {
 			test_failed_autologin_leaves_the_user_field_ready, teardown),
 		cmocka_unit_test_teardown(test_no_config_one_station_per_output,
 			teardown),
-		cmocka_unit_test_teardown(test_no_config_every_device_has_a_station,
+		cmocka_unit_test_teardown(test_no_config_devices_wait_for_pairing,
 			teardown),
 	};
 	return RUN_TESTS(tests);

@@ -190,6 +190,19 @@ static void test_admin_group(void **state) {
 		"bad admin-group");
 }
 
+static void test_allow_vt_switch(void **state) {
+	struct mp_config *config = config_parse_string("t.ini", "[compositor]\n");
+	assert_false(config->allow_vt_switch); // off unless asked for
+	config_destroy(config);
+	config = config_parse_string("t.ini",
+		"[compositor]\nallow-vt-switch = yes\n");
+	assert_int_equal(config->n_errors, 0);
+	assert_true(config->allow_vt_switch);
+	config_destroy(config);
+	expect_one_error("[compositor]\nallow-vt-switch = maybe\n", 2,
+		"bad allow-vt-switch 'maybe'");
+}
+
 static void test_lifecycle_keys(void **state) {
 	struct mp_config *config = config_parse_string("t.ini",
 		"[compositor]\nsecure-key = ctrl+alt+End\nidle-lock = 300\n"
@@ -629,6 +642,7 @@ int main(void) {
 		cmocka_unit_test(test_byte_order_mark),
 		cmocka_unit_test(test_lifecycle_keys),
 		cmocka_unit_test(test_admin_group),
+		cmocka_unit_test(test_allow_vt_switch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vmlib import VM, Failure, check, wait_for  # noqa: E402
@@ -65,11 +66,11 @@ class Lane:
         def probe():
             seen["state"] = state = read()
             try:
-                return state if predicate(state) else None
+                return [state] if predicate(state) else None
             except (KeyError, TypeError, IndexError):
                 return None
         try:
-            return wait_for(what, probe, timeout, 0.5)
+            return wait_for(what, probe, timeout, 0.5)[0]
         except Failure as e:
             raise Failure(f"{e}; mpmgr: {json.dumps(seen.get('state'))}")
 
@@ -307,8 +308,9 @@ class Lane:
               "inactive", "mpcomp is still active")
         # systemd-logind watches keyboards for the power key: not ours.
         held = self.console.run(
-            "for p in /proc/[0-9]*; do c=$(cat $p/comm); "
-            "[ $c = systemd-logind ] && continue; ls -l $p/fd 2>/dev/null | "
+            "for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null) || "
+            "continue; [ \"$c\" = systemd-logind ] && continue; "
+            "ls -l $p/fd 2>/dev/null | "
             "grep -E '/dev/(dri|input)/' | sed \"s|^|$c ${p#/proc/}: |\"; "
             "done")[1].strip()
         check(held == "", f"devices still open: {held}")
@@ -473,7 +475,10 @@ def main():
                 results[letter] = True
                 print(f"PASS  ({letter}) {doc} "
                       f"[{time.monotonic() - t:.1f} s]", flush=True)
-            except Failure as e:
+            except Exception as e:  # noqa: B902 (a bug here fails it too)
+                if not isinstance(e, Failure):
+                    e = f"{type(e).__name__}: {e}\n" + "".join(
+                        traceback.format_tb(e.__traceback__)[-3:])
                 results[letter] = False
                 print(f"FAIL  ({letter}) {doc} "
                       f"[{time.monotonic() - t:.1f} s]\n      {e}",

@@ -402,7 +402,7 @@ class VM:
                           f"{log[-1500:]}")
 
     def wait_ready(self, timeout):
-        m = self.console.expect(rb"MPVM-READY ([0-9.]+)", timeout)
+        m = self.console.expect(rb"MPVM-READY ([0-9.]+)\r?\n", timeout)
         return float(m.group(1))
 
     def stop(self):
