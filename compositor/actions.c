@@ -1291,12 +1291,18 @@ bool action_join(struct mp_station *station, bool park_it,
 				station->key)) {
 			return action_error(err, MP_ERROR_FAILED, "out of memory");
 		}
+		// One made by a split is forgotten; one of mpcomp.ini's is kept
+		// out from now on.
 		struct mp_learned_station *ls =
-			learned_station(server->learned, other->key, true);
-		if (ls == NULL) {
+			learned_station(server->learned, other->key, false);
+		if (ls != NULL && ls->from != NULL) {
+			learned_remove_station(server->learned, other->key);
+		} else if ((ls = learned_station(server->learned, other->key,
+				true)) != NULL) {
+			ls->removed = true;
+		} else {
 			return action_error(err, MP_ERROR_FAILED, "out of memory");
 		}
-		ls->removed = true;
 		wlr_log(WLR_INFO, "station %s: joined with station %s, which goes",
 			station->name, other->name);
 		input_unassign_station(server, other);

@@ -6,6 +6,7 @@
 #include "input.h"
 #include "layout.h"
 #include "output.h"
+#include "output-id.h"
 #include "server.h"
 #include "station.h"
 
@@ -29,9 +30,14 @@ void layout_arrange(struct mp_server *server) {
 	int x = 0;
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
-		wl_list_for_each(output, &server->outputs, link) {
-			if (station_wants_output(station, output->wlr_output)) {
-				place_output(output, &x);
+		// In the order its layout names them: its first output leftmost.
+		for (size_t i = 0; i < station->layout.n_outputs; i++) {
+			wl_list_for_each(output, &server->outputs, link) {
+				struct wlr_output *o = output->wlr_output;
+				if (output_matches(station->layout.outputs[i], o->name,
+						o->make, o->model, o->serial)) {
+					place_output(output, &x);
+				}
 			}
 		}
 	}

@@ -192,6 +192,18 @@ struct mp_learned_station *learned_station(struct mp_learned *learned,
 	return ls;
 }
 
+void learned_remove_station(struct mp_learned *learned, const char *key) {
+	for (size_t i = 0; i < learned->n_stations; i++) {
+		if (strcmp(learned->stations[i].key, key) == 0) {
+			station_finish(&learned->stations[i]);
+			memmove(&learned->stations[i], &learned->stations[i + 1],
+				(learned->n_stations - i - 1) * sizeof(*learned->stations));
+			learned->n_stations--;
+			return;
+		}
+	}
+}
+
 bool learned_station_set_outputs(struct mp_learned_station *ls,
 		char *const *outputs, size_t n, enum mp_split split) {
 	char **copy = calloc(n > 0 ? n : 1, sizeof(*copy));

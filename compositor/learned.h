@@ -70,6 +70,8 @@ bool learned_move_pairings(struct mp_learned *learned, const char *from,
 /* The entry for key, made (empty) when create is set; NULL if none. */
 struct mp_learned_station *learned_station(struct mp_learned *learned,
 	const char *key, bool create);
+/* Forgets the entry for key, if any. */
+void learned_remove_station(struct mp_learned *learned, const char *key);
 /* Sets its outputs (copied) and split. */
 bool learned_station_set_outputs(struct mp_learned_station *ls,
 	char *const *outputs, size_t n, enum mp_split split);

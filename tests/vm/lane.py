@@ -301,17 +301,25 @@ class Lane:
             check(line in out, f"`{line}` is not in journalctl -u mpcomp")
 
     def scenario_i(self):
-        """systemctl stop releases the DRM device and the input devices;
-        start again reaches both greeters"""
+        """systemctl stop, with bob signed in, ends his session and
+        releases the DRM device and the input devices; start again
+        reaches both greeters"""
+        self.ensure_attached("bob", "two", 2)
         self.console.ok("systemctl stop mpcomp", 60)
-        check(self.console.run("systemctl is-active mpcomp")[1].strip() ==
-              "inactive", "mpcomp is still active")
+        state = self.console.ok("systemctl show mpcomp -p ActiveState "
+                                "-p Result -p ExecMainStatus")
+        check(state.split() == ["ActiveState=inactive", "Result=success",
+                                "ExecMainStatus=0"],
+              f"mpcomp after stop: {state.split()}")
+        # Its processes are over at once; user@UID lingers 10 s.
+        rc, out = self.console.run("pgrep -u bob -a -x foot")
+        check(rc == 1, f"bob's session outlived mpcomp: {out}")
         # systemd-logind watches keyboards for the power key: not ours.
         held = self.console.run(
-            "for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null) || "
-            "continue; [ \"$c\" = systemd-logind ] && continue; "
-            "ls -l $p/fd 2>/dev/null | "
-            "grep -E '/dev/(dri|input)/' | sed \"s|^|$c ${p#/proc/}: |\"; "
+            "for f in $(find /proc/[0-9]*/fd \\( -lname '/dev/dri/*' -o "
+            "-lname '/dev/input/*' \\) 2>/dev/null); do p=${f#/proc/}; "
+            "p=${p%%/*}; c=$(cat /proc/$p/comm 2>/dev/null) || continue; "
+            "[ \"$c\" = systemd-logind ] || echo \"$c $p: $(readlink $f)\"; "
             "done")[1].strip()
         check(held == "", f"devices still open: {held}")
         check(self.console.run("test -e /run/mpcomp")[0] != 0,
