@@ -182,26 +182,30 @@ class QMP:
                 time.sleep(0.1)
         self.file = self.sock.makefile("rwb")
         self.lock = threading.Lock()
+        self.counter = 0
         self._read()  # the greeting
         self.command("qmp_capabilities")
 
-    def _read(self):
+    def _read(self, want_id=None):
+        """The next reply (the greeting first), skipping events and the
+        replies of commands whose wait was interrupted."""
         while True:
             line = self.file.readline()
             if not line:
                 raise Failure("QEMU closed its QMP socket")
             msg = json.loads(line)
-            if "event" not in msg:
+            if "event" not in msg and msg.get("id") == want_id:
                 return msg
 
     def command(self, name, **args):
         with self.lock:
-            msg = {"execute": name}
+            self.counter += 1
+            msg = {"execute": name, "id": self.counter}
             if args:
                 msg["arguments"] = args
             self.file.write(json.dumps(msg).encode() + b"\n")
             self.file.flush()
-            reply = self._read()
+            reply = self._read(self.counter)
         if "error" in reply:
             raise Failure(f"QMP {name} {args}: {reply['error']}")
         return reply.get("return")
@@ -463,8 +467,9 @@ class VM:
         time.sleep(0.04)
 
     def find_mice(self):
-        """The 'info mice' index of mouse1 and mouse2: the USB mice in the
-        order they were created (the list shows the newest first)."""
+        """The 'info mice' index of mouse1 and mouse2: QEMU numbers input
+        handlers in the order they were created (kbd1 1, mouse1 2, kbd2
+        3, mouse2 4)."""
         out = self.qmp.hmp("info mice")
         found = [int(m.group(1)) for m in
                  re.finditer(r"Mouse #(\d+): QEMU (?:USB|HID) Mouse", out)]
