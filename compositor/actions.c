@@ -37,6 +37,10 @@ bool action_error(struct mp_error *err, enum mp_error_code code,
 	return false;
 }
 
+static bool save_learned(struct mp_server *server, struct mp_error *err);
+static void handle_pair_key(struct mp_input *input,
+	struct mp_station *station);
+
 /* Most refusals are about the state of what the action is for. */
 #define fail(err, ...) action_error(err, MP_ERROR_WRONG_STATE, __VA_ARGS__)
 #define fail_invalid(err, ...) action_error(err, MP_ERROR_INVALID, __VA_ARGS__)
@@ -594,6 +598,7 @@ static const struct mp_session_handler session_handler = {
 };
 
 void actions_init(struct mp_server *server) {
+	server->pair_key = handle_pair_key;
 	server->station_handler = &station_handler;
 	server->session_handler = &session_handler;
 }
@@ -1024,7 +1029,7 @@ bool action_rename(struct mp_station *station, const char *name,
 	}
 	free(ls->name);
 	ls->name = copy;
-	return input_save_learned(station->server, err);
+	return save_learned(station->server, err);
 }
 
 void actions_stop(struct mp_server *server) {
@@ -1049,6 +1054,58 @@ void actions_kill_all(struct mp_server *server) {
 }
 
 /* ---- pairing and layout ---- */
+
+static bool save_learned(struct mp_server *server, struct mp_error *err) {
+	char *why = NULL;
+	if (!learned_save(server->learned, &why)) {
+		wlr_log(WLR_ERROR, "cannot save what was learned: %s", why);
+		action_error(err, MP_ERROR_FAILED, "cannot save %s: %s",
+			server->learned->path, why ? why : "out of memory");
+		free(why);
+		return false;
+	}
+	wlr_log(WLR_INFO, "saved %s", server->learned->path);
+	return true;
+}
+
+
+static bool pair_group(struct mp_input *input, struct mp_station *station,
+		struct mp_error *err) {
+	struct mp_server *server = input->server;
+	if (input->group == NULL) {
+		return action_error(err, MP_ERROR_FAILED, "device %s has no "
+			"identity that could be saved", input->name);
+	}
+	const char *old = learned_pairing(server->learned, input->group);
+	char *saved_old = old ? strdup(old) : NULL;
+	if (!learned_set_pairing(server->learned, input->group,
+			station ? station->key : NULL)) {
+		free(saved_old);
+		return action_error(err, MP_ERROR_FAILED, "out of memory");
+	}
+	if (!save_learned(server, err)) {
+		learned_set_pairing(server->learned, input->group, saved_old);
+		free(saved_old);
+		return false;
+	}
+	free(saved_old);
+	input_rematch_all(server);
+	return true;
+}
+
+/* A key shown for pairing was pressed on a keyboard that may take it. */
+static void handle_pair_key(struct mp_input *input,
+		struct mp_station *station) {
+	struct mp_error err;
+	if (!pair_group(input, station, &err)) {
+		wlr_log(WLR_ERROR, "input %s: pairing with station %s failed: %s",
+			input->name, station->name, err.text);
+		input_set_pairing_note(input->server, err.text);
+		return;
+	}
+	input_set_pairing_note(input->server, NULL);
+	actions_station_paired(station);
+}
 
 static void pairing_changed(struct mp_server *server) {
 	update_all_notices(server);
@@ -1097,7 +1154,7 @@ bool action_clear_pairings(struct mp_server *server, struct mp_error *err) {
 		}
 	}
 	wlr_log(WLR_INFO, "%zu learned pairing(s) forgotten", n);
-	if (!input_save_learned(server, err)) {
+	if (!save_learned(server, err)) {
 		return false;
 	}
 	input_rematch_all(server);
@@ -1147,7 +1204,7 @@ static bool learn_layout(struct mp_station *station, struct mp_error *err) {
 
 /* Writes what was learned and applies the new layout. */
 static bool layout_changed(struct mp_server *server, struct mp_error *err) {
-	bool saved = input_save_learned(server, err);
+	bool saved = save_learned(server, err);
 	layout_arrange(server);
 	input_rematch_all(server);
 	pairing_changed(server);
@@ -1404,7 +1461,7 @@ bool action_assign_device(struct mp_server *server, const char *name,
 	}
 	wlr_log(WLR_INFO, "input %s: assigned to %s", name,
 		station ? station->name : "no station");
-	if (!input_pair(input, station, err)) {
+	if (!pair_group(input, station, err)) {
 		return false;
 	}
 	pairing_changed(server);

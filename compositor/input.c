@@ -12,7 +12,6 @@
 #include "server.h"
 #include "station.h"
 #include "describe.h"
-#include "actions.h"
 #include "learned.h"
 #include <xkbcommon/xkbcommon.h>
 
@@ -294,52 +293,7 @@ static bool pairing_key(struct mp_input *input, uint32_t keycode,
 	wlr_log(WLR_INFO, "input %s: pairing: %s pressed, hub group %s goes to "
 		"station %s", input->name, key, input->group ? input->group :
 		"(none)", target->name);
-	struct mp_error err;
-	if (!input_pair(input, target, &err)) {
-		wlr_log(WLR_ERROR, "input %s: pairing with station %s failed: %s",
-			input->name, target->name, err.text);
-		input_set_pairing_note(server, err.text);
-		return true;
-	}
-	input_set_pairing_note(server, NULL);
-	actions_station_paired(target);
-	return true;
-}
-
-bool input_pair(struct mp_input *input, struct mp_station *station,
-		struct mp_error *err) {
-	struct mp_server *server = input->server;
-	if (input->group == NULL) {
-		return action_error(err, MP_ERROR_FAILED, "device %s has no "
-			"identity that could be saved", input->name);
-	}
-	const char *old = learned_pairing(server->learned, input->group);
-	char *saved_old = old ? strdup(old) : NULL;
-	if (!learned_set_pairing(server->learned, input->group,
-			station ? station->key : NULL)) {
-		free(saved_old);
-		return action_error(err, MP_ERROR_FAILED, "out of memory");
-	}
-	if (!input_save_learned(server, err)) {
-		learned_set_pairing(server->learned, input->group, saved_old);
-		free(saved_old);
-		return false;
-	}
-	free(saved_old);
-	input_rematch_all(server);
-	return true;
-}
-
-bool input_save_learned(struct mp_server *server, struct mp_error *err) {
-	char *why = NULL;
-	if (!learned_save(server->learned, &why)) {
-		wlr_log(WLR_ERROR, "cannot save what was learned: %s", why);
-		action_error(err, MP_ERROR_FAILED, "cannot save %s: %s",
-			server->learned->path, why ? why : "out of memory");
-		free(why);
-		return false;
-	}
-	wlr_log(WLR_INFO, "saved %s", server->learned->path);
+	server->pair_key(input, target);
 	return true;
 }
 

@@ -52,12 +52,6 @@ void input_rematch_all(struct mp_server *server);
 /* Every device of station is unassigned (before it is destroyed). */
 void input_unassign_station(struct mp_server *server,
 	struct mp_station *station);
-/* Pairs the device's hub group with station (NULL: forgets its pairing),
- * saves stations.ini, and every device goes where it belongs now. */
-bool input_pair(struct mp_input *input, struct mp_station *station,
-	struct mp_error *err);
-/* Writes stations.ini; logs and fails with a reason if it cannot. */
-bool input_save_learned(struct mp_server *server, struct mp_error *err);
 /* A line every station showing its key shows for a while (a key pressed
  * that is taken); NULL: none. */
 void input_set_pairing_note(struct mp_server *server, const char *text);

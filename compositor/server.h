@@ -22,6 +22,8 @@ struct mp_text;
 struct mp_test;
 struct mp_manager;
 struct mp_learned;
+struct mp_input;
+struct mp_station;
 struct mp_output_edid;
 struct mp_station_handler;
 struct mp_session_handler;
@@ -74,6 +76,9 @@ struct mp_server {
 		struct wl_event_source *timer;
 	} pairing_note;
 	struct mp_learned *learned; // stations.ini in state_dir
+	// The actions layer's answer to a pairing key pressed (input.c finds
+	// the keyboard and the station; the pairing itself is an action).
+	void (*pair_key)(struct mp_input *input, struct mp_station *station);
 	char *state_dir;
 	uint32_t next_station_serial;
 	char *runtime_dir;    // ours, 0711, removed on exit
