@@ -21,20 +21,4 @@
 bool device_identity_from_wlr(struct wlr_input_device *device,
 	struct mp_identity *out, char **warning);
 
-/*
- * Transitional: the old interface of compositor/input.c, kept until it
- * uses device_identity_from_wlr (then it goes).
- */
-
-/* udev identity of a real (libinput) device. Strings are owned by the
- * caller and NULL when unknown. */
-struct mp_device_udev_id {
-	char *id_path;
-	char *id_seat;
-};
-
-void device_id_from_wlr(struct wlr_input_device *device,
-	struct mp_device_udev_id *out);
-void device_id_finish(struct mp_device_udev_id *id);
-
 #endif

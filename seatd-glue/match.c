@@ -1,6 +1,5 @@
 #include <stdlib.h>
 #include <string.h>
-#include "config.h" // transitional: for match_device only
 #include "match.h"
 
 static bool station_known(const struct mp_match_station *stations,
@@ -93,68 +92,4 @@ const char *match_rule_name(enum mp_match_rule rule) {
 		break;
 	}
 	return "none";
-}
-
-/*
- * Transitional: match_device over match_identity, for compositor/input.c
- * until it moves to the new interface. The only user of config.h here.
- */
-
-static const char *old_identity_get(void *data, const char *key) {
-	const struct mp_device_identity *old = data;
-	if (strcmp(key, "NAME") == 0) {
-		return old->name;
-	} else if (strcmp(key, "ID_PATH") == 0) {
-		return old->id_path;
-	} else if (strcmp(key, "ID_SEAT") == 0) {
-		return old->id_seat;
-	}
-	return NULL;
-}
-
-int match_device(const struct mp_config *config,
-		const struct mp_device_identity *old, enum mp_match_rule *rule) {
-	*rule = MP_MATCH_NONE;
-	if (config->n_stations == 0) {
-		return -1;
-	}
-	struct mp_device_identity copy = *old;
-	struct mp_identity id;
-	struct mp_match_station *stations =
-		calloc(config->n_stations, sizeof(*stations));
-	if (stations == NULL || !identity_build(&id, old_identity_get,
-			&copy, NULL)) {
-		free(stations);
-		return -1;
-	}
-	bool any_devices = false;
-	for (size_t i = 0; i < config->n_stations; i++) {
-		const struct mp_station_config *sc = &config->stations[i];
-		stations[i] = (struct mp_match_station){
-			.name = sc->name,
-			.devices = (const char *const *)sc->devices,
-			.n_devices = sc->n_devices,
-		};
-		any_devices = any_devices || sc->n_devices > 0;
-	}
-	int index = match_identity(stations, config->n_stations, NULL, 0, &id,
-		rule);
-	// The old rules where the new ones differ: ID_SEAT naming a station
-	// as it is, and the first of several stations by default.
-	if (index < 0 && id.id_seat != NULL) {
-		for (size_t i = 0; i < config->n_stations; i++) {
-			if (strcmp(config->stations[i].name, id.id_seat) == 0) {
-				index = (int)i;
-				*rule = MP_MATCH_ID_SEAT;
-				break;
-			}
-		}
-	}
-	if (index < 0 && !any_devices) {
-		index = 0;
-		*rule = MP_MATCH_DEFAULT;
-	}
-	identity_finish(&id);
-	free(stations);
-	return index;
 }

@@ -49,21 +49,4 @@ int match_identity(const struct mp_match_station *stations, size_t n_stations,
 /* "config", "pairing", "ID_SEAT", "default" or "none". */
 const char *match_rule_name(enum mp_match_rule rule);
 
-/*
- * Transitional: the old interface of compositor/input.c, kept until it
- * uses match_identity (then it goes). Behaves as before: ID_SEAT equal to
- * a station's name also matches, and with no `devices =` anywhere the
- * first of any number of stations takes every device. No pairings.
- */
-struct mp_config;
-
-struct mp_device_identity {
-	const char *name;
-	const char *id_path; // udev ID_PATH, e.g. pci-0000:00:14.0-usb-0:1.2:1.0
-	const char *id_seat; // udev ID_SEAT
-};
-
-int match_device(const struct mp_config *config,
-	const struct mp_device_identity *id, enum mp_match_rule *rule);
-
 #endif
