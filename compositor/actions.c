@@ -1068,23 +1068,22 @@ static bool save_learned(struct mp_server *server, struct mp_error *err) {
 	return true;
 }
 
-
+/* Pairs the device's hub group with station (NULL: forgets its pairing)
+ * and saves it; on failure the old pairing stays. Every device then goes
+ * where it belongs. */
 static bool pair_group(struct mp_input *input, struct mp_station *station,
 		struct mp_error *err) {
 	struct mp_server *server = input->server;
-	if (input->group == NULL) {
-		return action_error(err, MP_ERROR_FAILED, "device %s has no "
-			"identity that could be saved", input->name);
-	}
-	const char *old = learned_pairing(server->learned, input->group);
+	const char *group = input->identity.group;
+	const char *old = learned_pairing(server->learned, group);
 	char *saved_old = old ? strdup(old) : NULL;
-	if (!learned_set_pairing(server->learned, input->group,
+	if (!learned_set_pairing(server->learned, group,
 			station ? station->key : NULL)) {
 		free(saved_old);
 		return action_error(err, MP_ERROR_FAILED, "out of memory");
 	}
 	if (!save_learned(server, err)) {
-		learned_set_pairing(server->learned, input->group, saved_old);
+		learned_set_pairing(server->learned, group, saved_old);
 		free(saved_old);
 		return false;
 	}
@@ -1340,7 +1339,7 @@ bool action_join(struct mp_station *station, bool park_it,
 		struct mp_input *input;
 		wl_list_for_each(input, &server->inputs, link) {
 			if (input->station == other && !learned_set_pairing(
-					server->learned, input->group, station->key)) {
+					server->learned, input->identity.group, station->key)) {
 				return action_error(err, MP_ERROR_FAILED, "out of memory");
 			}
 		}

@@ -121,65 +121,83 @@ static void assign(struct mp_input *input, struct mp_station *station,
 	input->station = station;
 	if (station != NULL) {
 		wlr_log(WLR_INFO, "input %s (%s): station %s, by rule %s",
-			input->name, input->group ? input->group : "no hub group",
+			input->name, input->identity.group,
 			station->name, rule);
 		station_add_device(station, input->device, input->name);
 	} else {
 		wlr_log(WLR_INFO, "input %s (%s): unassigned", input->name,
-			input->group ? input->group : "no hub group");
+			input->identity.group);
 	}
 	server_changed(input->server);
 }
 
-/* Where the matching rules (seatd-glue/match.h) put it, over the
- * stations there are now and the learned pairings. */
-static struct mp_station *match_station(struct mp_input *input,
-		const char **rule_name) {
-	struct mp_server *server = input->server;
-	*rule_name = match_rule_name(MP_MATCH_NONE);
+/* The stations there are now and the learned pairings, as the matching
+ * rules (seatd-glue/match.h) take them: made once for every device
+ * matched against them. */
+struct match_view {
+	struct mp_match_station *stations;
+	struct mp_station **by_index;
+	size_t n_stations;
+	struct mp_match_pairing *pairings;
+	size_t n_pairings;
+};
+
+static void view_finish(struct match_view *v) {
+	free(v->stations);
+	free(v->by_index);
+	free(v->pairings);
+}
+
+static bool view_init(struct match_view *v, struct mp_server *server) {
 	size_t n = (size_t)wl_list_length(&server->stations);
-	if (n == 0) {
-		return NULL;
-	}
-	struct mp_match_station *stations = calloc(n, sizeof(*stations));
-	struct mp_station **by_index = calloc(n, sizeof(*by_index));
 	size_t n_pairings = server->learned ? server->learned->n_pairings : 0;
-	struct mp_match_pairing *pairings =
-		calloc(n_pairings > 0 ? n_pairings : 1, sizeof(*pairings));
-	struct mp_station *found = NULL;
-	if (stations == NULL || by_index == NULL || pairings == NULL) {
-		goto out;
+	*v = (struct match_view){
+		.stations = calloc(n > 0 ? n : 1, sizeof(*v->stations)),
+		.by_index = calloc(n > 0 ? n : 1, sizeof(*v->by_index)),
+		.n_stations = n,
+		.pairings = calloc(n_pairings > 0 ? n_pairings : 1,
+			sizeof(*v->pairings)),
+		.n_pairings = n_pairings,
+	};
+	if (v->stations == NULL || v->by_index == NULL || v->pairings == NULL) {
+		view_finish(v);
+		return false;
 	}
 	size_t i = 0;
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
-		by_index[i] = station;
-		stations[i].name = station->key;
+		v->by_index[i] = station;
+		v->stations[i].name = station->key;
 		// A station's devices = lines are its own: not a split's.
 		const struct mp_station_config *sc = station->config;
 		if (sc != NULL && strcmp(sc->name, station->key) == 0) {
-			stations[i].devices = (const char *const *)sc->devices;
-			stations[i].n_devices = sc->n_devices;
+			v->stations[i].devices = (const char *const *)sc->devices;
+			v->stations[i].n_devices = sc->n_devices;
 		}
 		i++;
 	}
 	for (size_t p = 0; p < n_pairings; p++) {
-		pairings[p].group = server->learned->pairings[p].group;
-		pairings[p].station = server->learned->pairings[p].station;
+		v->pairings[p].group = server->learned->pairings[p].group;
+		v->pairings[p].station = server->learned->pairings[p].station;
 	}
-	struct mp_identity id = input->identity;
-	id.group = input->group;
-	enum mp_match_rule rule;
-	int index = match_identity(stations, n, pairings, n_pairings, &id, &rule);
-	if (index >= 0) {
-		found = by_index[index];
-		*rule_name = match_rule_name(rule);
-	}
-out:
-	free(stations);
-	free(by_index);
-	free(pairings);
-	return found;
+	return true;
+}
+
+/* Where the matching rules put the device, and by which rule. */
+static struct mp_station *match_station(struct mp_input *input,
+		const struct match_view *v, const char **rule_name) {
+	enum mp_match_rule rule = MP_MATCH_NONE;
+	int index = v->n_stations == 0 ? -1 : match_identity(v->stations,
+		v->n_stations, v->pairings, v->n_pairings, &input->identity, &rule);
+	*rule_name = match_rule_name(index >= 0 ? rule : MP_MATCH_NONE);
+	return index >= 0 ? v->by_index[index] : NULL;
+}
+
+/* Where the rules put it now (unassigned if memory runs out). */
+static void rematch(struct mp_input *input, const struct match_view *v) {
+	const char *rule = match_rule_name(MP_MATCH_NONE);
+	struct mp_station *station = v ? match_station(input, v, &rule) : NULL;
+	assign(input, station, rule);
 }
 
 void input_unassign_station(struct mp_server *server,
@@ -193,11 +211,17 @@ void input_unassign_station(struct mp_server *server,
 }
 
 void input_rematch_all(struct mp_server *server) {
+	struct match_view v;
+	bool ok = view_init(&v, server);
+	if (!ok) {
+		wlr_log(WLR_ERROR, "cannot match devices (out of memory)");
+	}
 	struct mp_input *input;
 	wl_list_for_each(input, &server->inputs, link) {
-		const char *rule;
-		struct mp_station *station = match_station(input, &rule);
-		assign(input, station, rule);
+		rematch(input, ok ? &v : NULL);
+	}
+	if (ok) {
+		view_finish(&v);
 	}
 }
 
@@ -291,8 +315,7 @@ static bool pairing_key(struct mp_input *input, uint32_t keycode,
 		return true;
 	}
 	wlr_log(WLR_INFO, "input %s: pairing: %s pressed, hub group %s goes to "
-		"station %s", input->name, key, input->group ? input->group :
-		"(none)", target->name);
+		"station %s", input->name, key, input->identity.group, target->name);
 	server->pair_key(input, target);
 	return true;
 }
@@ -333,23 +356,18 @@ struct mp_input *input_create(struct mp_server *server,
 		device->name ? device->name : "unnamed";
 	input->name = unique_name(server, base);
 	// Without a hub group, a device can still be paired by its name.
-	if (input->identity.group != NULL) {
-		input->group = strdup(input->identity.group);
-	} else if (input->name != NULL &&
-			asprintf(&input->group, "name:%s", input->name) < 0) {
-		input->group = NULL;
+	if (input->identity.group == NULL && input->name != NULL &&
+			asprintf(&input->identity.group, "name:%s", input->name) < 0) {
+		input->identity.group = NULL;
 	}
 	input->is_test = is_test;
 	input->rule = match_rule_name(MP_MATCH_NONE);
-	if (input->name == NULL || input->group == NULL) {
+	if (input->name == NULL || input->identity.group == NULL) {
 		identity_finish(&input->identity);
 		free(input->name);
-		free(input->group);
 		free(input);
 		return NULL;
 	}
-	input->id_path = input->identity.id_path;
-	input->id_seat = input->identity.id_seat;
 	device->data = input;
 	wl_list_insert(server->inputs.prev, &input->link);
 
@@ -391,15 +409,18 @@ struct mp_input *input_create(struct mp_server *server,
 	wlr_log(WLR_INFO, "input %s: %s, ID_PATH %s, hub group %s%s%s",
 		input->name, identity_kind_name(input->identity.kind),
 		input->identity.id_path ? input->identity.id_path : "(none)",
-		input->group, input->identity.id_seat ? ", ID_SEAT " : "",
+		input->identity.group, input->identity.id_seat ? ", ID_SEAT " : "",
 		input->identity.id_seat ? input->identity.id_seat : "");
-	const char *rule;
-	struct mp_station *station = match_station(input, &rule);
-	if (station == NULL) {
+	struct match_view v;
+	bool ok = view_init(&v, server);
+	rematch(input, ok ? &v : NULL);
+	if (ok) {
+		view_finish(&v);
+	}
+	if (input->station == NULL) {
 		wlr_log(WLR_INFO, "input %s: no station claims it, unassigned",
 			input->name);
 	}
-	assign(input, station, rule);
 	server_changed(server);
 	return input;
 }
@@ -421,7 +442,6 @@ void input_destroy(struct mp_input *input) {
 	wl_list_remove(&input->link);
 	input->device->data = NULL;
 	free(input->name);
-	free(input->group);
 	identity_finish(&input->identity);
 	free(input);
 	server_changed(server);
@@ -451,13 +471,15 @@ struct json_object *input_describe(struct mp_input *input) {
 		input_is_keyboard(input) ? "keyboard" : "pointer"));
 	json_object_object_add(d, "kind", json_object_new_string(
 		identity_kind_name(input->identity.kind)));
-	json_object_object_add(d, "id_path", describe_string(input->id_path));
-	json_object_object_add(d, "id_seat", describe_string(input->id_seat));
+	json_object_object_add(d, "id_path", describe_string(input->identity.id_path));
+	json_object_object_add(d, "id_seat",
+		describe_string(input->identity.id_seat));
 	json_object_object_add(d, "vendor",
 		describe_string(input->identity.vendor));
 	json_object_object_add(d, "product",
 		describe_string(input->identity.product));
-	json_object_object_add(d, "group", describe_string(input->group));
+	json_object_object_add(d, "group",
+		json_object_new_string(input->identity.group));
 	struct json_object *hubs = json_object_new_array();
 	for (size_t i = 0; i < input->identity.n_hubs; i++) {
 		json_object_array_add(hubs,

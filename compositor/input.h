@@ -15,15 +15,13 @@ struct mp_input {
 	struct wlr_input_device *device;
 	struct wl_list link; // mp_server.inputs
 	char *name;          // unique among inputs
-	struct mp_identity identity; // from udev (or mp-test), owned
-	const char *id_path; // identity's, may be NULL
-	const char *id_seat; // identity's, may be NULL
+	// From udev (or mp-test), owned. Its group is never NULL: a device
+	// with no hub group of its own (identity.h) is "name:NAME", so that it
+	// can still be paired.
+	struct mp_identity identity;
 	struct mp_station *station; // may be NULL: unassigned
-	// Its hub group (identity.h: the nearest USB hub's sysfs path, else
-	// its own USB device's, else "path:ID_PATH"; NULL: none), and the rule
-	// that put it at its station ("config", "pairing", "ID_SEAT",
-	// "default", "assigned" or "none"; a static string).
-	char *group;
+	// The rule that put it at its station ("config", "pairing",
+	// "ID_SEAT", "default" or "none"; a static string).
 	const char *rule;
 	bool is_test;        // made through mp_test_v1
 

@@ -279,8 +279,8 @@ static void describe_device(struct mp_input *input, struct wl_resource *res,
 	const char *fields[] = {
 		input->name,
 		device_kind(input),
-		or_empty(input->id_path),
-		or_empty(input->group),
+		or_empty(input->identity.id_path),
+		or_empty(input->identity.group),
 		input->station ? input->station->name : "",
 		or_empty(input->rule),
 	};
