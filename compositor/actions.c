@@ -11,7 +11,6 @@
 #include "layout.h"
 #include "learned.h"
 #include "output.h"
-#include "output-id.h"
 #include "overlay/overlay.h"
 #include "overlay/notice.h"
 #include "server.h"
@@ -1374,14 +1373,7 @@ bool action_join(struct mp_station *station, bool park_it,
 
 bool action_assign_output(struct mp_server *server, const char *name,
 		struct mp_station *station, bool park_it, struct mp_error *err) {
-	struct mp_output *output, *found = NULL;
-	wl_list_for_each(output, &server->outputs, link) {
-		struct wlr_output *o = output->wlr_output;
-		if (output_matches(name, o->name, o->make, o->model, o->serial)) {
-			found = output;
-			break;
-		}
-	}
+	struct mp_output *found = output_find(server, name);
 	if (found == NULL) {
 		return action_error(err, MP_ERROR_NOT_FOUND, "no output %s is "
 			"connected", name);
@@ -1395,8 +1387,7 @@ bool action_assign_output(struct mp_server *server, const char *name,
 	affected[k++] = station;
 	struct mp_station *other;
 	wl_list_for_each(other, &server->stations, link) {
-		if (other != station && station_wants_output(other,
-				found->wlr_output)) {
+		if (other != station && station_wants_output(other, found)) {
 			affected[k++] = other;
 		}
 	}
@@ -1411,9 +1402,7 @@ bool action_assign_output(struct mp_server *server, const char *name,
 			break;
 		}
 		for (size_t o = 0; o < st->layout.n_outputs; o++) {
-			struct wlr_output *w = found->wlr_output;
-			if (!output_matches(st->layout.outputs[o], w->name, w->make,
-					w->model, w->serial)) {
+			if (!output_is(found, st->layout.outputs[o])) {
 				keep[n_keep++] = st->layout.outputs[o];
 			}
 		}

@@ -6,7 +6,6 @@
 #include "input.h"
 #include "layout.h"
 #include "output.h"
-#include "output-id.h"
 #include "server.h"
 #include "station.h"
 
@@ -33,9 +32,7 @@ void layout_arrange(struct mp_server *server) {
 		// In the order its layout names them: its first output leftmost.
 		for (size_t i = 0; i < station->layout.n_outputs; i++) {
 			wl_list_for_each(output, &server->outputs, link) {
-				struct wlr_output *o = output->wlr_output;
-				if (output_matches(station->layout.outputs[i], o->name,
-						o->make, o->model, o->serial)) {
+				if (output_is(output, station->layout.outputs[i])) {
 					place_output(output, &x);
 				}
 			}
@@ -54,7 +51,7 @@ void layout_arrange(struct mp_server *server) {
 }
 
 static bool station_wanting(struct mp_server *server,
-		struct wlr_output *output) {
+		struct mp_output *output) {
 	struct mp_station *station;
 	wl_list_for_each(station, &server->stations, link) {
 		if (station_wants_output(station, output)) {
@@ -81,11 +78,12 @@ static void handle_new_output(struct wl_listener *listener, void *data) {
 			edid->serial);
 		server->pending_output_edid = NULL;
 	}
-	if (output_create(server, wlr_output) == NULL) {
+	struct mp_output *output = output_create(server, wlr_output);
+	if (output == NULL) {
 		return;
 	}
-	if (server->config->n_stations == 0 && !station_wanting(server,
-			wlr_output) && station_by_name(server, wlr_output->name) == NULL) {
+	if (server->config->n_stations == 0 && !station_wanting(server, output) &&
+			station_by_name(server, wlr_output->name) == NULL) {
 		// No configuration: every output is a station of its own (unless
 		// a layout change gave it to one).
 		struct mp_station *station =

@@ -13,6 +13,7 @@
 #include <wlr/types/wlr_buffer.h>
 #include "describe.h"
 #include "output.h"
+#include "output-id.h"
 #include "server.h"
 
 void output_get_box(struct mp_output *output, struct wlr_box *box) {
@@ -446,6 +447,21 @@ struct mp_output *output_by_name(struct mp_server *server, const char *name) {
 	struct mp_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
 		if (strcmp(output->wlr_output->name, name) == 0) {
+			return output;
+		}
+	}
+	return NULL;
+}
+
+bool output_is(struct mp_output *output, const char *entry) {
+	struct wlr_output *o = output->wlr_output;
+	return output_matches(entry, o->name, o->make, o->model, o->serial);
+}
+
+struct mp_output *output_find(struct mp_server *server, const char *entry) {
+	struct mp_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		if (output_is(output, entry)) {
 			return output;
 		}
 	}

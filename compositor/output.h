@@ -48,6 +48,11 @@ struct mp_output *output_create(struct mp_server *server,
 /* Called when the wlr_output goes; parts stay with their owners. */
 void output_destroy(struct mp_output *output);
 struct mp_output *output_by_name(struct mp_server *server, const char *name);
+/* Whether an outputs = entry (a connector, or edid:MAKE/MODEL[/SERIAL],
+ * see seatd-glue/output-id.h) names this output. */
+bool output_is(struct mp_output *output, const char *entry);
+/* The first output entry names, or NULL. */
+struct mp_output *output_find(struct mp_server *server, const char *entry);
 void output_get_box(struct mp_output *output, struct wlr_box *box);
 
 /* box is in layout coordinates, inside the output. NULL on failure. */

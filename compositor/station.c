@@ -9,7 +9,6 @@
 #include <wlr/util/log.h>
 #include "describe.h"
 #include "helper.h"
-#include "output-id.h"
 #include "output.h"
 #include "overlay/greeter.h"
 #include "overlay/menu.h"
@@ -351,10 +350,9 @@ bool station_is_kiosk(struct mp_station *station) {
 }
 
 bool station_wants_output(struct mp_station *station,
-		struct wlr_output *output) {
+		struct mp_output *output) {
 	for (size_t i = 0; i < station->layout.n_outputs; i++) {
-		if (output_matches(station->layout.outputs[i], output->name,
-				output->make, output->model, output->serial)) {
+		if (output_is(output, station->layout.outputs[i])) {
 			return true;
 		}
 	}
@@ -553,9 +551,7 @@ void station_update_outputs(struct mp_station *station) {
 	for (size_t i = 0; i < station->layout.n_outputs; i++) {
 		struct mp_output *output;
 		wl_list_for_each(output, &server->outputs, link) {
-			struct wlr_output *o = output->wlr_output;
-			if (output_matches(station->layout.outputs[i], o->name,
-					o->make, o->model, o->serial) &&
+			if (output_is(output, station->layout.outputs[i]) &&
 					!has_part_on(station, output)) {
 				add_part(station, output, station->layout.split);
 			}

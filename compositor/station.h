@@ -22,6 +22,7 @@ struct mp_menu;
 struct mp_notice;
 struct mp_intent;
 struct mp_output_part;
+struct mp_output;
 struct json_object;
 
 /* The station state machine (this file alone changes it):
@@ -176,7 +177,7 @@ struct mp_station *station_of_session(struct mp_server *server,
 	struct mp_session *session);
 /* Whether its layout names the output (connector or edid: name). */
 bool station_wants_output(struct mp_station *station,
-	struct wlr_output *output);
+	struct mp_output *output);
 /* A new layout (copied); layout_arrange applies it. false when out of
  * memory (the old one stays). */
 bool station_set_layout(struct mp_station *station, char *const *outputs,
