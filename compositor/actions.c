@@ -986,14 +986,22 @@ bool action_maintenance(struct mp_server *server, bool on,
 	return true;
 }
 
-bool action_rename(struct mp_station *station, const char *name,
-		struct mp_error *err) {
+/* A name an admin gives a station (rename, split). */
+static bool check_station_name(const char *name, struct mp_error *err) {
 	size_t len = strlen(name);
 	if (len == 0 || len > MP_ACTION_NAME_MAX ||
 			strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				"0123456789-_.") != len) {
 		return fail_invalid(err, "bad station name '%s' (1 to %d letters, "
 			"digits, '-', '_' or '.')", name, MP_ACTION_NAME_MAX);
+	}
+	return true;
+}
+
+bool action_rename(struct mp_station *station, const char *name,
+		struct mp_error *err) {
+	if (!check_station_name(name, err)) {
+		return false;
 	}
 	struct mp_station *other = station_by_name(station->server, name);
 	if (other == station) {
@@ -1209,13 +1217,6 @@ static bool layout_changed(struct mp_server *server, struct mp_error *err) {
 	return saved;
 }
 
-static bool valid_station_name(const char *name) {
-	size_t len = strlen(name);
-	return len > 0 && len <= MP_ACTION_NAME_MAX && strspn(name,
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		"0123456789-_.") == len;
-}
-
 /* Whether name is free for a new station: no station, and no station
  * stations.ini knows, has it. */
 static bool name_free(struct mp_server *server, const char *name) {
@@ -1258,10 +1259,8 @@ bool action_split(struct mp_station *station, const char *new_name,
 	}
 	char name[MP_ACTION_NAME_MAX + 1];
 	if (new_name != NULL && new_name[0] != '\0') {
-		if (!valid_station_name(new_name)) {
-			return fail_invalid(err, "bad station name '%s' (1 to %d "
-				"letters, digits, '-', '_' or '.')", new_name,
-				MP_ACTION_NAME_MAX);
+		if (!check_station_name(new_name, err)) {
+			return false;
 		}
 		if (!name_free(server, new_name)) {
 			return fail_invalid(err, "a station named %s exists already",

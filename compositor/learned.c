@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "learned.h"
+#include "util.h"
 
 #define FILE_NAME "stations.ini"
 #define STATION_SECTION "station "
@@ -26,18 +27,11 @@ static char *format(const char *fmt, ...) {
 	return s;
 }
 
-static void free_strv(char **v, size_t n) {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i]);
-	}
-	free(v);
-}
-
 static void station_finish(struct mp_learned_station *ls) {
 	free(ls->key);
 	free(ls->name);
 	free(ls->from);
-	free_strv(ls->outputs, ls->n_outputs);
+	util_strv_free(ls->outputs, ls->n_outputs);
 }
 
 static void clear(struct mp_learned *learned) {
@@ -206,17 +200,11 @@ void learned_remove_station(struct mp_learned *learned, const char *key) {
 
 bool learned_station_set_outputs(struct mp_learned_station *ls,
 		char *const *outputs, size_t n, enum mp_split split) {
-	char **copy = calloc(n > 0 ? n : 1, sizeof(*copy));
+	char **copy = util_strv_copy(outputs, n);
 	if (copy == NULL) {
 		return false;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if ((copy[i] = strdup(outputs[i])) == NULL) {
-			free_strv(copy, i);
-			return false;
-		}
-	}
-	free_strv(ls->outputs, ls->n_outputs);
+	util_strv_free(ls->outputs, ls->n_outputs);
 	ls->outputs = copy;
 	ls->n_outputs = n;
 	ls->split = split;
@@ -273,7 +261,7 @@ static bool parse_outputs(struct mp_learned_station *ls, const char *value) {
 	if (ok) {
 		ok = learned_station_set_outputs(ls, items, n, ls->split);
 	}
-	free_strv(items, n);
+	util_strv_free(items, n);
 	return ok;
 }
 

@@ -310,10 +310,7 @@ void station_destroy(struct mp_station *station) {
 	}
 	xkb_keymap_unref(station->keymap);
 	wl_list_remove(&station->link);
-	for (size_t i = 0; i < station->layout.n_outputs; i++) {
-		free(station->layout.outputs[i]);
-	}
-	free(station->layout.outputs);
+	util_strv_free(station->layout.outputs, station->layout.n_outputs);
 	free(station->key);
 	free(station->name);
 	free(station);
@@ -361,23 +358,11 @@ bool station_wants_output(struct mp_station *station,
 
 bool station_set_layout(struct mp_station *station, char *const *outputs,
 		size_t n, enum mp_split split) {
-	char **copy = calloc(n > 0 ? n : 1, sizeof(*copy));
+	char **copy = util_strv_copy(outputs, n);
 	if (copy == NULL) {
 		return false;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if ((copy[i] = strdup(outputs[i])) == NULL) {
-			for (size_t j = 0; j < i; j++) {
-				free(copy[j]);
-			}
-			free(copy);
-			return false;
-		}
-	}
-	for (size_t i = 0; i < station->layout.n_outputs; i++) {
-		free(station->layout.outputs[i]);
-	}
-	free(station->layout.outputs);
+	util_strv_free(station->layout.outputs, station->layout.n_outputs);
 	station->layout.outputs = copy;
 	station->layout.n_outputs = n;
 	station->layout.split = split;

@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -121,4 +122,25 @@ bool util_remove_tree(const char *path) {
 	}
 	bool ok = remove_children(fd, st.st_dev, 0);
 	return rmdir(path) == 0 && ok;
+}
+
+char **util_strv_copy(char *const *v, size_t n) {
+	char **copy = calloc(n > 0 ? n : 1, sizeof(*copy));
+	if (copy == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((copy[i] = strdup(v[i])) == NULL) {
+			util_strv_free(copy, i);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
+void util_strv_free(char **v, size_t n) {
+	for (size_t i = 0; v != NULL && i < n; i++) {
+		free(v[i]);
+	}
+	free(v);
 }

@@ -18,6 +18,12 @@ bool util_utf8_next(const char **s, uint32_t *cp);
  * false (errno set) when something could not be removed. */
 bool util_remove_tree(const char *path);
 
+/* A copy of the n strings of v (n may be 0: an empty array, not NULL),
+ * or NULL when memory runs out. */
+char **util_strv_copy(char *const *v, size_t n);
+/* Frees the n strings of v and v (may be NULL). */
+void util_strv_free(char **v, size_t n);
+
 /* Milliseconds of CLOCK_MONOTONIC: for deadlines and elapsed times. */
 int64_t util_now_ms(void);
 
