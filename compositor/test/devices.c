@@ -17,6 +17,21 @@
 #include "util.h"
 #include <wlr/util/log.h>
 
+/* "keyboard" or "pointer"; else result fails. */
+static bool parse_type(struct wl_resource *result, const char *type,
+		enum wlr_input_device_type *kind) {
+	if (strcmp(type, "keyboard") == 0) {
+		*kind = WLR_INPUT_DEVICE_KEYBOARD;
+	} else if (strcmp(type, "pointer") == 0) {
+		*kind = WLR_INPUT_DEVICE_POINTER;
+	} else {
+		test_result_fail(result, "type must be keyboard or pointer, not "
+			"'%s'", type);
+		return false;
+	}
+	return true;
+}
+
 static void test_device_destroy(struct wlr_input_device *device) {
 	free(device);
 }
@@ -88,13 +103,7 @@ void test_handle_add_backend_device(struct wl_client *client,
 		return;
 	}
 	enum wlr_input_device_type kind;
-	if (strcmp(type, "keyboard") == 0) {
-		kind = WLR_INPUT_DEVICE_KEYBOARD;
-	} else if (strcmp(type, "pointer") == 0) {
-		kind = WLR_INPUT_DEVICE_POINTER;
-	} else {
-		test_result_fail(result, "type must be keyboard or pointer, not "
-			"'%s'", type);
+	if (!parse_type(result, type, &kind)) {
 		return;
 	}
 	if (test->server->headless_backend == NULL) {
@@ -162,13 +171,7 @@ void test_handle_add_device(struct wl_client *client,
 		return;
 	}
 	enum wlr_input_device_type kind;
-	if (strcmp(type, "keyboard") == 0) {
-		kind = WLR_INPUT_DEVICE_KEYBOARD;
-	} else if (strcmp(type, "pointer") == 0) {
-		kind = WLR_INPUT_DEVICE_POINTER;
-	} else {
-		test_result_fail(result, "type must be keyboard or pointer, not "
-			"'%s'", type);
+	if (!parse_type(result, type, &kind)) {
 		return;
 	}
 	struct mp_identity identity = { 0 };
