@@ -788,6 +788,38 @@ bool harness_json_lookup(struct json_object *root, const char *path,
 	return lookup(root, path, value, NULL);
 }
 
+struct json_object *harness_json_lines(const char *text) {
+	struct json_object *list = json_object_new_array();
+	const char *p = text;
+	while (*p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char *line = strndup(p, len);
+		struct json_object *o = json_tokener_parse(line);
+		if (o == NULL) {
+			fprintf(stderr, "not a JSON object: %s\n", line);
+			abort();
+		}
+		json_object_array_add(list, o);
+		free(line);
+		p += len + (end ? 1 : 0);
+	}
+	return list;
+}
+
+struct json_object *harness_json_find(struct json_object *list,
+		const char *key, const char *value) {
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+		struct json_object *v;
+		if (json_object_object_get_ex(o, key, &v) && v != NULL &&
+				strcmp(json_object_get_string(v), value) == 0) {
+			return o;
+		}
+	}
+	return NULL;
+}
+
 struct json_object *harness_json_at(struct json_object *root,
 		const char *path) {
 	struct json_object *value = NULL;

@@ -151,6 +151,12 @@ struct json_object *harness_state_json(struct mp_harness *h);
 bool harness_json_lookup(struct json_object *root, const char *path,
 	struct json_object **value);
 /* What path names, or NULL when it is absent or null. */
+/* The lines of text parsed as JSON objects, one a line (mpmgr --json):
+ * an array; a line that is not JSON fails the test. */
+struct json_object *harness_json_lines(const char *text);
+/* The first object of list whose member key is the string value. */
+struct json_object *harness_json_find(struct json_object *list,
+	const char *key, const char *value);
 struct json_object *harness_json_at(struct json_object *root,
 	const char *path);
 

@@ -72,39 +72,6 @@ static void expect_answered(struct mp_harness *h, const char *const *args) {
 	free(err);
 }
 
-/* The lines of out parsed as JSON objects, one a line. */
-static struct json_object *json_lines(const char *out) {
-	struct json_object *list = json_object_new_array();
-	const char *p = out;
-	while (*p != '\0') {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		char *line = strndup(p, len);
-		struct json_object *o = json_tokener_parse(line);
-		if (o == NULL) {
-			fprintf(stderr, "not a JSON object: %s\n", line);
-		}
-		assert_non_null(o);
-		json_object_array_add(list, o);
-		free(line);
-		p += len + (end ? 1 : 0);
-	}
-	return list;
-}
-
-static struct json_object *find_by(struct json_object *list, const char *key,
-		const char *value) {
-	for (size_t i = 0; i < json_object_array_length(list); i++) {
-		struct json_object *o = json_object_array_get_idx(list, i);
-		struct json_object *v;
-		if (json_object_object_get_ex(o, key, &v) && v != NULL &&
-				strcmp(json_object_get_string(v), value) == 0) {
-			return o;
-		}
-	}
-	return NULL;
-}
-
 /* A field that is a string (NULL: it is null); it must be there. */
 static const char *field_str(struct json_object *o, const char *key) {
 	struct json_object *v;
@@ -134,7 +101,7 @@ static void expect_rule(struct json_object *device, const char *rule) {
 static struct json_object *stations_json(struct mp_harness *h) {
 	char *out = NULL;
 	expect_mpmgr(0, h, &out, "stations", "--json");
-	struct json_object *list = json_lines(out);
+	struct json_object *list = harness_json_lines(out);
 	free(out);
 	return list;
 }
@@ -142,7 +109,7 @@ static struct json_object *stations_json(struct mp_harness *h) {
 /* The hardware counts of station name, as stations --json says them. */
 static void expect_hardware(struct json_object *stations, const char *name,
 		int64_t keyboards, int64_t pointers, int64_t outputs) {
-	struct json_object *station = find_by(stations, "name", name);
+	struct json_object *station = harness_json_find(stations, "name", name);
 	assert_non_null(station);
 	struct json_object *hw;
 	assert_true(json_object_object_get_ex(station, "hardware", &hw));
@@ -259,7 +226,7 @@ static void test_another_user_is_denied_every_new_verb(void **state) {
 	char *out = NULL;
 	assert_int_equal(harness_mpmgr_as(h, &run, &out, NULL,
 		ARGS("devices", "--json")), 0);
-	struct json_object *list = json_lines(out);
+	struct json_object *list = harness_json_lines(out);
 	assert_int_equal(json_object_array_length(list), 1);
 	struct json_object *kb = json_object_array_get_idx(list, 0);
 	assert_string_equal(field_str(kb, "name"), "kb-b");
@@ -269,7 +236,7 @@ static void test_another_user_is_denied_every_new_verb(void **state) {
 	out = NULL;
 	assert_int_equal(harness_mpmgr_as(h, &run, &out, NULL,
 		ARGS("stations", "--json")), 0);
-	list = json_lines(out);
+	list = harness_json_lines(out);
 	assert_int_equal(json_object_array_length(list), 1);
 	expect_hardware(list, "b", 1, 0, 1);
 	json_object_put(list);
@@ -293,7 +260,7 @@ static void test_devices_lists_the_test_devices(void **state) {
 	assert_true(harness_wait(h, "idle"));
 	char *out = NULL;
 	expect_mpmgr(0, h, &out, "devices", "--json");
-	struct json_object *list = json_lines(out);
+	struct json_object *list = harness_json_lines(out);
 	free(out);
 	assert_int_equal(json_object_array_length(list), 5);
 	static const struct {
@@ -306,7 +273,7 @@ static void test_devices_lists_the_test_devices(void **state) {
 		{ "kb-x", "keyboard", "usb-x:1.0", NULL },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		struct json_object *d = find_by(list, "name", want[i].name);
+		struct json_object *d = harness_json_find(list, "name", want[i].name);
 		if (d == NULL) {
 			fprintf(stderr, "no device %s\n", want[i].name);
 		}
@@ -366,7 +333,7 @@ static void test_stations_show_their_hardware(void **state) {
 	expect_hardware(list, "a", 1, 1, 1); // kb-a, ptr-a, half HEADLESS-1
 	expect_hardware(list, "b", 1, 0, 1);
 	expect_hardware(list, "c", 1, 0, 1);
-	assert_string_equal(field_str(find_by(list, "name", "c"), "key"), "F3");
+	assert_string_equal(field_str(harness_json_find(list, "name", "c"), "key"), "F3");
 	json_object_put(list);
 	// The table has a column each, aligned with its header.
 	char *out = NULL;

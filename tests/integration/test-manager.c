@@ -26,39 +26,6 @@ static void expect_refused(struct mp_harness *h, const char *text,
 	free(err);
 }
 
-/* The lines of out parsed as JSON objects, one a line. */
-static struct json_object *json_lines(const char *out) {
-	struct json_object *list = json_object_new_array();
-	const char *p = out;
-	while (*p != '\0') {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		char *line = strndup(p, len);
-		struct json_object *o = json_tokener_parse(line);
-		if (o == NULL) {
-			fprintf(stderr, "not a JSON object: %s\n", line);
-		}
-		assert_non_null(o);
-		json_object_array_add(list, o);
-		free(line);
-		p += len + (end ? 1 : 0);
-	}
-	return list;
-}
-
-static struct json_object *find_by(struct json_object *list, const char *key,
-		const char *value) {
-	for (size_t i = 0; i < json_object_array_length(list); i++) {
-		struct json_object *o = json_object_array_get_idx(list, i);
-		struct json_object *v;
-		if (json_object_object_get_ex(o, key, &v) &&
-				strcmp(json_object_get_string(v), value) == 0) {
-			return o;
-		}
-	}
-	return NULL;
-}
-
 static const char *field_str(struct json_object *o, const char *key) {
 	struct json_object *v;
 	assert_true(json_object_object_get_ex(o, key, &v));
@@ -84,10 +51,10 @@ static void test_stations_json_has_every_field(void **state) {
 	assert_true(harness_wait(h, "station a login"));
 	char *out = NULL;
 	expect_mpmgr(0, h, &out, "stations", "--json");
-	struct json_object *list = json_lines(out);
+	struct json_object *list = harness_json_lines(out);
 	assert_int_equal(json_object_array_length(list), 3);
-	struct json_object *a = find_by(list, "name", "a");
-	struct json_object *c = find_by(list, "name", "c");
+	struct json_object *a = harness_json_find(list, "name", "a");
+	struct json_object *c = harness_json_find(list, "name", "c");
 	assert_non_null(a);
 	assert_non_null(c);
 	assert_string_equal(field_str(a, "key"), "F1");
@@ -120,7 +87,7 @@ static void test_sessions_json_has_every_field(void **state) {
 	signed_in_at(h, "kb-a", "a");
 	char *out = NULL;
 	expect_mpmgr(0, h, &out, "sessions", "--json");
-	struct json_object *list = json_lines(out);
+	struct json_object *list = harness_json_lines(out);
 	assert_int_equal(json_object_array_length(list), 1);
 	struct json_object *s = json_object_array_get_idx(list, 0);
 	assert_int_equal(field_int(s, "id"), 1);
@@ -238,7 +205,7 @@ static void test_end_warn_shows_a_countdown_then_ends(void **state) {
 	assert_state_str(h, "sessions/1/state", "attached");
 	char *out = NULL;
 	expect_mpmgr(0, h, &out, "sessions", "--json");
-	struct json_object *list = json_lines(out);
+	struct json_object *list = harness_json_lines(out);
 	int64_t left = field_int(json_object_array_get_idx(list, 0),
 		"ending_in");
 	assert_true(left >= 1 && left <= 2);
@@ -536,7 +503,7 @@ static void test_user_locks_their_own_session(void **state) {
 	// It sees only its own session and station.
 	assert_int_equal(as_nobody(h, socket, &out, NULL,
 		(const char *const[]){ "sessions", "--json", NULL }), 0);
-	struct json_object *list = json_lines(out);
+	struct json_object *list = harness_json_lines(out);
 	assert_int_equal(json_object_array_length(list), 1);
 	assert_string_equal(field_str(json_object_array_get_idx(list, 0),
 		"user"), "nobody");
@@ -544,7 +511,7 @@ static void test_user_locks_their_own_session(void **state) {
 	free(out);
 	assert_int_equal(as_nobody(h, socket, &out, NULL,
 		(const char *const[]){ "stations", "--json", NULL }), 0);
-	list = json_lines(out);
+	list = harness_json_lines(out);
 	assert_int_equal(json_object_array_length(list), 1);
 	assert_string_equal(field_str(json_object_array_get_idx(list, 0),
 		"name"), "b");
