@@ -36,7 +36,7 @@ bool action_error(struct mp_error *err, enum mp_error_code code,
 	return false;
 }
 
-static bool save_learned(struct mp_server *server, struct mp_error *err);
+static bool keep_change(struct mp_server *server, struct mp_error *err);
 static void handle_pair_key(struct mp_input *input,
 	struct mp_station *station);
 
@@ -1036,7 +1036,7 @@ bool action_rename(struct mp_station *station, const char *name,
 	}
 	free(ls->name);
 	ls->name = copy;
-	return save_learned(station->server, err);
+	return keep_change(station->server, err);
 }
 
 void actions_stop(struct mp_server *server) {
@@ -1160,11 +1160,11 @@ bool action_clear_pairings(struct mp_server *server, struct mp_error *err) {
 		}
 	}
 	wlr_log(WLR_INFO, "%zu learned pairing(s) forgotten", n);
-	if (!save_learned(server, err)) {
-		return false;
-	}
+	// Forgotten now, written or not: what is shown is what holds.
+	bool kept = keep_change(server, err);
 	input_rematch_all(server);
-	return action_pairing(server, true, err);
+	action_pairing(server, true, NULL);
+	return kept;
 }
 
 /* Each station given (NULLs skipped) is changed by a layout change: a
@@ -1209,8 +1209,20 @@ static bool learn_layout(struct mp_station *station, struct mp_error *err) {
 }
 
 /* Writes what was learned and applies the new layout. */
+/* After a change that is in effect already (a layout change, a rename):
+ * writes stations.ini, and when that fails, says so plainly (the change
+ * holds until mpcomp exits). */
+static bool keep_change(struct mp_server *server, struct mp_error *err) {
+	struct mp_error why;
+	if (save_learned(server, &why)) {
+		return true;
+	}
+	return action_error(err, MP_ERROR_FAILED, "done, but not kept over a "
+		"restart: %s", why.text);
+}
+
 static bool layout_changed(struct mp_server *server, struct mp_error *err) {
-	bool saved = save_learned(server, err);
+	bool saved = keep_change(server, err);
 	layout_arrange(server);
 	input_rematch_all(server);
 	pairing_changed(server);

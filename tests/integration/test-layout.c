@@ -165,6 +165,37 @@ static void test_layout_survives_a_restart(void **state) {
 	free(dir);
 }
 
+static void test_split_that_cannot_be_saved_says_so(void **state) {
+	// The state directory cannot be made (a file is in the way): the
+	// split holds until mpcomp exits, and mpmgr says it is not kept.
+	char *file = strdup("/tmp/mpcomp-test-file-XXXXXX");
+	int fd = mkstemp(file);
+	assert_true(fd >= 0);
+	close(fd);
+	char *dir = harness_format("%s/state", file);
+	struct mp_harness *h = start_wide(state, dir);
+	char *err = NULL;
+	assert_int_equal(mpmgr(h, &err, "split", "a", NULL, NULL), 1);
+	assert_non_null(strstr(err, "done, but not kept over a restart: cannot "
+		"save"));
+	free(err);
+	assert_state_long(h, "stations/a-2/area/width", 960);
+	assert_int_equal(mpmgr(h, &err, "rename", "a-2", "right", NULL), 1);
+	assert_non_null(strstr(err, "done, but not kept over a restart"));
+	free(err);
+	assert_true(harness_state_has(h, "stations/right"));
+	// Pairings forgotten are forgotten at once, kept or not.
+	assert_int_equal(mpmgr(h, &err, "clear-pairings", NULL, NULL, NULL), 1);
+	assert_non_null(strstr(err, "done, but not kept over a restart"));
+	free(err);
+	assert_state_bool(h, "pairing", true);
+	*state = NULL;
+	assert_int_equal(harness_stop(h), 0);
+	unlink(file);
+	free(file);
+	free(dir);
+}
+
 static void test_assign_output_moves_a_screen(void **state) {
 	struct mp_harness *h = start_wide(state, NULL);
 	assert_int_equal(mpmgr(h, NULL, "assign-output", "HEADLESS-1", "c",
@@ -227,6 +258,8 @@ int main(void) {
 		cmocka_unit_test_teardown(
 			test_join_with_a_session_on_the_other_half_parks_it, teardown),
 		cmocka_unit_test_teardown(test_layout_survives_a_restart, teardown),
+		cmocka_unit_test_teardown(test_split_that_cannot_be_saved_says_so,
+			teardown),
 		cmocka_unit_test_teardown(test_assign_output_moves_a_screen,
 			teardown),
 		cmocka_unit_test_teardown(test_assign_device_and_back, teardown),
