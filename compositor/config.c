@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <xkbcommon/xkbcommon.h>
 #include "config.h"
+#include "identity.h"
+#include "output-id.h"
 
 #define STATION_PREFIX "station"
 
@@ -403,6 +405,13 @@ static void handle_station_key(struct parse_state *st,
 			add_error(config, st->line, "station '%s': outputs is empty",
 				sc->name);
 		}
+		for (size_t i = 0; i < sc->n_outputs; i++) {
+			const char *why = output_entry_problem(sc->outputs[i]);
+			if (why != NULL) {
+				add_error(config, st->line, "station '%s': bad output '%s' "
+					"(%s)", sc->name, sc->outputs[i], why);
+			}
+		}
 	} else if (strcmp(key, "split") == 0) {
 		sc->split_line = st->line;
 		if (strcmp(value, "left") == 0) {
@@ -419,6 +428,13 @@ static void handle_station_key(struct parse_state *st,
 		free_list(sc->devices, sc->n_devices);
 		sc->n_devices = split_list(value, &sc->devices);
 		sc->devices_line = st->line;
+		for (size_t i = 0; i < sc->n_devices; i++) {
+			const char *why = identity_entry_problem(sc->devices[i]);
+			if (why != NULL) {
+				add_error(config, st->line, "station '%s': bad devices entry "
+					"'%s' (%s)", sc->name, sc->devices[i], why);
+			}
+		}
 	} else if (strcmp(key, "layout") == 0) {
 		set_string(&sc->xkb_layout, value);
 		sc->xkb_layout_line = st->line;

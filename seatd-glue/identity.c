@@ -415,6 +415,23 @@ size_t identity_claimed_by(const struct mp_identity *id, const char *entry) {
 	return match_id_path_prefix(entry, id->id_path) ? strlen(entry) : 0;
 }
 
+const char *identity_entry_problem(const char *entry) {
+	if (strcmp(entry, "path:") == 0) {
+		return "path: names no path";
+	}
+	if (entry[0] != '/') {
+		return NULL; // an ID_PATH prefix
+	}
+	if (strncmp(entry, "/sys/devices/", strlen("/sys/devices/")) != 0 &&
+			strncmp(entry, "/devices/", strlen("/devices/")) != 0) {
+		return "a hub's sysfs path starts with /sys/devices/ or /devices/";
+	}
+	if (strstr(entry, "..") != NULL || strstr(entry, "//") != NULL) {
+		return "a sysfs path with '..' or '//' names no hub";
+	}
+	return NULL;
+}
+
 /* Parsed properties of identity_parse, pointing into a copy of the text. */
 struct property {
 	const char *key, *value;

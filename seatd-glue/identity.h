@@ -116,4 +116,9 @@ bool match_id_path_prefix(const char *prefix, const char *path);
  * - anything else: an ID_PATH prefix (match_id_path_prefix). */
 size_t identity_claimed_by(const struct mp_identity *id, const char *entry);
 
+/* Why a `devices =` entry can never claim a device (a "path:" with no
+ * path; a sysfs path not under /sys/devices or /devices, or with ".." or
+ * "//"), or NULL when it can. */
+const char *identity_entry_problem(const char *entry);
+
 #endif

@@ -83,3 +83,15 @@ bool output_matches(const char *entry, const char *connector,
 		(f_serial == NULL ||
 			field_equals(f_serial, strlen(f_serial), serial));
 }
+
+const char *output_entry_problem(const char *entry) {
+	if (strncmp(entry, EDID_PREFIX, strlen(EDID_PREFIX)) != 0) {
+		return NULL; // any connector name
+	}
+	size_t slashes = 0;
+	for (const char *p = entry; *p != '\0'; p++) {
+		slashes += *p == '/';
+	}
+	return slashes == 1 || slashes == 2 ? NULL :
+		"an EDID name is edid:MAKE/MODEL or edid:MAKE/MODEL/SERIAL";
+}

@@ -25,4 +25,8 @@ char *output_edid_name(const char *make, const char *model,
 bool output_matches(const char *entry, const char *connector,
 	const char *make, const char *model, const char *serial);
 
+/* Why an `outputs =` entry can never name an output ("edid:" with fewer
+ * than two or more than three fields), or NULL when it can. */
+const char *output_entry_problem(const char *entry);
+
 #endif

@@ -190,6 +190,26 @@ static void test_admin_group(void **state) {
 		"bad admin-group");
 }
 
+static void test_output_and_device_entries(void **state) {
+	struct mp_config *config = config_parse_string("t.ini",
+		"[station a]\noutputs = DP-1 edid:Dell/U2419H edid:Dell/U2419H/A1\n"
+		"devices = pci-0000:00:14.0-usb-0:2 /devices/pci0000:00/usb1/1-2 "
+		"/sys/devices/pci0000:00/usb1/1-3 path:pci-0000:00:14.0-usb-0:4\n");
+	assert_int_equal(config->n_errors, 0);
+	config_destroy(config);
+	expect_one_error("[station a]\noutputs = edid:Dell\n", 2,
+		"bad output 'edid:Dell' (an EDID name is edid:MAKE/MODEL");
+	expect_one_error("[station a]\noutputs = edid:a/b/c/d\n", 2,
+		"bad output 'edid:a/b/c/d'");
+	expect_one_error("[station a]\noutputs = X\ndevices = path:\n", 3,
+		"bad devices entry 'path:' (path: names no path)");
+	expect_one_error("[station a]\noutputs = X\ndevices = /dev/input\n", 3,
+		"bad devices entry '/dev/input' (a hub's sysfs path starts with");
+	expect_one_error("[station a]\noutputs = X\n"
+		"devices = /sys/devices/../x\n", 3,
+		"bad devices entry '/sys/devices/../x' (a sysfs path with '..'");
+}
+
 static void test_allow_vt_switch(void **state) {
 	struct mp_config *config = config_parse_string("t.ini", "[compositor]\n");
 	assert_false(config->allow_vt_switch); // off unless asked for
@@ -643,6 +663,7 @@ int main(void) {
 		cmocka_unit_test(test_lifecycle_keys),
 		cmocka_unit_test(test_admin_group),
 		cmocka_unit_test(test_allow_vt_switch),
+		cmocka_unit_test(test_output_and_device_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
