@@ -223,6 +223,45 @@ static bool try_scanout(struct mp_output *output) {
 	return wlr_output_commit(wlr_output);
 }
 
+static void notify_presented(struct mp_output *output, uint32_t commit_seq,
+		const struct timespec *when) {
+	struct mp_output_part *part;
+	wl_list_for_each(part, &output->parts, link) {
+		if (part->presented != NULL) {
+			part->presented(part->data, output->wlr_output, commit_seq, when);
+		}
+	}
+}
+
+/* After a commit: its parts are told, then, where the backend presented
+ * the frame inside the commit (headless), that it was presented. */
+static void notify_committed(struct mp_output *output) {
+	struct wlr_output *wlr_output = output->wlr_output;
+	struct mp_output_part *part;
+	wl_list_for_each(part, &output->parts, link) {
+		if (part->committed != NULL) {
+			part->committed(part->data, wlr_output);
+		}
+	}
+	if (output->last_present.valid &&
+			output->last_present.commit_seq == wlr_output->commit_seq) {
+		notify_presented(output, output->last_present.commit_seq,
+			&output->last_present.when);
+	}
+}
+
+static void handle_present(struct wl_listener *listener, void *data) {
+	struct mp_output *output = wl_container_of(listener, output, present);
+	struct wlr_output_event_present *event = data;
+	if (!event->presented || event->when == NULL) {
+		return;
+	}
+	output->last_present.valid = true;
+	output->last_present.commit_seq = event->commit_seq;
+	output->last_present.when = *event->when;
+	notify_presented(output, event->commit_seq, event->when);
+}
+
 static void handle_frame(struct wl_listener *listener, void *data) {
 	struct mp_output *output = wl_container_of(listener, output, frame);
 	struct wlr_output *wlr_output = output->wlr_output;
@@ -242,6 +281,7 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 	output->scanout = !output->full_redraw && try_scanout(output);
 	if (output->scanout) {
 		output->last_commit_seq = ++server->commit_seq;
+		notify_committed(output);
 		send_frame_done(output);
 		server_changed(server);
 		return;
@@ -282,6 +322,7 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 	} else {
 		output->full_redraw = false;
 		output->last_commit_seq = ++server->commit_seq;
+		notify_committed(output);
 	}
 	send_frame_done(output);
 	server_changed(server);
@@ -398,6 +439,8 @@ struct mp_output *output_create(struct mp_server *server,
 	wlr_output->data = output;
 	output->frame.notify = handle_frame;
 	wl_signal_add(&wlr_output->events.frame, &output->frame);
+	output->present.notify = handle_present;
+	wl_signal_add(&wlr_output->events.present, &output->present);
 	output->destroy.notify = handle_destroy;
 	wl_signal_add(&wlr_output->events.destroy, &output->destroy);
 	output->mode.notify = handle_mode;
@@ -433,6 +476,7 @@ void output_destroy(struct mp_output *output) {
 		wl_list_init(&part->link);
 	}
 	wl_list_remove(&output->frame.link);
+	wl_list_remove(&output->present.link);
 	wl_list_remove(&output->destroy.link);
 	wl_list_remove(&output->mode.link);
 	wl_list_remove(&output->link);
@@ -471,6 +515,9 @@ struct mp_output *output_find(struct mp_server *server, const char *entry) {
 struct mp_output_part *output_part_create(struct mp_output *output,
 		struct wlr_scene *scene, const struct wlr_box *box,
 		struct wlr_surface *(*scanout)(void *data, int *lx, int *ly),
+		void (*committed)(void *data, struct wlr_output *output),
+		void (*presented)(void *data, struct wlr_output *output,
+			uint32_t commit_seq, const struct timespec *when),
 		void *data) {
 	struct mp_output_part *part = calloc(1, sizeof(*part));
 	if (part == NULL) {
@@ -486,6 +533,8 @@ struct mp_output_part *output_part_create(struct mp_output *output,
 	part->box = *box;
 	part->scene = scene;
 	part->scanout = scanout;
+	part->committed = committed;
+	part->presented = presented;
 	part->data = data;
 	wl_list_insert(output->parts.prev, &part->link);
 	output_damage_whole(output);

@@ -2,6 +2,8 @@
 #define MP_OUTPUT_H
 
 #include <pixman.h>
+#include <stdint.h>
+#include <time.h>
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/box.h>
@@ -23,6 +25,15 @@ struct mp_output_part {
 	// The one surface that alone covers the part, to be shown as it is
 	// (direct scanout), or NULL; its layout position in *lx, *ly.
 	struct wlr_surface *(*scanout)(void *data, int *lx, int *ly);
+	// Called after each commit of its output (the commit's number is
+	// output->commit_seq), then when a committed frame reached the screen
+	// (commit_seq: its number, when: CLOCK_MONOTONIC); both may be NULL.
+	// A backend that presents inside the commit (headless) gets its
+	// presented call after committed, as one that presents at vblank
+	// (DRM) does.
+	void (*committed)(void *data, struct wlr_output *output);
+	void (*presented)(void *data, struct wlr_output *output,
+		uint32_t commit_seq, const struct timespec *when);
 	void *data;
 };
 
@@ -36,8 +47,16 @@ struct mp_output {
 	bool placed;          // scratch flag of the layout
 	uint64_t last_commit_seq; // server->commit_seq at its last commit
 	bool scanout; // the last frame was a client buffer shown as it is
+	// The last frame presented (its commit number and when), kept for the
+	// commit it came inside of.
+	struct {
+		bool valid;
+		uint32_t commit_seq;
+		struct timespec when;
+	} last_present;
 
 	struct wl_listener frame;
+	struct wl_listener present;
 	struct wl_listener destroy;
 	struct wl_listener mode;
 };
@@ -59,6 +78,9 @@ void output_get_box(struct mp_output *output, struct wlr_box *box);
 struct mp_output_part *output_part_create(struct mp_output *output,
 	struct wlr_scene *scene, const struct wlr_box *box,
 	struct wlr_surface *(*scanout)(void *data, int *lx, int *ly),
+	void (*committed)(void *data, struct wlr_output *output),
+	void (*presented)(void *data, struct wlr_output *output,
+		uint32_t commit_seq, const struct timespec *when),
 	void *data);
 void output_part_destroy(struct mp_output_part *part);
 

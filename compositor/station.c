@@ -87,6 +87,45 @@ static void note_input(struct mp_station *station) {
 	station->last_input_ms = util_now_ms();
 }
 
+static int64_t timespec_ns(const struct timespec *t) {
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+/* Its new state waits for its first frame on screen. */
+static void shown_reset(struct mp_station *station) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	station->shown.since_ns = timespec_ns(&now);
+	station->shown.presented_ns = 0;
+	station->shown.output = NULL;
+}
+
+/* A part's output committed a frame: the first commit since its state
+ * changed is the one whose presentation it waits for. */
+static void handle_part_committed(void *data, struct wlr_output *output) {
+	struct mp_station *station = data;
+	if (station->shown.presented_ns == 0 && station->shown.output == NULL) {
+		station->shown.output = output;
+		station->shown.commit_seq = output->commit_seq;
+	}
+}
+
+static void handle_part_presented(void *data, struct wlr_output *output,
+		uint32_t commit_seq, const struct timespec *when) {
+	struct mp_station *station = data;
+	struct mp_station_shown *shown = &station->shown;
+	// commit_seq may wrap around.
+	if (shown->presented_ns != 0 || shown->output != output ||
+			(int32_t)(commit_seq - shown->commit_seq) < 0) {
+		return;
+	}
+	shown->presented_ns = timespec_ns(when);
+	shown->output = NULL;
+	wlr_log(WLR_DEBUG, "station %s: %s on screen %.3f ms after the change",
+		station->name, station_state_name(station->state),
+		(shown->presented_ns - shown->since_ns) / 1e6);
+}
+
 /* The one place where a station changes state: what it shows follows in
  * the same frame. The log names the session it is about (the one shown,
  * or the one that just left: about). */
@@ -114,6 +153,7 @@ static void set_state(struct mp_station *station, struct mp_session *about,
 	}
 	enum mp_station_state old = station->state;
 	station->state = state;
+	shown_reset(station);
 	// Only an active station shows its session's windows.
 	wlr_scene_node_set_enabled(&station->views_tree->node,
 		state == MP_STATION_ACTIVE);
@@ -202,6 +242,7 @@ struct mp_station *station_create(struct mp_server *server,
 	station->config = config;
 	station->serial = ++server->next_station_serial;
 	station->state = MP_STATION_OFFLINE;
+	shown_reset(station);
 	wl_list_init(&station->devices);
 	wl_list_init(&station->overlays);
 	wl_list_init(&station->request_set_cursor.link);
@@ -495,7 +536,8 @@ static void add_part(struct mp_station *station, struct mp_output *output,
 		station->place.parts = boxes;
 	}
 	struct mp_output_part *part = parts && boxes ? output_part_create(output,
-		station->scene, &box, scanout_surface, station) : NULL;
+		station->scene, &box, scanout_surface, handle_part_committed,
+		handle_part_presented, station) : NULL;
 	if (part == NULL) {
 		wlr_log(WLR_ERROR, "station %s: cannot use output %s (out of memory)",
 			station->name, output->wlr_output->name);
@@ -560,6 +602,16 @@ void station_update_outputs(struct mp_station *station) {
 		area.height = y2 - area.y;
 	}
 	station->place.area = area;
+	// The output whose commit it awaited may be gone: the next commit of
+	// any of its outputs is awaited.
+	bool awaited_here = false;
+	for (size_t i = 0; i < station->place.n_parts; i++) {
+		awaited_here |= station->parts[i]->output != NULL &&
+			station->parts[i]->output->wlr_output == station->shown.output;
+	}
+	if (!awaited_here) {
+		station->shown.output = NULL;
+	}
 
 	bool moved = old_area.x != area.x || old_area.y != area.y ||
 		old_area.width != area.width || old_area.height != area.height;
@@ -1537,5 +1589,14 @@ struct json_object *station_describe(struct mp_station *station) {
 		json_object_array_add(overlays, overlay->impl->describe(overlay));
 	}
 	json_object_object_add(s, "overlays", overlays);
+	struct json_object *shown = json_object_new_object();
+	json_object_object_add(shown, "state",
+		json_object_new_string(station_state_name(station->state)));
+	json_object_object_add(shown, "since_ns",
+		json_object_new_int64(station->shown.since_ns));
+	json_object_object_add(shown, "presented_ns",
+		station->shown.presented_ns != 0 ?
+		json_object_new_int64(station->shown.presented_ns) : NULL);
+	json_object_object_add(s, "shown", shown);
 	return s;
 }

@@ -23,6 +23,7 @@ struct mp_notice;
 struct mp_intent;
 struct mp_output_part;
 struct mp_output;
+struct wlr_output;
 struct json_object;
 
 /* The station state machine (this file alone changes it):
@@ -112,6 +113,16 @@ struct mp_station {
 	} layout;
 
 	enum mp_station_state state;
+	// When its state last changed and when the first frame of that state
+	// was on screen (CLOCK_MONOTONIC ns; presented_ns 0: not yet): what a
+	// benchmark times. The commit awaited is output's commit_seq (output
+	// NULL: the next commit of any of its outputs).
+	struct mp_station_shown {
+		int64_t since_ns;
+		int64_t presented_ns;
+		struct wlr_output *output;
+		uint32_t commit_seq;
+	} shown;
 	struct mp_place place;         // what its session and overlays see
 	struct mp_output_part **parts; // place.n_parts of them
 

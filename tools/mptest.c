@@ -8,16 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
 #include "test-client.h"
 
 static const char usage[] =
-	"Usage: mptest [--socket PATH] [--timeout SECONDS] COMMAND [ARGS]\n"
+	"Usage: mptest [--socket PATH] [--timeout SECONDS] [--stamp] COMMAND "
+	"[ARGS]\n"
 	"\n"
 	"Drives an mpcomp started with --test-protocol. The socket defaults to\n"
 	"$MPCOMP_TEST_SOCKET. Every answer must come within the timeout\n"
-	"(default 60 s), else mptest fails.\n"
+	"(default 60 s), else mptest fails. With --stamp, 'mptest: sent NS'\n"
+	"goes to stderr just before the request is sent and 'mptest:\n"
+	"answered NS' when its answer came (CLOCK_MONOTONIC nanoseconds).\n"
 	"\n"
 	"Commands:\n"
 	"  add-keyboard NAME --path ID_PATH   virtual keyboard; prints its station\n"
@@ -50,6 +54,18 @@ static const char usage[] =
 
 static struct mp_test_v1 *test;
 static int timeout_ms = 60000;
+static bool stamp; // --stamp
+
+/* With --stamp: what happened when, on stderr. */
+static void print_stamp(const char *what) {
+	if (!stamp) {
+		return;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "mptest: %s %lld\n", what,
+		(long long)now.tv_sec * 1000000000 + now.tv_nsec);
+}
 
 static void handle_global(void *data, struct wl_registry *registry,
 		uint32_t name, const char *interface, uint32_t version) {
@@ -71,7 +87,15 @@ static const struct wl_registry_listener registry_listener = {
 static char *await(struct wl_display *display,
 		struct mp_test_result_v1 *result) {
 	char *text;
-	switch (mp_test_await(display, result, timeout_ms, &text)) {
+	// The request waits in the connection's buffer until this flush.
+	print_stamp("sent");
+	wl_display_flush(display);
+	enum mp_answer_status status =
+		mp_test_await(display, result, timeout_ms, &text);
+	if (status == MP_ANSWER_DONE || status == MP_ANSWER_FAILED) {
+		print_stamp("answered");
+	}
+	switch (status) {
 	case MP_ANSWER_DONE:
 		return text;
 	case MP_ANSWER_FAILED:
@@ -313,7 +337,15 @@ static int run(struct wl_display *display, int argc, char *argv[]) {
 int main(int argc, char *argv[]) {
 	const char *socket = getenv("MPCOMP_TEST_SOCKET");
 	int first = 1;
-	while (first + 1 < argc && argv[first][0] == '-' && argv[first][1] == '-') {
+	while (first < argc && argv[first][0] == '-' && argv[first][1] == '-') {
+		if (strcmp(argv[first], "--stamp") == 0) {
+			stamp = true;
+			first++;
+			continue;
+		}
+		if (first + 1 >= argc) {
+			break;
+		}
 		if (strcmp(argv[first], "--socket") == 0) {
 			socket = argv[first + 1];
 		} else if (strcmp(argv[first], "--timeout") == 0) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
 #include <xkbcommon/xkbcommon.h>
@@ -134,6 +135,7 @@ struct client {
 	bool animate, ignore_close;
 	unsigned frames;
 	FILE *log;
+	bool stamp; // --stamp: each log line starts with CLOCK_MONOTONIC ns
 	FILE *globals;
 };
 
@@ -143,6 +145,12 @@ static void logf_(struct client *c, const char *fmt, ...)
 static void logf_(struct client *c, const char *fmt, ...) {
 	if (c->log == NULL) {
 		return;
+	}
+	if (c->stamp) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		fprintf(c->log, "%lld ",
+			(long long)now.tv_sec * 1000000000 + now.tv_nsec);
 	}
 	va_list args;
 	va_start(args, fmt);
@@ -1316,6 +1324,10 @@ static void usage(void) {
 		"                        fullscreen on output NAME (-: none named),\n"
 		"                        or no longer when it is: asked fullscreen,\n"
 		"                        asked unfullscreen\n"
+		"  --stamp               each log line starts with the time it was\n"
+		"                        logged, CLOCK_MONOTONIC nanoseconds, and a\n"
+		"                        space (an input event's line is logged as\n"
+		"                        the event is received)\n"
 		"Also logged: pid N at start; every wl_output's current mode,\n"
 		"output-mode W H, and output-done; surface-enter and surface-leave\n"
 		"(window 0); selection MIME (the first type offered) or selection\n"
@@ -1355,6 +1367,7 @@ int main(int argc, char *argv[]) {
 		{ "late-outputs", no_argument, NULL, 'T' },
 		{ "fullscreen-output", required_argument, NULL, 'F' },
 		{ "fullscreen-key", required_argument, NULL, 'k' },
+		{ "stamp", no_argument, NULL, 't' },
 		{ 0 },
 	};
 	int opt;
@@ -1436,6 +1449,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 'k':
 			c.fullscreen_key = optarg;
+			break;
+		case 't':
+			c.stamp = true;
 			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {
