@@ -340,10 +340,12 @@ static bool create_backends(struct mp_server *server,
 			return false;
 		}
 		wlr_multi_backend_add(server->backend, server->headless_backend);
+		// Made once the backend has started (compositor_start).
 		for (int i = 0; i < n; i++) {
-			wlr_headless_add_output(server->headless_backend, widths[i],
-				heights[i]);
+			server->headless_sizes[i][0] = widths[i];
+			server->headless_sizes[i][1] = heights[i];
 		}
+		server->n_headless_sizes = n;
 	} else {
 		server->backend = wlr_backend_autocreate(server->display);
 		if (server->backend == NULL) {
@@ -575,6 +577,13 @@ bool compositor_start(struct mp_server *server) {
 	}
 	if (!wlr_backend_start(server->session_backend)) {
 		return false;
+	}
+	for (int i = 0; i < server->n_headless_sizes; i++) {
+		if (layout_add_headless_output(server, server->headless_sizes[i][0],
+				server->headless_sizes[i][1], NULL, NULL) == NULL) {
+			wlr_log(WLR_ERROR, "cannot make headless output %d", i + 1);
+			return false;
+		}
 	}
 	// No session has run yet: every child we have is our own (backends
 	// may start some when they start).

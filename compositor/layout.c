@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wlr/backend/headless.h>
+#include "vout.h"
 #include <wlr/util/log.h>
 #include "input.h"
 #include "layout.h"
@@ -125,10 +125,16 @@ struct wlr_output *layout_add_headless_output(struct mp_server *server,
 	if (server->headless_backend == NULL) {
 		return NULL;
 	}
+	char generated[32];
+	if (name == NULL || name[0] == '\0') {
+		snprintf(generated, sizeof(generated), "HEADLESS-%u",
+			++server->headless_serial);
+		name = generated;
+	}
 	server->pending_output_name = name;
 	server->pending_output_edid = edid;
-	struct wlr_output *output =
-		wlr_headless_add_output(server->headless_backend, width, height);
+	struct wlr_output *output = vout_create(server->headless_backend,
+		server->display, width, height, name, true);
 	server->pending_output_name = NULL;
 	server->pending_output_edid = NULL;
 	return output != NULL && output->data != NULL ? output : NULL;

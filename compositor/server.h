@@ -36,6 +36,11 @@ struct mp_server {
 	struct wlr_backend *backend;          // multi-backend holding the ones below
 	struct wlr_backend *headless_backend; // may be NULL
 	struct wlr_backend *session_backend;  // session outputs: never rendered
+	// --headless: the outputs made at start (vout.c), and the number of
+	// the last HEADLESS-N made.
+	int headless_sizes[16][2];
+	int n_headless_sizes;
+	unsigned headless_serial;
 	struct wlr_renderer *renderer;
 	struct wlr_allocator *allocator;
 	struct wlr_compositor *compositor;

@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <wlr/backend/headless.h>
 #include <wlr/types/wlr_data_device.h>
 #include <wlr/types/wlr_keyboard.h>
 #include <wlr/util/log.h>
@@ -19,6 +18,7 @@
 #include "place.h"
 #include "server.h"
 #include "session.h"
+#include "vout.h"
 #include "socket.h"
 #include "util.h"
 #include "view.h"
@@ -131,16 +131,16 @@ static void update_outputs(struct mp_session *session) {
 		if (output == NULL) {
 			return;
 		}
-		output->wlr_output = wlr_headless_add_output(
-			session->server->session_backend, place->parts[i].width,
-			place->parts[i].height);
+		char name[16]; // fits wlr_output.model
+		snprintf(name, sizeof(name), "MP-%u", (unsigned)(i + 1));
+		// Never drawn on: no frame, no timer, ever.
+		output->wlr_output = vout_create(session->server->session_backend,
+			session->server->display, place->parts[i].width,
+			place->parts[i].height, name, false);
 		if (output->wlr_output == NULL) {
 			free(output);
 			return;
 		}
-		char name[16]; // fits wlr_output.model
-		snprintf(name, sizeof(name), "MP-%u", (unsigned)(i + 1));
-		wlr_output_set_name(output->wlr_output, name);
 		// wl_output 3 has no name: clients tell the screens of their
 		// session apart by the model, "MP-1", "MP-2" ...
 		memcpy(output->wlr_output->model, name, sizeof(name));

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <wlr/backend/headless.h>
+#include "vout.h"
 #include "layout.h"
 #include "output.h"
 #include "server.h"
@@ -62,7 +62,7 @@ void test_handle_remove_output(struct wl_client *client,
 		return;
 	}
 	struct mp_output *output = output_by_name(test->server, name);
-	if (output == NULL || !wlr_output_is_headless(output->wlr_output)) {
+	if (output == NULL || !output_is_vout(output->wlr_output)) {
 		test_result_fail(result, "no headless output named '%s'", name);
 		return;
 	}
