@@ -14,6 +14,7 @@
 #include "describe.h"
 #include "output.h"
 #include "output-id.h"
+#include "render.h"
 #include "server.h"
 
 void output_get_box(struct mp_output *output, struct wlr_box *box) {
@@ -67,25 +68,6 @@ static bool output_has_damage(struct mp_output *output) {
 	return false;
 }
 
-/* Fills region (output-local) with a colour, one scissored clear per
- * rectangle. */
-static void clear_region(struct wlr_renderer *renderer,
-		pixman_region32_t *region, const float color[static 4]) {
-	int n_rects;
-	pixman_box32_t *rects = pixman_region32_rectangles(region, &n_rects);
-	for (int i = 0; i < n_rects; i++) {
-		struct wlr_box scissor = {
-			.x = rects[i].x1,
-			.y = rects[i].y1,
-			.width = rects[i].x2 - rects[i].x1,
-			.height = rects[i].y2 - rects[i].y1,
-		};
-		wlr_renderer_scissor(renderer, &scissor);
-		wlr_renderer_clear(renderer, color);
-	}
-	wlr_renderer_scissor(renderer, NULL);
-}
-
 /* Draws the parts clipped to damage (output-local). The whole of damage
  * outside every part is cleared. Renderer must have begun. */
 static void render_parts(struct mp_output *output, pixman_region32_t *damage) {
@@ -107,7 +89,7 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage) {
 		pixman_region32_subtract(&uncovered, &uncovered, &part_region);
 		pixman_region32_fini(&part_region);
 	}
-	clear_region(renderer, &uncovered, black);
+	render_clear(renderer, &uncovered, black);
 	pixman_region32_fini(&uncovered);
 
 	// Each part draws its own scene, clipped to itself: the damage
@@ -121,14 +103,13 @@ static void render_parts(struct mp_output *output, pixman_region32_t *damage) {
 		pixman_region32_intersect_rect(&part_damage, damage, box.x, box.y,
 			box.width, box.height);
 		if (pixman_region32_not_empty(&part_damage)) {
-			// The background, then the scene. (A full-size
-			// wlr_scene_rect would cost the pixman renderer an image of
-			// that size per frame: a clear under a scissor costs only
-			// the damage.)
-			clear_region(renderer, &part_damage,
+			// The background where nothing opaque covers it, then the
+			// scene. (A full-size wlr_scene_rect would cost the pixman
+			// renderer an image of that size per frame: a clear under a
+			// scissor costs only the damage.)
+			render_scene(renderer, output->wlr_output, part->scene,
+				output->lx, output->ly, &part_damage,
 				server->config->background);
-			wlr_scene_render_output(part->scene, output->wlr_output,
-				output->lx, output->ly, &part_damage);
 		}
 		pixman_region32_fini(&part_damage);
 	}
