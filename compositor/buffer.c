@@ -22,7 +22,10 @@ static bool image_buffer_begin_data_ptr_access(struct wlr_buffer *base,
 		return false;
 	}
 	*data = pixman_image_get_data(buffer->image);
-	*format = DRM_FORMAT_ARGB8888;
+	// An opaque image is said to be: its texture then covers what is
+	// under it (nothing there is drawn) and is copied, not blended.
+	*format = pixman_image_get_format(buffer->image) == PIXMAN_x8r8g8b8 ?
+		DRM_FORMAT_XRGB8888 : DRM_FORMAT_ARGB8888;
 	*stride = pixman_image_get_stride(buffer->image);
 	return true;
 }

@@ -122,7 +122,9 @@ static void draw(struct mp_greeter *greeter) {
 	uint32_t bg = overlay_background(server);
 	pixman_image_t *image = NULL;
 	if (W > 0 && H > 0) {
-		image = pixman_image_create_bits(PIXMAN_a8r8g8b8, W, H, NULL, W * 4);
+		// Opaque all over (the background first): no alpha, so that
+		// nothing under it is drawn and it is copied, not blended.
+		image = pixman_image_create_bits(PIXMAN_x8r8g8b8, W, H, NULL, W * 4);
 	}
 	if (image == NULL) {
 		// Nothing to draw on, or no memory for it: overlay_show covers the
