@@ -11,8 +11,12 @@
 struct vout {
 	struct wlr_output base;
 	struct wl_event_source *frame_timer;
-	int64_t epoch_ns; // refreshes happen at epoch + k * period
 };
+
+/* Every virtual output refreshes at epoch + k * its period: one clock for
+ * all, as the heads of one graphics card, so that the frames of several
+ * stations come in one wakeup. */
+static int64_t epoch_ns;
 
 static const struct wlr_output_impl vout_impl;
 
@@ -47,8 +51,7 @@ static int handle_frame_timer(void *data) {
  * event loop's timers), at least one from now. */
 static void schedule_flip(struct vout *vout) {
 	int64_t now = now_ns(), period = period_ns(&vout->base);
-	int64_t next = vout->epoch_ns +
-		((now - vout->epoch_ns) / period + 1) * period;
+	int64_t next = epoch_ns + ((now - epoch_ns) / period + 1) * period;
 	int ms = (int)((next - now + 999999) / 1000000);
 	wl_event_source_timer_update(vout->frame_timer, ms < 1 ? 1 : ms);
 }
@@ -127,7 +130,9 @@ struct wlr_output *vout_create(struct wlr_backend *backend,
 		free(vout);
 		return NULL;
 	}
-	vout->epoch_ns = now_ns();
+	if (epoch_ns == 0) {
+		epoch_ns = now_ns();
+	}
 	struct wlr_output *output = &vout->base;
 	wlr_output_init(output, backend, &vout_impl, display);
 	wlr_output_update_custom_mode(output, width, height, VOUT_REFRESH_MHZ);
