@@ -134,6 +134,10 @@ struct client {
 	int force_width, force_height; // --oversize: ignore the configure size
 	bool animate, ignore_close;
 	unsigned frames;
+	bool lying_opaque; // --lying-opaque: window 0 lies once its first
+	                   // frame is done
+	bool lie_asked;    // the first frame's callback asked for
+	bool lying;        // window 0 now draws the lie
 	FILE *log;
 	bool stamp; // --stamp: each log line starts with CLOCK_MONOTONIC ns
 	FILE *globals;
@@ -193,8 +197,9 @@ static void log_when_seen(struct client *c, const char *fmt, ...) {
 	wl_callback_add_listener(callback, &seen_listener, seen);
 }
 
-static struct wl_buffer *make_buffer(struct client *c, int width,
-		int height, uint32_t color) {
+/* A buffer of one pixel value, in an shm format. */
+static struct wl_buffer *make_buffer_of(struct client *c, int width,
+		int height, uint32_t pixel, uint32_t format) {
 	int stride = width * 4;
 	size_t size = (size_t)stride * height;
 	int fd = memfd_create("mp-client", MFD_CLOEXEC);
@@ -208,15 +213,21 @@ static struct wl_buffer *make_buffer(struct client *c, int width,
 		return NULL;
 	}
 	for (size_t i = 0; i < size / 4; i++) {
-		data[i] = 0xff000000 | color;
+		data[i] = pixel;
 	}
 	munmap(data, size);
 	struct wl_shm_pool *pool = wl_shm_create_pool(c->shm, fd, size);
 	struct wl_buffer *buffer = wl_shm_pool_create_buffer(pool, 0, width,
-		height, stride, WL_SHM_FORMAT_XRGB8888);
+		height, stride, format);
 	wl_shm_pool_destroy(pool);
 	close(fd);
 	return buffer;
+}
+
+static struct wl_buffer *make_buffer(struct client *c, int width,
+		int height, uint32_t color) {
+	return make_buffer_of(c, width, height, 0xff000000 | color,
+		WL_SHM_FORMAT_XRGB8888);
 }
 
 static void buffer_release(void *data, struct wl_buffer *buffer) {
@@ -248,11 +259,32 @@ static const struct wl_callback_listener frame_listener = {
 	.done = frame_done,
 };
 
+/* --lying-opaque: window 0's first frame is done; from now on it lies. */
+static void lie_frame_done(void *data, struct wl_callback *callback,
+		uint32_t time) {
+	struct window *w = data;
+	wl_callback_destroy(callback);
+	if (w->closed) {
+		return;
+	}
+	w->client->lying = true;
+	draw(w);
+}
+
+static const struct wl_callback_listener lie_frame_listener = {
+	.done = lie_frame_done,
+};
+
 static void draw(struct window *win) {
 	struct client *c = win->client;
 	int w = c->force_width ? c->force_width : win->width;
 	int h = c->force_height ? c->force_height : win->height;
-	struct wl_buffer *buffer = make_buffer(c, w, h, c->color);
+	// --lying-opaque: window 0, once lying, is fully transparent ARGB
+	// while it says all of it is opaque.
+	bool lie = c->lying && win->index == 0;
+	struct wl_buffer *buffer = lie ?
+		make_buffer_of(c, w, h, 0x00000000, WL_SHM_FORMAT_ARGB8888) :
+		make_buffer(c, w, h, c->color);
 	if (buffer == NULL) {
 		fprintf(stderr, "mp-client: cannot make a buffer\n");
 		exit(1);
@@ -260,6 +292,17 @@ static void draw(struct window *win) {
 	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
 	wl_surface_attach(win->surface, buffer, 0, 0);
 	wl_surface_damage_buffer(win->surface, 0, 0, w, h);
+	if (lie) {
+		struct wl_region *opaque = wl_compositor_create_region(c->compositor);
+		wl_region_add(opaque, 0, 0, w, h);
+		wl_surface_set_opaque_region(win->surface, opaque);
+		wl_region_destroy(opaque);
+	} else if (c->lying_opaque && win->index == 0 && !c->lie_asked) {
+		// The lie comes once this (honest) frame was drawn.
+		c->lie_asked = true;
+		struct wl_callback *cb = wl_surface_frame(win->surface);
+		wl_callback_add_listener(cb, &lie_frame_listener, win);
+	}
 	// Only window 0 animates.
 	bool animate = c->animate && win->index == 0;
 	if (animate && !win->frame_pending) {
@@ -273,6 +316,9 @@ static void draw(struct window *win) {
 			log_when_seen(c, "drawn %d %d", w, h);
 		}
 		log_when_seen(c, "drawn[%d] %d %d", win->index, w, h);
+	}
+	if (lie) {
+		log_when_seen(c, "lying-frame %d %d", w, h);
 	}
 }
 
@@ -1324,6 +1370,12 @@ static void usage(void) {
 		"                        fullscreen on output NAME (-: none named),\n"
 		"                        or no longer when it is: asked fullscreen,\n"
 		"                        asked unfullscreen\n"
+		"  --lying-opaque        once window 0's first frame is done, it\n"
+		"                        draws (then at each configure) a fully\n"
+		"                        transparent ARGB8888 buffer while it\n"
+		"                        declares the whole window opaque\n"
+		"                        (wl_surface.set_opaque_region), damaged\n"
+		"                        whole: lying-frame W H once committed\n"
 		"  --stamp               each log line starts with the time it was\n"
 		"                        logged, CLOCK_MONOTONIC nanoseconds, and a\n"
 		"                        space (an input event's line is logged as\n"
@@ -1368,6 +1420,7 @@ int main(int argc, char *argv[]) {
 		{ "fullscreen-output", required_argument, NULL, 'F' },
 		{ "fullscreen-key", required_argument, NULL, 'k' },
 		{ "stamp", no_argument, NULL, 't' },
+		{ "lying-opaque", no_argument, NULL, 'Y' },
 		{ 0 },
 	};
 	int opt;
@@ -1452,6 +1505,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 't':
 			c.stamp = true;
+			break;
+		case 'Y':
+			c.lying_opaque = true;
 			break;
 		case 'C':
 			if (!parse_popup_colors(&c, optarg)) {

@@ -158,6 +158,26 @@ static void test_new_window_configures_only_what_changes(void **state) {
 	assert_true(configures <= 3 * N);
 }
 
+static void test_lying_opaque_region_shows_only_the_clients_pixels(
+		void **state) {
+	// A window drawn red, then transparent (ARGB, every pixel 0) while
+	// it declares the whole of itself opaque: what the station shows
+	// there is what the client sent (its pixels copied; the output has
+	// no alpha: black), never its last frame (red) nor the background.
+	char *cmd = client_cmd("ff0000", "s", "--lying-opaque");
+	struct mp_harness *h = start_session_command(state, cmd);
+	free(cmd);
+	assert_true(log_has(h, "s", "drawn 640 480"));
+	assert_true(log_has(h, "s", "lying-frame 640 480"));
+	assert_true(harness_wait(h, "idle"));
+	struct mp_shot *shot = shoot(h, "station", "s");
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, RED, 0,
+		"lying-opaque-not-red"));
+	assert_true(harness_expect_color(shot, 0, 0, 0, 0, 0x000000, 640 * 480,
+		"lying-opaque-black"));
+	harness_shot_free(shot);
+}
+
 int main(void) {
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_popups_close_when_the_session_moves,
@@ -171,6 +191,9 @@ int main(void) {
 			test_session_outputs_take_the_new_station_size, teardown),
 		cmocka_unit_test_teardown(
 			test_new_window_configures_only_what_changes, teardown),
+		cmocka_unit_test_teardown(
+			test_lying_opaque_region_shows_only_the_clients_pixels,
+			teardown),
 	};
 	return RUN_TESTS(tests);
 }
