@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import pwd
+import random
 import re
 import shutil
 import signal
@@ -689,8 +690,11 @@ class Bench:
                 _, st = self.mptest(r, "key", "bench-kb1", k, stamp=True)
                 got = self.wait_key_line(client_log, k, st["sent"])
                 lat["key"].append((got - st["sent"]) / 1e6)
-            # Lock to the first presented locked frame.
+            # Lock to the first presented locked frame. A request comes at
+            # any time: at a random phase of the refresh (up to two after
+            # the last frame), which may be while a flip is pending.
             for i in range(reps):
+                self.random_phase()
                 _, st = self.mptest(r, "action", "lock", "s1", stamp=True)
                 self.mptest(r, "wait", "station", "s1", "locked")
                 lat["lock"].append(self.presented(r, "s1", "locked",
@@ -703,6 +707,8 @@ class Bench:
             at = 1
             for i in range(reps):
                 sid = self.session_at(r, f"s{at}")
+                self.mptest(r, "wait-idle")
+                self.random_phase()
                 _, st = self.mptest(r, "action", "disconnect", str(sid),
                                     stamp=True)
                 self.mptest(r, "wait", "session-state", str(sid), "parked")
@@ -728,6 +734,10 @@ class Bench:
             self.results["latency"] = lat
         finally:
             self.end_run(r)
+
+    @staticmethod
+    def random_phase():
+        time.sleep(random.uniform(0, 2 / 60))
 
     def wait_key_line(self, path, key, after):
         deadline = time.monotonic() + 10
@@ -928,6 +938,8 @@ def report(bench, path, argv):
             "Each station runs a nested sway (signed in as `nobody` by "
             "autologin, through pam_wrapper) with foot under output in it; "
             "against one sway with N outputs running that foot directly. "
+            "Each nested sway's window is the whole station: mpcomp shows "
+            "it by direct scanout on the headless backend (no copy). "
             "CPU in % of one core; whole machine: every CPU's busy time "
             "(/proc/stat), clients and nested compositors included; "
             "frames/s: frames mpcomp gave each nested sway, frames sway gave "
@@ -1028,7 +1040,9 @@ def report(bench, path, argv):
         lat = res["latency"]
         lines += [
             "## 6. Latency", "",
-            f"{len(lat['key'])} repetitions each, in ms. Key: from mptest "
+            f"{len(lat['key'])} repetitions each, in ms; lock and disconnect "
+            "requests come at a random phase of the output's refresh (0 to "
+            "2 refreshes after its last frame). Key: from mptest "
             "sending the key on a virtual keyboard to mp-client's receipt "
             "(both CLOCK_MONOTONIC). Lock, disconnect: from mptest sending "
             "the request to the station's first presented frame in the new "
