@@ -22,18 +22,22 @@ struct render_list {
 	bool failed;
 };
 
+static void scissor(struct wlr_renderer *renderer, const pixman_box32_t *rect) {
+	struct wlr_box box = {
+		.x = rect->x1,
+		.y = rect->y1,
+		.width = rect->x2 - rect->x1,
+		.height = rect->y2 - rect->y1,
+	};
+	wlr_renderer_scissor(renderer, &box);
+}
+
 void render_clear(struct wlr_renderer *renderer, pixman_region32_t *region,
 		const float color[static 4]) {
 	int n_rects;
 	pixman_box32_t *rects = pixman_region32_rectangles(region, &n_rects);
 	for (int i = 0; i < n_rects; i++) {
-		struct wlr_box scissor = {
-			.x = rects[i].x1,
-			.y = rects[i].y1,
-			.width = rects[i].x2 - rects[i].x1,
-			.height = rects[i].y2 - rects[i].y1,
-		};
-		wlr_renderer_scissor(renderer, &scissor);
+		scissor(renderer, &rects[i]);
 		wlr_renderer_clear(renderer, color);
 	}
 	wlr_renderer_scissor(renderer, NULL);
@@ -208,13 +212,7 @@ static void draw_generic(struct wlr_renderer *renderer,
 	int n_rects;
 	pixman_box32_t *rects = pixman_region32_rectangles(&r->visible, &n_rects);
 	for (int i = 0; i < n_rects; i++) {
-		struct wlr_box scissor = {
-			.x = rects[i].x1,
-			.y = rects[i].y1,
-			.width = rects[i].x2 - rects[i].x1,
-			.height = rects[i].y2 - rects[i].y1,
-		};
-		wlr_renderer_scissor(renderer, &scissor);
+		scissor(renderer, &rects[i]);
 		if (node->type == WLR_SCENE_NODE_RECT) {
 			wlr_render_rect(renderer, &r->box,
 				((struct wlr_scene_rect *)node)->color,

@@ -1003,6 +1003,10 @@ def report(bench, path, argv):
                for k in m["base"]}
         prk = {k: mib(m["parked"][k] - m["base"][k]) / n for k in m["base"]}
         m["per_attached_mib"], m["per_parked_mib"] = att, prk
+        # An attached station shows its session instead of a greeter,
+        # whose image (the station's size, 4 bytes a pixel) goes.
+        greeter = 1280 * 720 * 4 / 2 ** 20
+        m["greeter_image_mib"] = greeter
         priv_att = att["RssAnon"]
         priv_prk = prk["RssAnon"]
         lines += [
@@ -1033,8 +1037,12 @@ def report(bench, path, argv):
             f"{TARGET_ATTACHED_MIB:g} MiB per attached 1280x720 station "
             f"(own memory: {priv_att:.2f} MiB, "
             f"{'met' if priv_att < TARGET_ATTACHED_MIB else '**missed**'}; "
-            f"all of RSS: {att['VmRSS']:.2f} MiB). The clients' own RSS with "
-            f"{n} sessions attached: {mib(m['clients_rss_kib']):.0f} MiB.",
+            f"all of RSS: {att['VmRSS']:.2f} MiB). An attached station no "
+            f"longer has its greeter, whose image is {greeter:.2f} MiB: "
+            f"without that, a session's own cost is "
+            f"{priv_att + greeter:.2f} MiB (RssAnon). The clients' own RSS "
+            f"with {n} sessions attached: {mib(m['clients_rss_kib']):.0f} "
+            "MiB.",
             ""]
     if "latency" in res:
         lat = res["latency"]
@@ -1071,6 +1079,11 @@ def report(bench, path, argv):
                          f"{fmt(p99, '.2f')} | {fmt(max(v), '.2f')} | "
                          f"{verdict or '-'} |")
         lines.append("")
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "NOTES.md")
+    if not bench.args.quick and os.path.exists(notes):
+        with open(notes) as f:
+            lines += [f.read().rstrip(), ""]
     text = "\n".join(lines)
     with open(path + ".new", "w") as f:
         f.write(text)
