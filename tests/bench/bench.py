@@ -1106,19 +1106,27 @@ def main():
                    help="one short repetition of every figure, 1 and 2 "
                    "stations: a smoke test that the benchmark works; "
                    "writes to a temporary file unless --out is given")
-    p.add_argument("--seconds", type=float, default=8)
-    p.add_argument("--warmup", type=float, default=2)
-    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--seconds", type=float, default=8,
+                   help="length of a frame-cost window (default 8)")
+    p.add_argument("--warmup", type=float, default=2,
+                   help="seconds once every client draws, before a window")
+    p.add_argument("--reps", type=int, default=5,
+                   help="repetitions of each case (default 5)")
     p.add_argument("--stations", default="1 2 4 8",
                    help="station counts of the shm rows")
     p.add_argument("--foot-stations", default="1 2 4",
                    help="station counts of the whole-output foot rows")
-    p.add_argument("--desktop-stations", default="1 2 4")
-    p.add_argument("--idle-seconds", type=float, default=60)
-    p.add_argument("--latency-reps", type=int, default=50)
+    p.add_argument("--desktop-stations", default="1 2 4",
+                   help="station counts of the desktop rows")
+    p.add_argument("--idle-seconds", type=float, default=60,
+                   help="the idle figure's time, in --reps windows")
+    p.add_argument("--latency-reps", type=int, default=50,
+                   help="repetitions of each latency (default 50)")
     p.add_argument("--figures", default="frames desktop idle latency",
                    help="which figures (idle includes memory)")
-    p.add_argument("--out", default=None)
+    p.add_argument("--out", default=None,
+                   help="the report (default BENCHMARKS.md; the JSON goes "
+                   "next to it)")
     argv = sys.argv[1:]
     a = p.parse_args()
     if a.quick:
