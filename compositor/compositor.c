@@ -27,12 +27,14 @@
 #include "layout.h"
 #include "learned.h"
 #include "manager.h"
+#include "output.h"
 #include "overlay/text.h"
 #include "server.h"
 #include "session.h"
 #include "station.h"
 #include "test/test.h"
 #include "util.h"
+#include "vout.h"
 
 #define MAX_HEADLESS_OUTPUTS 16
 // At exit: how long sessions may take to end (their helpers give their
@@ -686,6 +688,13 @@ void compositor_finish(struct mp_server *server) {
 		wl_event_source_remove(server->sighup_source);
 	}
 	layout_finish(server);
+	// Virtual outputs (vout.c) are ours: no backend destroys them.
+	struct mp_output *output, *otmp;
+	wl_list_for_each_safe(output, otmp, &server->outputs, link) {
+		if (output_is_vout(output->wlr_output)) {
+			wlr_output_destroy(output->wlr_output);
+		}
+	}
 	wl_list_remove(&server->new_input.link);
 	wl_list_remove(&server->new_decoration.link);
 	if (server->backend != NULL) {

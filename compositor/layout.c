@@ -137,5 +137,10 @@ struct wlr_output *layout_add_headless_output(struct mp_server *server,
 		server->display, width, height, name, true);
 	server->pending_output_name = NULL;
 	server->pending_output_edid = NULL;
-	return output != NULL && output->data != NULL ? output : NULL;
+	if (output != NULL && output->data == NULL) {
+		// Not taken (output_create failed): it is ours to destroy.
+		wlr_output_destroy(output);
+		return NULL;
+	}
+	return output;
 }
