@@ -440,9 +440,10 @@ class Bench:
             ini = ""
             if layout == "desktop":
                 cfg = self.nested_sway_config()
+                users = self.system_users(n)
                 for i in range(1, n + 1):
                     ini += (f"[station s{i}]\noutputs = HEADLESS-{i}\n"
-                            "autologin = nobody\n"
+                            f"autologin = {users[i - 1]}\n"
                             "session-command = env WLR_RENDERER=pixman "
                             f"sway -c {cfg}\n")
                 headless = f"{n}:1280x720"
@@ -504,6 +505,17 @@ class Bench:
         finally:
             self.end_run(r)
 
+    @staticmethod
+    def system_users(n):
+        """n accounts to sign in (one session each: a user signing in
+        again resumes their own session): nobody and the system accounts
+        of a fresh Debian (daemon, bin, sys ...), never root."""
+        users = [p.pw_name for p in pwd.getpwall()
+                 if p.pw_name == "nobody" or 0 < p.pw_uid < 1000]
+        if len(users) < n:
+            raise BenchError(f"fewer than {n} system users to sign in")
+        return users[:n]
+
     def nested_sway_config(self):
         cfg = os.path.join(self.work, "nested-sway.cfg")
         if not os.path.exists(cfg):
@@ -513,11 +525,19 @@ class Bench:
             os.chmod(cfg, 0o644)
         return cfg
 
-    def repeat(self, fn, *a):
-        samples = []
-        for _ in range(self.args.reps):
-            samples.append(fn(*a))
-        return samples
+    def interleaved(self, row, comps, n, workload, layout):
+        """The compositors' repetitions taken in turn (mpcomp, cage,
+        sway, mpcomp ...), so that a slow drift of the machine weighs on
+        all of them alike."""
+        for comp in comps:
+            row[comp] = []
+        for rep in range(self.args.reps):
+            for comp in comps:
+                log(f"{layout} {workload} {n}: {comp} {rep + 1}/"
+                    f"{self.args.reps}")
+                row[comp].append(getattr(self, "case_" + comp)(
+                    n, workload, layout))
+        return row
 
     def fig_frames(self):
         cases = []
@@ -527,22 +547,16 @@ class Bench:
                 ("foot", "whole", self.args.foot_stations)):
             for n in ns:
                 row = {"workload": workload, "layout": layout, "stations": n}
-                for comp in ("mpcomp", "cage", "sway"):
-                    log(f"frames: {workload} {layout} {n} {comp}")
-                    row[comp] = self.repeat(getattr(self, "case_" + comp), n,
-                                            workload, layout)
-                cases.append(row)
+                cases.append(self.interleaved(row, ("mpcomp", "cage", "sway"),
+                                              n, workload, layout))
         self.results["frames"] = cases
 
     def fig_desktop(self):
         cases = []
         for n in self.args.desktop_stations:
             row = {"stations": n}
-            for comp in ("mpcomp", "sway"):
-                log(f"desktop: {n} {comp}")
-                row[comp] = self.repeat(getattr(self, "case_" + comp), n,
-                                        "foot", "desktop")
-            cases.append(row)
+            cases.append(self.interleaved(row, ("mpcomp", "sway"), n, "foot",
+                                          "desktop"))
         self.results["desktop"] = cases
 
     # -- mptest --
@@ -590,11 +604,7 @@ class Bench:
         n = 8
         r = self.new_run("mpcomp-idle")
         try:
-            users = [p.pw_name for p in pwd.getpwall()
-                     if 0 < p.pw_uid < 1000 or p.pw_name == "nobody"]
-            users = [u for u in users if u != "root"][:n]
-            if len(users) < n:
-                raise BenchError("fewer than 8 system users to sign in")
+            users = self.system_users(n)
             cmd = ("foot sh -c 'exec sleep infinity' & "
                    "exec weston-simple-shm")
             ini = "[compositor]\n"
@@ -844,7 +854,8 @@ def report(bench, path, argv):
         "(mpcomp, release).",
         "",
         f"Each figure: the median of {a.reps} repetitions, with the spread "
-        f"(min-max) in brackets. A frame-cost window is {a.seconds:g} s "
+        f"(min-max) in brackets, the compositors' repetitions taken in "
+        f"turn. A frame-cost window is {a.seconds:g} s "
         f"after {a.warmup:g} s of warm-up, counted once every client "
         "draws.",
         "",
@@ -935,8 +946,8 @@ def report(bench, path, argv):
     if "desktop" in res:
         lines += [
             "## 2. A desktop per station", "",
-            "Each station runs a nested sway (signed in as `nobody` by "
-            "autologin, through pam_wrapper) with foot under output in it; "
+            "Each station runs a nested sway (a system account signed in "
+            "by autologin through pam_wrapper, one per station) with foot under output in it; "
             "against one sway with N outputs running that foot directly. "
             "Each nested sway's window is the whole station: mpcomp shows "
             "it by direct scanout on the headless backend (no copy). "
@@ -1114,7 +1125,7 @@ def main():
                    help="repetitions of each case (default 5)")
     p.add_argument("--stations", default="1 2 4 8",
                    help="station counts of the shm rows")
-    p.add_argument("--foot-stations", default="1 2 4",
+    p.add_argument("--foot-stations", default="1 2",
                    help="station counts of the whole-output foot rows")
     p.add_argument("--desktop-stations", default="1 2 4",
                    help="station counts of the desktop rows")
