@@ -846,7 +846,7 @@ def report(bench, path, argv):
     except OSError:
         pass
     lines += [
-        f"Produced by `tests/bench/run {' '.join(argv)}` on "
+        f"Produced by `{' '.join(['tests/bench/run'] + argv)}` on "
         f"{datetime.date.today().isoformat()}: {cpu}, {os.cpu_count()} "
         f"cores, {platform.machine()}, Linux {platform.release()}. "
         "Headless wlroots backend, pixman renderer, every compositor as it "
