@@ -12,6 +12,7 @@
 struct render_node {
 	struct wlr_scene_node *node;
 	struct wlr_box box;
+	struct wlr_texture *plain; // its texture if shown 1:1 (plain_texture)
 	pixman_region32_t visible;
 	pixman_region32_t opaque;
 };
@@ -153,10 +154,10 @@ static struct wlr_texture *plain_texture(struct render_node *r) {
 }
 
 /* What the node covers so that nothing under it shows (output-local). A
- * surface's opaque region counts only where it is drawn 1:1 and then, but
- * on pixman (which copies it: every pixel of it is the client's), only
- * when its buffer has no alpha: a client that lies about it must not let
- * the last frame's pixels show through. */
+ * surface's opaque region counts only where it is drawn 1:1 (r->plain)
+ * and then, but on pixman (which copies it: every pixel of it is the
+ * client's), only when its buffer has no alpha: a client that lies about
+ * it must not let the last frame's pixels show through. */
 static void node_opaque(struct render_node *r, bool pixman,
 		pixman_region32_t *out) {
 	pixman_region32_init(out);
@@ -168,7 +169,7 @@ static void node_opaque(struct render_node *r, bool pixman,
 		}
 		return;
 	}
-	struct wlr_texture *texture = plain_texture(r);
+	struct wlr_texture *texture = r->plain;
 	if (texture == NULL) {
 		return;
 	}
@@ -227,9 +228,8 @@ static void draw_generic(struct wlr_renderer *renderer,
 
 /* pixman, a texture shown 1:1: its opaque part copied, the rest blended,
  * with no transform. False when it cannot (the generic path draws). */
-static bool draw_pixman(struct wlr_renderer *renderer, struct render_node *r,
-		struct wlr_texture *texture) {
-	pixman_image_t *src = wlr_pixman_texture_get_image(texture);
+static bool draw_pixman(struct wlr_renderer *renderer, struct render_node *r) {
+	pixman_image_t *src = wlr_pixman_texture_get_image(r->plain);
 	pixman_image_t *dst = wlr_pixman_renderer_get_current_image(renderer);
 	if (src == NULL || dst == NULL) {
 		return false;
@@ -302,6 +302,7 @@ void render_scene(struct wlr_renderer *renderer, struct wlr_output *output,
 		pixman_region32_intersect_rect(&r->visible, damage, r->box.x,
 			r->box.y, r->box.width, r->box.height);
 		pixman_region32_subtract(&r->visible, &r->visible, &covered);
+		r->plain = plain_texture(r);
 		node_opaque(r, pixman, &r->opaque);
 		pixman_region32_intersect(&r->opaque, &r->opaque, &r->visible);
 		pixman_region32_union(&covered, &covered, &r->opaque);
@@ -316,8 +317,8 @@ void render_scene(struct wlr_renderer *renderer, struct wlr_output *output,
 	for (size_t i = 0; i < list.n; i++) {
 		struct render_node *r = &list.nodes[i];
 		if (pixman_region32_not_empty(&r->visible)) {
-			struct wlr_texture *texture = pixman ? plain_texture(r) : NULL;
-			if (texture == NULL || !draw_pixman(renderer, r, texture)) {
+			if (!pixman || r->plain == NULL ||
+					!draw_pixman(renderer, r)) {
 				if (pixman && pixman_region32_not_empty(&r->opaque)) {
 					// Nothing under its opaque region was drawn, and
 					// this draw blends: no stale pixel may show.

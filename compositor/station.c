@@ -87,15 +87,9 @@ static void note_input(struct mp_station *station) {
 	station->last_input_ms = util_now_ms();
 }
 
-static int64_t timespec_ns(const struct timespec *t) {
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
-}
-
 /* Its new state waits for its first frame on screen. */
 static void shown_reset(struct mp_station *station) {
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	station->shown.since_ns = timespec_ns(&now);
+	station->shown.since_ns = util_now_ns();
 	station->shown.presented_ns = 0;
 	station->shown.output = NULL;
 }
@@ -119,7 +113,7 @@ static void handle_part_presented(void *data, struct wlr_output *output,
 			(int32_t)(commit_seq - shown->commit_seq) < 0) {
 		return;
 	}
-	shown->presented_ns = timespec_ns(when);
+	shown->presented_ns = util_timespec_ns(when);
 	shown->output = NULL;
 	wlr_log(WLR_DEBUG, "station %s: %s on screen %.3f ms after the change",
 		station->name, station_state_name(station->state),

@@ -9,9 +9,17 @@
 #include "util.h"
 
 int64_t util_now_ms(void) {
+	return util_now_ns() / 1000000;
+}
+
+int64_t util_timespec_ns(const struct timespec *t) {
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+int64_t util_now_ns(void) {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return util_timespec_ns(&ts);
 }
 
 bool util_write_all(int fd, const void *data, size_t len) {

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Writes all of data, retrying on EINTR and short writes. */
 bool util_write_all(int fd, const void *data, size_t len);
@@ -26,5 +27,8 @@ void util_strv_free(char **v, size_t n);
 
 /* Milliseconds of CLOCK_MONOTONIC: for deadlines and elapsed times. */
 int64_t util_now_ms(void);
+/* Nanoseconds of CLOCK_MONOTONIC, now or at t (a time of that clock). */
+int64_t util_now_ns(void);
+int64_t util_timespec_ns(const struct timespec *t);
 
 #endif

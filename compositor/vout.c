@@ -4,6 +4,7 @@
 #include <time.h>
 #include <wlr/interfaces/wlr_output.h>
 #include <wlr/util/log.h>
+#include "util.h"
 #include "vout.h"
 
 #define VOUT_REFRESH_MHZ 60000
@@ -29,12 +30,6 @@ static struct vout *vout_from_output(struct wlr_output *output) {
 	return (struct vout *)output;
 }
 
-static int64_t now_ns(void) {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
 static int64_t period_ns(struct wlr_output *output) {
 	int refresh = output->refresh > 0 ? output->refresh : VOUT_REFRESH_MHZ;
 	return 1000000000000LL / refresh;
@@ -50,7 +45,7 @@ static int handle_frame_timer(void *data) {
 /* The frame is flipped at the next refresh, in whole milliseconds (the
  * event loop's timers), at least one from now. */
 static void schedule_flip(struct vout *vout) {
-	int64_t now = now_ns(), period = period_ns(&vout->base);
+	int64_t now = util_now_ns(), period = period_ns(&vout->base);
 	int64_t next = epoch_ns + ((now - epoch_ns) / period + 1) * period;
 	int ms = (int)((next - now + 999999) / 1000000);
 	wl_event_source_timer_update(vout->frame_timer, ms < 1 ? 1 : ms);
@@ -131,7 +126,7 @@ struct wlr_output *vout_create(struct wlr_backend *backend,
 		return NULL;
 	}
 	if (epoch_ns == 0) {
-		epoch_ns = now_ns();
+		epoch_ns = util_now_ns();
 	}
 	struct wlr_output *output = &vout->base;
 	wlr_output_init(output, backend, &vout_impl, display);

@@ -612,7 +612,7 @@ class Bench:
                 ini += (f"[station s{i}]\noutputs = HEADLESS-{i}\n"
                         f"devices = bench-kb{i}\nsession-command = {cmd}\n")
             r.start_mpcomp(f"{n}:1280x720", ini, test_socket=True)
-            self.wait_socket(r)
+            self.mptest(r, "wait-idle")
             for i in range(1, n + 1):
                 self.mptest(r, "add-keyboard", f"bench-kb{i}", "--path",
                             f"bench-kb{i}")
@@ -668,9 +668,6 @@ class Bench:
         finally:
             self.end_run(r)
 
-    def wait_socket(self, r):
-        self.mptest(r, "wait-idle")
-
     # -- figure 6: latency --
 
     def fig_latency(self):
@@ -683,7 +680,7 @@ class Bench:
                    "[station s1]\noutputs = HEADLESS-1\ndevices = bench-kb1\n"
                    "[station s2]\noutputs = HEADLESS-2\ndevices = bench-kb2\n")
             r.start_mpcomp("2:1280x720", ini, test_socket=True)
-            self.wait_socket(r)
+            self.mptest(r, "wait-idle")
             for i in (1, 2):
                 self.mptest(r, "add-keyboard", f"bench-kb{i}", "--path",
                             f"bench-kb{i}")
