@@ -464,9 +464,15 @@ class Lane:
         self.wait_head(1, "a greeter", self.is_greeter)
         shots = [self.vm.shot(0), self.vm.shot(1)]
         self.vm.type("x", 1)
-        wait_for("kbd1's key on head 2",
-                 lambda: shots[1].diff(self.vm.shot(1),
-                                       masks=[CLOCK])[0] > 20, 10)
+        try:
+            wait_for("kbd1's key on head 2",
+                     lambda: shots[1].diff(self.vm.shot(1),
+                                           masks=[CLOCK])[0] > 20, 10)
+        except Failure as e:
+            # Where the key went instead, if anywhere: says whose fault.
+            n, where = shots[0].diff(self.vm.shot(0), masks=[CLOCK])
+            raise Failure(f"{e}; head 1 " + (f"changed at {where}" if n else
+                                             "did not change either"))
         n, where = shots[0].diff(self.vm.shot(0), masks=[CLOCK])
         check(n == 0, f"kbd1's key changed head 1 at {where}")
 
@@ -515,7 +521,11 @@ def main():
                   f"{time.monotonic() - started:.1f} s (guest uptime "
                   f"{uptime:.1f} s)", flush=True)
             t = time.monotonic()
-            vm.console.ok("sh -e /payload/guest-install mpcomp.ini", 120)
+            # /payload is a nofail mount: the console may come up before
+            # it is mounted (seen under load); starting its unit waits for
+            # the mount job, or mounts it.
+            vm.console.ok("systemctl start payload.mount && "
+                          "sh -e /payload/guest-install mpcomp.ini", 120)
             print(f"vm: mpcomp installed and started "
                   f"({time.monotonic() - t:.1f} s)", flush=True)
             lane = Lane(vm, args.results)
@@ -553,7 +563,8 @@ def main():
                         print(f"      screendump: {path}", flush=True)
                 except Failure as gone:
                     print(f"      {gone}", flush=True)
-        if lane is not None and not all(results.values()):
+        failed = not all(results.values())
+        if lane is not None and (failed or os.environ.get("MP_VM_JOURNAL")):
             try:
                 signal.alarm(90)
                 journal = vm.console.run(
@@ -561,6 +572,14 @@ def main():
                 with open(os.path.join(args.results, "journal.txt"),
                           "w") as f:
                     f.write(journal + "\n")
+                if failed:
+                    # mpcomp's and the kernel's last words (USB, DRM),
+                    # where a CI log shows them.
+                    print("      the journal of mpcomp and the kernel, last "
+                          "lines:", flush=True)
+                    for line in [x for x in journal.splitlines()
+                                 if " mpcomp[" in x or " kernel: " in x][-40:]:
+                        print(f"      | {line[:300]}", flush=True)
             except (Failure, OSError):
                 pass
     except KeyboardInterrupt as e:
