@@ -165,21 +165,29 @@ class Picture:
         os.replace(path + ".tmp", path)
 
 
+# ---------------------------------------------------------------- sockets
+
+def connect_unix(path, what, timeout, interval):
+    """A connected socket to the unix socket at path, which QEMU may not
+    have made yet: tried every interval seconds for timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise Failure(f"no {what} at {path}") from None
+            time.sleep(interval)
+
+
 # ---------------------------------------------------------------- QMP
 
 class QMP:
     def __init__(self, path, timeout=30):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise Failure(f"no QMP socket at {path}")
-                time.sleep(0.1)
+        self.sock = connect_unix(path, "QMP socket", timeout, 0.1)
         self.file = self.sock.makefile("rwb")
         self.lock = threading.Lock()
         self.counter = 0
@@ -228,17 +236,7 @@ class Console:
     echoed, would not contain."""
 
     def __init__(self, path, timeout=30):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise Failure(f"no serial socket at {path}")
-                time.sleep(0.05)
+        self.sock = connect_unix(path, "serial socket", timeout, 0.05)
         self.buffer = bytearray()
         self.cond = threading.Condition()
         self.closed = False
