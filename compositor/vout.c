@@ -53,18 +53,15 @@ static void schedule_flip(struct vout *vout) {
 
 static bool vout_test(struct wlr_output *output) {
 	struct wlr_output_state *pending = &output->pending;
-	if (pending->committed & WLR_OUTPUT_STATE_MODE) {
-		int w = pending->mode_type == WLR_OUTPUT_STATE_MODE_CUSTOM ?
-			pending->custom_mode.width :
-			pending->mode ? pending->mode->width : 0;
-		int h = pending->mode_type == WLR_OUTPUT_STATE_MODE_CUSTOM ?
-			pending->custom_mode.height :
-			pending->mode ? pending->mode->height : 0;
-		if (w <= 0 || h <= 0) {
-			return false;
-		}
+	if (!(pending->committed & WLR_OUTPUT_STATE_MODE)) {
+		return true;
 	}
-	return true;
+	if (pending->mode_type == WLR_OUTPUT_STATE_MODE_CUSTOM) {
+		return pending->custom_mode.width > 0 &&
+			pending->custom_mode.height > 0;
+	}
+	return pending->mode != NULL && pending->mode->width > 0 &&
+		pending->mode->height > 0;
 }
 
 static bool vout_commit(struct wlr_output *output) {

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <wlr/backend/headless.h>
 #include <wlr/interfaces/wlr_input_device.h>
 #include <wlr/interfaces/wlr_keyboard.h>
@@ -218,15 +217,9 @@ void test_handle_remove_device(struct wl_client *client,
 	mp_test_result_v1_send_done(result, "");
 }
 
-static uint32_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 static void send_key(struct mp_input *input, uint32_t code, bool pressed) {
 	struct wlr_event_keyboard_key event = {
-		.time_msec = now_ms(),
+		.time_msec = (uint32_t)util_now_ms(),
 		.keycode = code,
 		.update_state = true,
 		.state = pressed ? WL_KEYBOARD_KEY_STATE_PRESSED :
@@ -421,7 +414,7 @@ void test_handle_pointer_move(struct wl_client *client,
 	}
 	struct wlr_event_pointer_motion event = {
 		.device = input->device,
-		.time_msec = now_ms(),
+		.time_msec = (uint32_t)util_now_ms(),
 		.delta_x = dx,
 		.delta_y = dy,
 		.unaccel_dx = dx,
@@ -449,7 +442,7 @@ void test_handle_pointer_button(struct wl_client *client,
 	for (int pressed = 1; pressed >= 0; pressed--) {
 		struct wlr_event_pointer_button event = {
 			.device = input->device,
-			.time_msec = now_ms(),
+			.time_msec = (uint32_t)util_now_ms(),
 			.button = button,
 			.state = pressed ? WLR_BUTTON_PRESSED : WLR_BUTTON_RELEASED,
 		};
